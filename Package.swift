@@ -1,0 +1,112 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "minqing-hub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "minqing", targets: ["minqing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: The hub
+        .target(name: "MinqingCore", swiftSettings: swiftSettings),
+        .target(
+            name: "MinqingConfig",
+            dependencies: ["MinqingCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MinqingStore",
+            dependencies: [
+                "MinqingCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MinqingHTTP",
+            dependencies: ["MinqingCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MinqingWeb",
+            dependencies: [
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "minqing",
+            dependencies: [
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MinqingTesting",
+            dependencies: ["MinqingCore", "MinqingStore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Adapters (one foreign protocol each)
+        .target(
+            name: "JSONIntakeAdapter",
+            dependencies: ["MinqingCore", "MinqingHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Adapters/JSONIntake",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "MinqingCoreTests", dependencies: ["MinqingCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MinqingConfigTests",
+            dependencies: ["MinqingConfig"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingStoreTests",
+            dependencies: ["MinqingStore", "MinqingTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingWebTests",
+            dependencies: [
+                "MinqingWeb", "MinqingTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingIntegrationTests",
+            dependencies: ["MinqingCore", "MinqingTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

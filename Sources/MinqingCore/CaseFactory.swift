@@ -1,0 +1,60 @@
+import Foundation
+
+/// Turns an inbound message into a new case record. Pure: the id and the time are given.
+///
+/// Nothing here refuses a message: what cannot be filed is kept as written and flagged for a clerk.
+public struct CaseFactory: Sendable {
+    public var vocabulary: IntakeVocabulary
+
+    public init(vocabulary: IntakeVocabulary = .init()) {
+        self.vocabulary = vocabulary
+    }
+
+    /// Longest subject derived from the body when the message has none.
+    public static let derivedSubjectLength = 30
+
+    public func makeCase(
+        from message: InboundMessage, id: CaseID, registeredAt: Date, attachments: [AttachmentRef]
+    ) -> (CaseRecord, AuditEvent) {
+        var flags: [CaseFlag] = []
+        var village = message.village?.nonEmpty
+        if let written = village {
+            if let code = vocabulary.village(written) { village = code } else { flags.append(.unknownVillage) }
+        }
+        var category = message.category?.nonEmpty
+        if let written = category {
+            if let code = vocabulary.category(written) { category = code } else { flags.append(.unknownCategory) }
+        }
+        var complainant = message.complainant
+        complainant.name = complainant.name?.nonEmpty
+        complainant.phone = complainant.phone?.nonEmpty
+        complainant.idNumber = complainant.idNumber?.nonEmpty
+        if let phone = complainant.phone, PhoneNumber.kind(of: phone) == nil { flags.append(.invalidPhone) }
+        if let idNumber = complainant.idNumber, !ResidentID.isValid(idNumber) { flags.append(.invalidIDNumber) }
+
+        let subject: String
+        if let given = message.subject?.nonEmpty {
+            subject = given
+        } else {
+            subject = Self.derivedSubject(from: message.body)
+            flags.append(.missingSubject)
+        }
+        let record = CaseRecord(
+            id: id, channel: message.channel, sourceRef: message.sourceRef,
+            receivedAt: message.receivedAt ?? registeredAt, registeredAt: registeredAt,
+            complainant: complainant, village: village, category: category,
+            subject: subject, body: message.body, attachments: attachments, flags: flags)
+        var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef]
+        if !flags.isEmpty { details["flags"] = flags.map(\.rawValue).joined(separator: ",") }
+        let event = AuditEvent(
+            caseID: id, at: registeredAt, actor: "intake:\(message.channel.rawValue)", action: "received",
+            from: nil, to: .received, details: details)
+        return (record, event)
+    }
+
+    /// The first line of the body, cut to `derivedSubjectLength` characters.
+    public static func derivedSubject(from body: String) -> String {
+        let firstLine = body.split(whereSeparator: \.isNewline).lazy.compactMap { String($0).nonEmpty }.first ?? "（无标题）"
+        return firstLine.count > derivedSubjectLength ? String(firstLine.prefix(derivedSubjectLength)) + "…" : firstLine
+    }
+}

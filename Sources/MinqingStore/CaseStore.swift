@@ -1,0 +1,104 @@
+import Foundation
+import MinqingCore
+
+/// The durable ledger (工作台账): cases, their audit trail, the raw messages they came from, and the outbox.
+///
+/// Contract (checked by `CaseStoreConformance`, which every implementation runs):
+/// - `ingest` stores a batch in ONE transaction and returns one result per message, in order. A message whose
+///   `(channel, sourceRef)` is already stored — earlier or earlier in the same batch — yields the existing case
+///   with `created == false`. A message that fails is rolled back alone; the others commit. When `ingest`
+///   returns, every success is durable.
+/// - A new case gets the next id of its registration day (`PREFIX-YYYYMMDD-NNNN`, office time zone); ids are
+///   never reused.
+/// - Every change writes its audit event and the planner's outbox rows in the same transaction as the case.
+/// - `apply` validates through `CaseStateMachine`; on any error nothing is written.
+public protocol CaseStore: Sendable {
+    func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>]
+    func fetchCase(_ id: CaseID) async throws -> CaseRecord?
+    func auditTrail(of id: CaseID) async throws -> [AuditEvent]
+    func searchCases(_ query: CaseQuery) async throws -> CasePage
+    /// Applies `action`; if `expectedVersion` is given and differs, throws `TransitionError` `.staleVersion`.
+    func apply(
+        _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
+    ) async throws -> CaseRecord
+    func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry]
+    func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage?
+    func attachmentData(sha256: String) async throws -> Data?
+    /// Throws when the store cannot serve requests (for `/readyz`).
+    func checkReady() async throws
+}
+
+/// Filters for the ledger list. All given filters must match.
+public struct CaseQuery: Sendable, Hashable {
+    public var statuses: [CaseStatus] = []
+    public var channel: Channel?
+    public var village: String?
+    public var category: String?
+    public var leader: String?
+    public var staff: String?
+    /// Registration time range, `from` inclusive, `to` exclusive.
+    public var registeredFrom: Date?
+    public var registeredTo: Date?
+    /// Substring of subject, body, case id or complainant phone.
+    public var text: String?
+    /// Only open cases whose deadline is before this time.
+    public var overdueAt: Date?
+    public var limit: Int = 50
+    public var offset: Int = 0
+
+    public static let maxLimit = 500
+
+    public init() {}
+}
+
+/// One page of the ledger, newest registration first, with the number of all matches.
+public struct CasePage: Sendable, Hashable {
+    public var total: Int
+    public var items: [CaseRecord]
+
+    public init(total: Int, items: [CaseRecord]) {
+        self.total = total
+        self.items = items
+    }
+}
+
+/// A raw inbound message as kept next to its case.
+public struct StoredMessage: Sendable, Hashable {
+    public var channel: Channel
+    public var sourceRef: String
+    public var caseID: CaseID
+    public var registeredAt: Date
+    public var contentType: String
+    public var raw: Data
+}
+
+/// Store errors a caller can act on.
+public enum CaseStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case caseNotFound(CaseID)
+
+    public var description: String {
+        switch self {
+        case .caseNotFound(let id): "案件 \(id) 不存在，请核对编号"
+        }
+    }
+}
+
+/// How an office's ledger files new cases.
+public struct LedgerSettings: Sendable {
+    public var caseIDPrefix: String
+    public var timeZone: TimeZone
+    public var factory: CaseFactory
+    public var planner: any NotificationPlanner
+    public var policy: CaseStateMachine.Policy
+
+    public init(
+        caseIDPrefix: String = "MQ", timeZone: TimeZone = HubTime.shanghai, factory: CaseFactory = .init(),
+        planner: any NotificationPlanner = ClosurePlanner { _ in [] }, policy: CaseStateMachine.Policy = .init()
+    ) {
+        self.caseIDPrefix = caseIDPrefix
+        self.timeZone = timeZone
+        self.factory = factory
+        self.planner = planner
+        self.policy = policy
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import MinqingCore
+
+extension SQLiteCaseStore {
+    public func fetchCase(_ id: CaseID) async throws -> CaseRecord? {
+        try await pool.read { db in try self.loadCase(id.description, db) }
+    }
+
+    public func auditTrail(of id: CaseID) async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_events WHERE case_id = ? ORDER BY seq", arguments: [id.description])
+                .map { row in
+                    let details: String = row["details"]
+                    return AuditEvent(
+                        seq: row["seq"], caseID: id, at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                        action: row["action"], from: (row["from_status"] as String?).flatMap(CaseStatus.init(rawValue:)),
+                        to: CaseStatus(rawValue: row["to_status"])!, reason: row["reason"],
+                        details: try self.decoder.decode([String: String].self, from: Data(details.utf8)))
+                }
+        }
+    }
+
+    public func apply(
+        _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
+    ) async throws -> CaseRecord {
+        try await pool.write { db in
+            guard let before = try self.loadCase(id.description, db) else { throw CaseStoreError.caseNotFound(id) }
+            if let expectedVersion, expectedVersion != before.version {
+                throw TransitionError(.staleVersion(expected: expectedVersion, actual: before.version))
+            }
+            if case .merge(let into, _) = action {
+                guard let target = try self.loadCase(into.description, db) else {
+                    throw TransitionError.invalid("fields.into", "要并入的案件 \(into) 不存在")
+                }
+                guard target.status != .merged else {
+                    throw TransitionError.invalid("fields.into", "案件 \(into) 已并入 \(target.mergedInto?.description ?? "其他案件")，请并入最终的案件")
+                }
+            }
+            let (after, event) = try CaseStateMachine.apply(
+                action, to: before, actor: actor, at: now, policy: self.settings.policy)
+            try self.updateCase(after, db)
+            try self.insertEvent(event, db)
+            try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, db)
+            return after
+        }
+    }
+
+    public func searchCases(_ query: CaseQuery) async throws -> CasePage {
+        var clauses: [String] = []
+        var args: [(any DatabaseValueConvertible)?] = []
+        if !query.statuses.isEmpty {
+            clauses.append("status IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
+            args += query.statuses.map(\.rawValue)
+        }
+        for (column, value) in [
+            ("channel", query.channel?.rawValue), ("village", query.village), ("category", query.category),
+            ("leader", query.leader), ("staff", query.staff),
+        ] {
+            if let value { clauses.append("\(column) = ?"); args.append(value) }
+        }
+        if let from = query.registeredFrom { clauses.append("registered_at >= ?"); args.append(from.timeIntervalSince1970) }
+        if let to = query.registeredTo { clauses.append("registered_at < ?"); args.append(to.timeIntervalSince1970) }
+        if let at = query.overdueAt {
+            let open = CaseStatus.allCases.filter { $0.isOpen && $0 != .replied && $0 != .followedUp }
+            clauses.append("deadline < ? AND status IN (\(open.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
+            args.append(at.timeIntervalSince1970)
+        }
+        if let text = query.text?.nonEmpty {
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            clauses.append(
+                "(subject LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' OR complainant_phone LIKE ? ESCAPE '\\')")
+            args += [pattern, pattern, pattern, "%" + PhoneNumber.normalised(text).ifEmpty("\u{1}") + "%"]
+        }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let limit = min(max(query.limit, 1), CaseQuery.maxLimit)
+        let offset = max(query.offset, 0)
+        let arguments = StatementArguments(args)
+        return try await pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases \(whereSQL)", arguments: arguments) ?? 0
+            let docs = try String.fetchAll(
+                db,
+                sql: "SELECT doc FROM cases \(whereSQL) ORDER BY registered_at DESC, seq DESC LIMIT \(limit) OFFSET \(offset)",
+                arguments: arguments)
+            return CasePage(total: total, items: try docs.map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) })
+        }
+    }
+
+    public func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let state {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY created_at, id LIMIT ?",
+                    arguments: [state.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY created_at, id LIMIT ?", arguments: [limit])
+            }
+            return try rows.map { row in
+                OutboxEntry(
+                    id: row["id"], caseID: CaseID(row["case_id"] as String)!, target: row["target"], event: row["event"],
+                    recipients: try self.decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
+                    snapshot: try self.decoder.decode(CaseRecord.self, from: Data((row["snapshot"] as String).utf8)),
+                    state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
+                    nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])
+            }
+        }
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}

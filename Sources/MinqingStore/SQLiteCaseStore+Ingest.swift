@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import MinqingCore
+
+extension SQLiteCaseStore {
+    public func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>] {
+        guard !messages.isEmpty else { return [] }
+        return try await pool.write { db in
+            messages.map { message in
+                Result { () throws -> IntakeReceipt in
+                    var receipt: IntakeReceipt?
+                    try db.inSavepoint {
+                        receipt = try self.ingestOne(message, at: now, db)
+                        return .commit
+                    }
+                    return receipt!
+                }
+            }
+        }
+    }
+
+    private func ingestOne(_ message: InboundMessage, at now: Date, _ db: Database) throws -> IntakeReceipt {
+        try message.validate()
+        if let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT c.id, c.status FROM inbound_messages m JOIN cases c ON c.id = m.case_id
+                WHERE m.channel = ? AND m.source_ref = ?
+                """,
+            arguments: [message.channel.rawValue, message.sourceRef])
+        {
+            let id: String = row["id"]
+            let status: String = row["status"]
+            return IntakeReceipt(caseID: CaseID(id)!, status: CaseStatus(rawValue: status)!, created: false)
+        }
+        let day = CaseID.day(of: now, in: settings.timeZone)
+        let sequence = try Int.fetchOne(
+            db,
+            sql: """
+                INSERT INTO case_sequences (day, last) VALUES (?, 1)
+                ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last
+                """,
+            arguments: [day])!
+        let id = CaseID(prefix: settings.caseIDPrefix, day: day, sequence: sequence)
+
+        var refs: [AttachmentRef] = []
+        for a in message.attachments {
+            let hash = ContentHash.sha256(a.data)
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO attachments (sha256, size, data) VALUES (?,?,?)",
+                arguments: [hash, a.data.count, a.data])
+            refs.append(AttachmentRef(sha256: hash, filename: a.filename, contentType: a.contentType, size: a.data.count))
+        }
+        let (record, event) = settings.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
+        try insertCase(record, db)
+        try db.execute(
+            sql: """
+                INSERT INTO inbound_messages (channel, source_ref, case_id, registered_at, content_type, raw)
+                VALUES (?,?,?,?,?,?)
+                """,
+            arguments: [
+                message.channel.rawValue, message.sourceRef, id.description, now.timeIntervalSince1970,
+                message.rawContentType, message.raw,
+            ])
+        try insertEvent(event, db)
+        try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
+        return IntakeReceipt(caseID: id, status: record.status, created: true)
+    }
+
+    public func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM inbound_messages WHERE channel = ? AND source_ref = ?",
+                arguments: [channel.rawValue, sourceRef])
+            else { return nil }
+            return StoredMessage(
+                channel: channel, sourceRef: sourceRef, caseID: CaseID(row["case_id"] as String)!,
+                registeredAt: Date(timeIntervalSince1970: row["registered_at"]),
+                contentType: row["content_type"], raw: row["raw"])
+        }
+    }
+
+    public func attachmentData(sha256: String) async throws -> Data? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM attachments WHERE sha256 = ?", arguments: [sha256.lowercased()])
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import MinqingCore
+import MinqingStore
+
+/// The behaviour every `CaseStore` must show. A store's test target runs each check against its own fixture:
+///
+/// ```swift
+/// @Test(arguments: CaseStoreConformance.checks)
+/// func conforms(_ check: CaseStoreConformance.Check) async throws {
+///     try await check.run { let path = tempPath(); return { try SQLiteCaseStore(path: path, settings: $0) } }
+/// }
+/// ```
+///
+/// `makeFixture` is called once per check and returns an opener; every call of the opener must open the SAME
+/// underlying database (so checks can close and reopen it) with the given settings.
+public enum CaseStoreConformance {
+    public typealias Opener = @Sendable (LedgerSettings) async throws -> any CaseStore
+
+    public struct Check: Sendable, CustomStringConvertible {
+        public let description: String
+        let body: @Sendable (Opener) async throws -> Void
+
+        public func run(_ makeFixture: @Sendable () async throws -> Opener) async throws {
+            try await body(try await makeFixture())
+        }
+    }
+
+    /// 2026-11-22 09:30 in Shanghai.
+    public static let start = Date(iso: "2026-11-22T09:30:00+08:00")
+
+    public static var vocabulary: IntakeVocabulary {
+        var v = IntakeVocabulary()
+        v.addVillage(code: "qingshan", aliases: ["青山村"])
+        v.addVillage(code: "hexi", aliases: ["河西村"])
+        v.addCategory(code: "land", aliases: ["土地"])
+        v.addCategory(code: "wages", aliases: ["劳资"])
+        return v
+    }
+
+    static func settings(_ planner: any NotificationPlanner = ClosurePlanner { _ in [] }) -> LedgerSettings {
+        LedgerSettings(caseIDPrefix: "MQ", factory: CaseFactory(vocabulary: vocabulary), planner: planner)
+    }
+
+    static func message(_ ref: String, body: String = "村口道路塌陷，雨天无法通行，请尽快修复。", village: String? = "青山村",
+                        category: String? = "土地", subject: String? = "道路损坏") -> InboundMessage {
+        InboundMessage(
+            channel: .webform, sourceRef: ref, receivedAt: start.addingTimeInterval(-60),
+            complainant: Complainant(name: "张秀英", phone: "13812345678", idNumber: "11010519491231002X"),
+            village: village, category: category, subject: subject, body: body,
+            raw: Data("{\"source_ref\":\"\(ref)\"}".utf8), rawContentType: "application/json")
+    }
+
+    static func ingestOne(_ store: any CaseStore, _ m: InboundMessage, at now: Date = start) async throws -> IntakeReceipt {
+        try await store.ingest([m], at: now)[0].get()
+    }
+
+    static let assignPlanner = ClosurePlanner { change in
+        switch change.event.action {
+        case "received": [OutboxDraft(target: "office-wecom", event: "case.created")]
+        case "assign": [OutboxDraft(target: "email", event: "case.assigned", recipients: [change.after.staff ?? ""])]
+        default: []
+        }
+    }
+
+    public static let checks: [Check] = [
+        Check(description: "a new message becomes a received case with a day-sequenced id, an audit event and its raw message kept") { open in
+            let store = try await open(settings())
+            let receipt = try await ingestOne(store, message("form-1"))
+            try requireEqual(receipt, IntakeReceipt(caseID: CaseID("MQ-20261122-0001")!, status: .received, created: true), "receipt")
+            let record = try await store.fetchCase(receipt.caseID)
+            try require(record != nil, "case is stored")
+            try requireEqual(record!.status, .received, "status")
+            try requireEqual(record!.village, "qingshan", "village code")
+            try requireEqual(record!.category, "land", "category code")
+            try requireEqual(record!.complainant.phone, "13812345678", "phone kept in full")
+            try requireEqual(record!.flags, [], "flags")
+            let trail = try await store.auditTrail(of: receipt.caseID)
+            try requireEqual(trail.map(\.action), ["received"], "audit trail")
+            let raw = try await store.inboundMessage(channel: .webform, sourceRef: "form-1")
+            try requireEqual(raw?.raw, Data("{\"source_ref\":\"form-1\"}".utf8), "raw message verbatim")
+            try requireEqual(raw?.caseID, receipt.caseID, "raw message linked to case")
+        },
+        Check(description: "a redelivered message returns the existing case and writes nothing new") { open in
+            let store = try await open(settings(assignPlanner))
+            let first = try await ingestOne(store, message("form-7"))
+            var changed = message("form-7", body: "重发的内容不一样也不应成为新案件")
+            changed.subject = "重发"
+            let again = try await ingestOne(store, changed, at: start.addingTimeInterval(3600))
+            try requireEqual(again, IntakeReceipt(caseID: first.caseID, status: .received, created: false), "redelivery receipt")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 1, "case count")
+            try requireEqual(try await store.auditTrail(of: first.caseID).count, 1, "audit events")
+            try requireEqual(try await store.outboxEntries(state: nil, limit: 100).count, 1, "outbox rows")
+            try requireEqual(try await store.fetchCase(first.caseID)?.subject, "道路损坏", "first version kept")
+        },
+        Check(description: "the same source reference twice in one batch makes one case") { open in
+            let store = try await open(settings())
+            let results = try await store.ingest([message("dup"), message("dup"), message("other")], at: start)
+            let receipts = try results.map { try $0.get() }
+            try requireEqual(receipts.map(\.created), [true, false, true], "created flags")
+            try requireEqual(receipts[0].caseID, receipts[1].caseID, "same case")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 2, "case count")
+        },
+        Check(description: "the same source reference on another channel is another message") { open in
+            let store = try await open(settings())
+            var mail = message("42")
+            mail.channel = .mailbox
+            let a = try await ingestOne(store, message("42"))
+            let b = try await ingestOne(store, mail)
+            try require(a.caseID != b.caseID && b.created, "different channels are independent")
+        },
+        Check(description: "case numbers follow the registration day in the office time zone and never repeat") { open in
+            let store = try await open(settings())
+            let lateEvening = Date(iso: "2026-11-22T23:59:59+08:00")
+            let a = try await ingestOne(store, message("a"), at: lateEvening)
+            let b = try await ingestOne(store, message("b"), at: lateEvening)
+            let c = try await ingestOne(store, message("c"), at: lateEvening.addingTimeInterval(1))
+            try requireEqual([a, b, c].map(\.caseID.description), ["MQ-20261122-0001", "MQ-20261122-0002", "MQ-20261123-0001"], "ids")
+            let reopened = try await open(settings())
+            let d = try await ingestOne(reopened, message("d"), at: lateEvening)
+            try requireEqual(d.caseID.description, "MQ-20261122-0003", "sequence survives reopening")
+        },
+        Check(description: "an unknown village or category is kept as written and flagged, never refused") { open in
+            let store = try await open(settings())
+            let r = try await ingestOne(store, message("u1", village: "桃花坞", category: "噪音扰民", subject: nil))
+            let record = try await store.fetchCase(r.caseID)!
+            try requireEqual(record.village, "桃花坞", "village as written")
+            try requireEqual(record.category, "噪音扰民", "category as written")
+            try requireEqual(Set(record.flags), [.unknownVillage, .unknownCategory, .missingSubject], "flags")
+            try requireEqual(record.subject, "村口道路塌陷，雨天无法通行，请尽快修复。", "subject derived from body")
+        },
+        Check(description: "attachments are stored once by content hash") { open in
+            let store = try await open(settings())
+            let photo = Data((0..<5000).map { UInt8($0 % 251) })
+            var m1 = message("p1")
+            m1.attachments = [InboundAttachment(filename: "现场照片.jpg", contentType: "image/jpeg", data: photo)]
+            var m2 = message("p2")
+            m2.attachments = [InboundAttachment(filename: "同一张.jpg", contentType: "image/jpeg", data: photo)]
+            let r1 = try await ingestOne(store, m1)
+            let r2 = try await ingestOne(store, m2)
+            let a1 = try await store.fetchCase(r1.caseID)!.attachments
+            let a2 = try await store.fetchCase(r2.caseID)!.attachments
+            try requireEqual(a1.count, 1, "attachment ref")
+            try requireEqual(a1[0].sha256, a2[0].sha256, "same hash")
+            try requireEqual(a1[0].size, 5000, "size")
+            try requireEqual(a2[0].filename, "同一张.jpg", "each case keeps its own file name")
+            try requireEqual(try await store.attachmentData(sha256: a1[0].sha256), photo, "content")
+        },
+        Check(description: "a bad message in a batch fails alone; the others commit") { open in
+            let store = try await open(settings())
+            let results = try await store.ingest([message("ok-1"), message(""), message("ok-2")], at: start)
+            try require((try? results[0].get()) != nil, "first ok")
+            try require((try? results[1].get()) == nil, "empty source reference refused")
+            try require((try? results[2].get()) != nil, "third ok")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 2, "case count")
+        },
+        Check(description: "a transition writes the case, its audit event and its notifications together") { open in
+            let store = try await open(settings(assignPlanner))
+            let r = try await ingestOne(store, message("t1"))
+            try requireEqual(try await store.outboxEntries(state: .pending, limit: 10).map(\.event), ["case.created"], "intake outbox")
+            _ = try await store.apply(.accept(note: nil), to: r.caseID, actor: "王丽", expectedVersion: 1, at: start)
+            let deadline = start.addingTimeInterval(15 * 86_400)
+            let assigned = try await store.apply(
+                .assign(Assignment(leader: "刘建国", staff: "陈志强", deadline: deadline)), to: r.caseID, actor: "王丽",
+                expectedVersion: nil, at: start.addingTimeInterval(60))
+            try requireEqual(assigned.status, .assigned, "status")
+            try requireEqual(assigned.version, 3, "version")
+            let stored = try await store.fetchCase(r.caseID)!
+            try requireEqual(stored, assigned, "stored record equals returned record")
+            let trail = try await store.auditTrail(of: r.caseID)
+            try requireEqual(trail.map(\.action), ["received", "accept", "assign"], "audit")
+            try requireEqual(trail[2].details["staff"], "陈志强", "audit details")
+            let outbox = try await store.outboxEntries(state: nil, limit: 10)
+            try requireEqual(outbox.map(\.event), ["case.created", "case.assigned"], "outbox events")
+            try requireEqual(outbox[1].recipients, ["陈志强"], "recipients")
+            try requireEqual(outbox[1].snapshot.staff, "陈志强", "snapshot is the changed case")
+            try requireEqual(Set(outbox.map(\.id)).count, 2, "distinct idempotency ids")
+        },
+        Check(description: "an illegal or stale transition changes nothing") { open in
+            let store = try await open(settings(assignPlanner))
+            let r = try await ingestOne(store, message("t2"))
+            do {
+                _ = try await store.apply(.close(note: nil), to: r.caseID, actor: "王丽", expectedVersion: nil, at: start)
+                throw ConformanceFailure("closing a received case must fail")
+            } catch let e as TransitionError {
+                guard case .illegal(.close, .received, _) = e.code else { throw ConformanceFailure("wrong error \(e)") }
+            }
+            do {
+                _ = try await store.apply(.accept(note: nil), to: r.caseID, actor: "王丽", expectedVersion: 7, at: start)
+                throw ConformanceFailure("a stale version must fail")
+            } catch let e as TransitionError {
+                try requireEqual(e.code, .staleVersion(expected: 7, actual: 1), "stale")
+            }
+            try requireEqual(try await store.fetchCase(r.caseID)?.version, 1, "version unchanged")
+            try requireEqual(try await store.auditTrail(of: r.caseID).count, 1, "no audit event")
+            try requireEqual(try await store.outboxEntries(state: nil, limit: 10).count, 1, "no outbox row")
+            do {
+                _ = try await store.apply(.accept(note: nil), to: CaseID("MQ-20200101-0001")!, actor: "王丽", expectedVersion: nil, at: start)
+                throw ConformanceFailure("unknown case must fail")
+            } catch let e as CaseStoreError {
+                try requireEqual(e, .caseNotFound(CaseID("MQ-20200101-0001")!), "not found")
+            }
+        },
+        Check(description: "a case merges only into an existing, unmerged case") { open in
+            let store = try await open(settings())
+            let a = try await ingestOne(store, message("m1"))
+            let b = try await ingestOne(store, message("m2"))
+            do {
+                _ = try await store.apply(.merge(into: CaseID("MQ-20261122-0099")!, reason: nil), to: b.caseID, actor: "王丽", expectedVersion: nil, at: start)
+                throw ConformanceFailure("merge into a missing case must fail")
+            } catch let e as TransitionError {
+                try requireEqual(e.field, "fields.into", "field at fault")
+            }
+            let merged = try await store.apply(.merge(into: a.caseID, reason: "同一事项重复反映"), to: b.caseID, actor: "王丽", expectedVersion: nil, at: start)
+            try requireEqual(merged.status, .merged, "status")
+            try requireEqual(merged.mergedInto, a.caseID, "merged into")
+        },
+        Check(description: "the ledger filters by status, channel, village, category, dates and Chinese text, paginated with a total") { open in
+            let store = try await open(settings())
+            for i in 1...12 {
+                var m = message("s\(i)", body: i % 3 == 0 ? "拖欠农民工工资三个月" : "垃圾堆放污染河道",
+                                village: i % 2 == 0 ? "河西村" : "青山村", category: i % 3 == 0 ? "劳资" : "土地")
+                m.channel = i % 4 == 0 ? .hotline : .webform
+                _ = try await ingestOne(store, m, at: start.addingTimeInterval(Double(i) * 3600))
+            }
+            var q = CaseQuery()
+            q.text = "工资"
+            try requireEqual(try await store.searchCases(q).total, 4, "text")
+            q = CaseQuery(); q.village = "hexi"; q.category = "land"
+            try requireEqual(try await store.searchCases(q).total, 4, "village+category")
+            q = CaseQuery(); q.channel = .hotline
+            try requireEqual(try await store.searchCases(q).total, 3, "channel")
+            q = CaseQuery(); q.registeredFrom = start.addingTimeInterval(3 * 3600); q.registeredTo = start.addingTimeInterval(6 * 3600)
+            try requireEqual(try await store.searchCases(q).total, 3, "date range [from, to)")
+            q = CaseQuery(); q.text = "1381234"
+            try requireEqual(try await store.searchCases(q).total, 12, "phone")
+            q = CaseQuery(); q.text = "20%"
+            try requireEqual(try await store.searchCases(q).total, 0, "LIKE wildcards are literal")
+            q = CaseQuery(); q.limit = 5; q.offset = 10
+            let page = try await store.searchCases(q)
+            try requireEqual(page.total, 12, "total")
+            try requireEqual(page.items.map(\.sourceRef), ["s2", "s1"], "last page, newest first")
+            q = CaseQuery(); q.statuses = [.accepted]
+            try requireEqual(try await store.searchCases(q).total, 0, "status")
+        },
+        Check(description: "the overdue filter finds open cases past their deadline") { open in
+            let store = try await open(settings())
+            let r = try await ingestOne(store, message("o1"))
+            _ = try await store.apply(.accept(note: nil), to: r.caseID, actor: "王丽", expectedVersion: nil, at: start)
+            _ = try await store.apply(.assign(Assignment(leader: "刘建国", staff: "陈志强", deadline: start.addingTimeInterval(86_400))),
+                                      to: r.caseID, actor: "王丽", expectedVersion: nil, at: start)
+            var q = CaseQuery()
+            q.overdueAt = start.addingTimeInterval(86_399)
+            try requireEqual(try await store.searchCases(q).total, 0, "not yet overdue")
+            q.overdueAt = start.addingTimeInterval(86_401)
+            try requireEqual(try await store.searchCases(q).total, 1, "overdue")
+        },
+        Check(description: "concurrent submissions through the intake make exactly one case per message") { open in
+            let store = try await open(settings())
+            let intake = IntakeService(store: store, clock: ManualClock(start), maxBatch: 16)
+            let receipts = try await withThrowingTaskGroup(of: IntakeReceipt.self) { group in
+                for i in 0..<200 { group.addTask { try await intake.submit(message("c\(i % 100)")) } }
+                return try await group.reduce(into: [IntakeReceipt]()) { $0.append($1) }
+            }
+            try requireEqual(receipts.count, 200, "every caller answered")
+            try requireEqual(receipts.filter(\.created).count, 100, "one creation per message")
+            try requireEqual(Set(receipts.map(\.caseID)).count, 100, "one case per message")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 100, "stored cases")
+            let ids = try await store.searchCases({ var q = CaseQuery(); q.limit = 500; return q }()).items.map(\.id.sequence)
+            try requireEqual(Set(ids), Set(1...100), "sequence has no gaps")
+        },
+    ]
+}
