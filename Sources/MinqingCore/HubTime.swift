@@ -8,8 +8,8 @@ public enum HubTime {
     /// `2026-11-22T09:30:00+08:00` (fractional seconds kept when present).
     public static func iso(_ date: Date, in timeZone: TimeZone = shanghai) -> String {
         let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
-        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: timeZone)
-        style = style.year().month().day().time(includingFractionalSeconds: !whole).timeZone(separator: .omitted)
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: timeZone)
+            .year().month().day().time(includingFractionalSeconds: !whole).timeZone(separator: .colon)
         return date.formatted(style)
     }
 
