@@ -1,0 +1,45 @@
+import Foundation
+
+/// Loads and validates a configuration directory: `minqing.yaml` and `directory.yaml`.
+///
+/// `serve`, `check-config` and the tests all call this one function. It reports every problem it finds (not just
+/// the first), each with file, line and key, and never returns a half-valid configuration.
+public enum ConfigLoader {
+    public static let mainFile = "minqing.yaml"
+    public static let directoryFile = "directory.yaml"
+
+    public static func load(
+        from directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> HubConfig {
+        let diagnostics = ConfigDiagnostics(environment: environment)
+        func document(_ name: String) -> ConfigNode? {
+            let url = directory.appendingPathComponent(name)
+            let shown = displayPath(url)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                diagnostics.report(shown, nil, "", "找不到文件：配置目录 \(displayPath(directory)) 中应有 \(name)")
+                return nil
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.report(shown, nil, "", "文件不是 UTF-8 编码，请另存为 UTF-8")
+                return nil
+            }
+            return diagnostics.document(text, file: shown)
+        }
+        let directoryConfig = document(directoryFile).flatMap(Directory.read)
+        let main = document(mainFile)
+        let config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
+        if !diagnostics.issues.isEmpty || config == nil {
+            throw ConfigError(issues: diagnostics.issues.isEmpty
+                ? [ConfigIssue(file: displayPath(directory), line: 1, column: 1, key: "", message: "配置不完整")]
+                : diagnostics.issues)
+        }
+        return config!
+    }
+
+    /// A path relative to the working directory when it is below it.
+    static func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+}

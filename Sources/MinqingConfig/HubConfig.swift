@@ -1,0 +1,144 @@
+import Foundation
+import MinqingCore
+
+/// Everything the hub reads from a configuration directory, validated.
+public struct HubConfig: Sendable {
+    public var office: OfficeSettings
+    public var server: ServerSettings
+    public var storage: StorageSettings
+    public var api: APISettings
+    public var intake: IntakeSettings
+    public var directory: Directory
+    /// The folder the configuration was loaded from.
+    public var directoryURL: URL
+
+    /// The vocabulary intake uses to file villages and categories.
+    public var vocabulary: IntakeVocabulary { directory.vocabulary }
+}
+
+public struct OfficeSettings: Sendable {
+    public var name: String
+    public var caseIDPrefix: String
+    public var timeZone: TimeZone
+}
+
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted (413 above it).
+    public var maxBodyBytes: Int
+    /// The address people use to reach this hub (links in notifications).
+    public var publicURL: String
+}
+
+public struct StorageSettings: Sendable {
+    /// SQLite file, relative to the data directory unless absolute.
+    public var sqlitePath: String
+
+    public func sqliteURL(dataDirectory: URL) -> URL {
+        sqlitePath.hasPrefix("/") ? URL(fileURLWithPath: sqlitePath) : dataDirectory.appendingPathComponent(sqlitePath)
+    }
+}
+
+public struct APIToken: Sendable {
+    public var name: String
+    public var token: Secret
+}
+
+public struct APISettings: Sendable {
+    public var tokens: [APIToken]
+}
+
+public struct IntakeSettings: Sendable {
+    public var maxAttachmentBytes: Int
+    public var maxAttachments: Int
+}
+
+extension HubConfig {
+    static func read(_ root: ConfigNode, directory: Directory?, url: URL) -> HubConfig? {
+        guard let m = root.mapping else { return nil }
+        let office = m.required("office").flatMap(readOffice)
+        let server = m.optional("server").flatMap(readServer) ?? (m.has("server") ? nil : ServerSettings.defaults)
+        let storage = m.optional("storage").flatMap(readStorage) ?? (m.has("storage") ? nil : StorageSettings(sqlitePath: "minqing.sqlite"))
+        let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
+        let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
+        m.finish()
+        guard let office, let server, let storage, let api, let intake, let directory else { return nil }
+        return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake,
+                         directory: directory, directoryURL: url)
+    }
+
+    private static func readOffice(_ n: ConfigNode) -> OfficeSettings? {
+        guard let m = n.mapping else { return nil }
+        let name = m.required("name")?.string
+        var prefix = "MQ"
+        if let p = m.optional("case_id_prefix"), let text = p.string {
+            if CaseID.isValidPrefix(text) { prefix = text.uppercased() } else { p.report("案件编号前缀只能是 1–8 位字母或数字，如 MQ") }
+        }
+        var zone = HubTime.shanghai
+        if let z = m.optional("time_zone"), let text = z.string {
+            if let tz = TimeZone(identifier: text) { zone = tz } else { z.report("「\(text)」不是时区名称（如 Asia/Shanghai）") }
+        }
+        m.finish()
+        return name.map { OfficeSettings(name: $0, caseIDPrefix: prefix, timeZone: zone) }
+    }
+
+    private static func readServer(_ n: ConfigNode) -> ServerSettings? {
+        guard let m = n.mapping else { return nil }
+        var s = ServerSettings.defaults
+        if let v = m.optional("host")?.string { s.host = v }
+        if let p = m.optional("port"), let v = p.int {
+            if (0...65535).contains(v) { s.port = v } else { p.report("端口应在 0–65535 之间") }
+        }
+        if let v = m.optional("max_body_bytes")?.byteSize { s.maxBodyBytes = v }
+        if let v = m.optional("public_url")?.string { s.publicURL = v } else { s.publicURL = "http://\(s.host):\(s.port)" }
+        m.finish()
+        return s
+    }
+
+    private static func readStorage(_ n: ConfigNode) -> StorageSettings? {
+        guard let m = n.mapping else { return nil }
+        var s = StorageSettings(sqlitePath: "minqing.sqlite")
+        if let sqlite = m.optional("sqlite")?.mapping {
+            if let p = sqlite.optional("path")?.string { s.sqlitePath = p }
+            sqlite.finish()
+        }
+        m.finish()
+        return s
+    }
+
+    private static func readAPI(_ n: ConfigNode) -> APISettings? {
+        guard let m = n.mapping else { return nil }
+        var tokens: [APIToken] = []
+        for item in m.required("tokens")?.items ?? [] {
+            guard let t = item.mapping else { continue }
+            let name = t.required("name")?.string
+            let token = t.required("token", hint: "建议写成 ${MINQING_API_TOKEN}")?.string
+            if let token, token.count < 16 {
+                t.optional("token")?.report("令牌太短（至少 16 个字符），请用 openssl rand -hex 24 生成")
+            } else if let name, let token {
+                tokens.append(APIToken(name: name, token: Secret(token)))
+            }
+            t.finish()
+        }
+        m.finish()
+        return APISettings(tokens: tokens)
+    }
+
+    private static func readIntake(_ n: ConfigNode) -> IntakeSettings? {
+        guard let m = n.mapping else { return nil }
+        var s = IntakeSettings.defaults
+        if let v = m.optional("max_attachment_bytes")?.byteSize { s.maxAttachmentBytes = v }
+        if let v = m.optional("max_attachments")?.int { s.maxAttachments = v }
+        m.finish()
+        return s
+    }
+}
+
+extension ServerSettings {
+    static let defaults = ServerSettings(host: "127.0.0.1", port: 8080, maxBodyBytes: 20 << 20, publicURL: "http://127.0.0.1:8080")
+}
+
+extension IntakeSettings {
+    static let defaults = IntakeSettings(maxAttachmentBytes: 10 << 20, maxAttachments: 10)
+}

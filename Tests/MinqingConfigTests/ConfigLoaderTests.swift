@@ -1,0 +1,78 @@
+import Foundation
+import MinqingConfig
+import MinqingCore
+import Testing
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("Configuration loading")
+struct ConfigLoaderTests {
+    static let env = ["MINQING_API_TOKEN": "test-token-0123456789abcdef"]
+
+    @Test("the example township loads with its office, people, villages, categories and markets")
+    func exampleLoads() throws {
+        let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
+        #expect(config.office.caseIDPrefix == "MQ")
+        #expect(config.office.timeZone.identifier == "Asia/Shanghai")
+        #expect(config.server.port == 8080 && config.server.maxBodyBytes == 20 << 20)
+        #expect(config.server.publicURL == "http://127.0.0.1:8080")
+        #expect(config.api.tokens.first?.token.value == "test-token-0123456789abcdef")
+        let d = config.directory
+        #expect(d.people.filter { $0.roles.contains(.leader) }.count >= 2)
+        #expect(d.people.filter { $0.roles.contains(.staff) && $0.phone != nil && $0.email != nil }.count >= 6)
+        #expect(d.villages.count >= 8)
+        #expect(d.markets.count >= 2)
+        #expect(Set(["土地", "低保", "拆迁", "环境", "治安", "劳资"]).isSubset(of: Set(d.categories.map(\.name))))
+        #expect(config.vocabulary.village("柳塘") == "431028101203")
+        #expect(config.vocabulary.category("拖欠工资") == "wages")
+    }
+
+    @Test("an unknown key, a bad reference and a missing environment variable are all reported with file and line")
+    func brokenConfig() throws {
+        let dir = repoRoot.appendingPathComponent("Tests/MinqingConfigTests/Fixtures/broken")
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
+        let lines = error?.issues.map(\.description) ?? []
+        #expect(lines.count == 3, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("broken/minqing.yaml:6:3: server.prot：未知的配置项；是不是要写 port？（此处可用：host, max_body_bytes, port, public_url）") }, "\(lines)")
+        #expect(lines.contains { $0.contains("broken/minqing.yaml:10:14: api.tokens[0].token：环境变量 MINQING_TEST_TOKEN_THAT_IS_NOT_SET 未设置") }, "\(lines)")
+        #expect(lines.contains { $0.contains("broken/directory.yaml:14:13: villages[0].leader：未定义的人员「nobody-here」") }, "\(lines)")
+    }
+
+    @Test("secrets print as <secret>")
+    func secrets() throws {
+        let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
+        let printed = "\(config.api.tokens)" + String(reflecting: config.api.tokens)
+        #expect(!printed.contains("test-token-0123456789abcdef"))
+        #expect(printed.contains("<secret>"))
+    }
+
+    @Test("environment defaults, YAML syntax errors, wrong types and a missing file are explained")
+    func otherErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/directory.yaml"),
+                                         to: dir.appendingPathComponent("directory.yaml"))
+        try """
+        office:
+          name: 测试镇
+          case_id_prefix: 民情
+        server:
+          port: 八千
+        api:
+          tokens: [{name: a, token: "${T:-short}"}]
+        """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
+        let text = error?.description ?? ""
+        #expect(text.contains("minqing.yaml:3:19: office.case_id_prefix：案件编号前缀只能是 1–8 位字母或数字"), "\(text)")
+        #expect(text.contains("minqing.yaml:5:9: server.port：「八千」不是整数"), "\(text)")
+        #expect(text.contains("令牌太短"), "\(text)")
+
+        try "office: [unclosed".write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        let syntax = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
+        #expect(syntax?.issues.first?.message.hasPrefix("YAML 格式错误") == true)
+
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("minqing.yaml"))
+        let missing = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
+        #expect(missing?.issues.first?.message.contains("应有 minqing.yaml") == true)
+    }
+}
