@@ -39,6 +39,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "MinqingRouting", dependencies: ["MinqingCore"], swiftSettings: swiftSettings),
         .target(
             name: "MinqingHTTP",
             dependencies: ["MinqingCore", .product(name: "Hummingbird", package: "hummingbird")],
@@ -94,6 +95,7 @@ let package = Package(
             dependencies: ["MinqingStore", "MinqingTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [
