@@ -42,7 +42,11 @@ let package = Package(
         .target(name: "MinqingRouting", dependencies: ["MinqingCore"], swiftSettings: swiftSettings),
         .target(
             name: "MinqingHTTP",
-            dependencies: ["MinqingCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "MinqingCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import MinqingCore
+import MinqingHTTP
+
+/// The generic JSON intake: `POST /api/v1/messages`.
+///
+/// Answers `201 {"case_id","status"}` for a new case and `200` with the same body for a redelivery of the same
+/// `(channel, source_ref)` — only after the case is durable. Anything malformed is refused with a problem naming
+/// the field, and nothing is stored.
+public struct JSONIntakeRoutes: Sendable {
+    let intake: any MessageIntake
+    let limits: IntakeLimits
+    let maxBodyBytes: Int
+    let timeZone: TimeZone
+
+    public init(intake: any MessageIntake, limits: IntakeLimits, maxBodyBytes: Int, timeZone: TimeZone = HubTime.shanghai) {
+        self.intake = intake
+        self.limits = limits
+        self.maxBodyBytes = maxBodyBytes
+        self.timeZone = timeZone
+    }
+
+    public func register<Context: RequestContext>(on routes: RouteTable<Context>) {
+        routes.on(.post, "/api/v1/messages") { request, _ in
+            var request = request
+            let raw = try await request.collectBody(limit: maxBodyBytes)
+            let body = try JSONInput.decode(IntakeRequest.self, from: raw)
+            let message = try body.message(raw: raw, limits: limits, timeZone: timeZone)
+            let receipt = try await intake.submit(message)
+            return try Response.json(
+                Receipt(caseID: receipt.caseID, status: receipt.status),
+                status: receipt.created ? .created : .ok,
+                headers: [.location: "/api/v1/cases/\(receipt.caseID)"])
+        }
+    }
+
+    struct Receipt: Encodable {
+        let caseID: CaseID
+        let status: CaseStatus
+    }
+}

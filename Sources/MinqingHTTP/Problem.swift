@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import MinqingCore
+
+/// An RFC 9457 problem (`application/problem+json`): what went wrong, which field, and what to do.
+///
+/// Every error the API returns is one of these, so clients parse one shape.
+public struct Problem: HTTPResponseError, Sendable, CustomStringConvertible {
+    public struct FieldError: Sendable, Codable, Hashable {
+        public var field: String
+        public var reason: String
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
+    }
+
+    public var status: HTTPResponse.Status
+    /// A short, stable slug (`validation`, `unauthorized`, `too-large` …), published as `type`.
+    public var kind: String
+    public var title: String
+    public var detail: String
+    public var errors: [FieldError]
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, kind: String, title: String, detail: String,
+                errors: [FieldError] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    public var description: String { "\(status.code) \(title): \(detail)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ProblemBody(type: "https://minqing.example/problems/\(kind)", title: title, status: status.code,
+                        detail: detail, instance: request.uri.path, errors: errors.isEmpty ? nil : errors)
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json; charset=utf-8"
+        let data = try HubJSON.encoder().encode(body)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    /// 422: one field is wrong.
+    public static func invalid(_ field: String, _ reason: String) -> Problem {
+        Problem(.unprocessableContent, kind: "validation", title: "请求内容有误",
+                detail: "字段 \(field)：\(reason)", errors: [FieldError(field: field, reason: reason)])
+    }
+
+    /// 400: a query parameter or the JSON itself is malformed.
+    public static func badRequest(_ field: String, _ reason: String) -> Problem {
+        Problem(.badRequest, kind: "bad-request", title: "请求格式有误",
+                detail: field.isEmpty ? reason : "\(field)：\(reason)",
+                errors: field.isEmpty ? [] : [FieldError(field: field, reason: reason)])
+    }
+
+    public static func tooLarge(limit: Int) -> Problem {
+        Problem(.contentTooLarge, kind: "too-large", title: "请求太大",
+                detail: "请求体超过上限 \(limit / (1 << 20)) MB（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
+    }
+
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(.notFound, kind: "not-found", title: "找不到", detail: detail)
+    }
+
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(.conflict, kind: "conflict", title: "当前状态不允许此操作", detail: detail)
+    }
+
+    public static let unauthorized = Problem(
+        .unauthorized, kind: "unauthorized", title: "未授权",
+        detail: "缺少或错误的访问令牌：请在请求头加上 Authorization: Bearer <令牌>（令牌见服务器的 MINQING_API_TOKEN）。",
+        headers: [.wwwAuthenticate: "Bearer realm=\"minqing\""])
+
+    public static func unavailable(_ detail: String) -> Problem {
+        Problem(.serviceUnavailable, kind: "unavailable", title: "服务暂不可用", detail: detail)
+    }
+}
+
+extension TransitionError {
+    /// The HTTP form of a refused action: 409 for a state conflict, 422 for a bad field.
+    public var problem: Problem {
+        switch code {
+        case .illegal, .staleVersion:
+            Problem.conflict(description)
+        case .invalidField(let field, let reason):
+            Problem.invalid(field, reason)
+        case .conflictOfInterest:
+            Problem(.unprocessableContent, kind: "conflict-of-interest", title: "须回避", detail: description,
+                    errors: [.init(field: "fields.staff", reason: description)])
+        }
+    }
+}
+
+private struct ProblemBody: Encodable {
+    let type: String, title: String, status: Int, detail: String, instance: String
+    let errors: [Problem.FieldError]?
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import MinqingCore
+import MinqingHTTP
+import MinqingStore
+
+/// The ledger over HTTP: read a case with its audit trail, list with filters, act on a case.
+struct CaseRoutes: Sendable {
+    let deps: WebDependencies
+
+    func register<Context: RequestContext>(on routes: RouteTable<Context>) {
+        routes.on(.get, "/api/v1/cases") { request, _ in
+            let query = try CaseListQuery(request.uri.queryParameters, vocabulary: deps.config.vocabulary,
+                                          timeZone: deps.config.office.timeZone).query
+            let page = try await deps.store.searchCases(query)
+            return try Response.json(CaseList(total: page.total, limit: query.limit, offset: query.offset, items: page.items))
+        }
+        routes.on(.get, "/api/v1/cases/{id}") { _, context in
+            let id = try caseID(context)
+            guard let record = try await deps.store.fetchCase(id) else { throw Problem.notFound("案件 \(id) 不存在，请核对编号") }
+            return try Response.json(CaseDetail(record: record, audit: try await deps.store.auditTrail(of: id)))
+        }
+        routes.on(.post, "/api/v1/cases/{id}/transitions") { request, context in
+            let id = try caseID(context)
+            var request = request
+            let body = try JSONInput.decode(TransitionRequest.self, from: try await request.collectBody(limit: 1 << 20))
+            let action = try body.action(vocabulary: deps.config.vocabulary, timeZone: deps.config.office.timeZone)
+            do {
+                let record = try await deps.store.apply(
+                    action, to: id, actor: body.actor ?? "", expectedVersion: body.expectedVersion, at: deps.clock.now())
+                return try Response.json(CaseDetail(record: record, audit: try await deps.store.auditTrail(of: id)))
+            } catch let error as TransitionError {
+                throw error.problem
+            } catch CaseStoreError.caseNotFound {
+                throw Problem.notFound("案件 \(id) 不存在，请核对编号")
+            }
+        }
+    }
+
+    private func caseID(_ context: some RequestContext) throws -> CaseID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = CaseID(text) else {
+            throw Problem.badRequest("id", "「\(text)」不是案件编号，应为 MQ-20261122-0042 这样的形式")
+        }
+        return id
+    }
+}
+
+/// A case with its audit trail: the record's fields at the top level, plus `audit`.
+struct CaseDetail: Encodable {
+    let record: CaseRecord
+    let audit: [AuditEvent]
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(audit, forKey: .audit)
+    }
+
+    enum Key: String, CodingKey { case audit }
+}
+
+struct CaseList: Encodable {
+    let total: Int
+    let limit: Int
+    let offset: Int
+    let items: [CaseRecord]
+}
+
+/// `POST /api/v1/cases/{id}/transitions` body.
+struct TransitionRequest: Decodable {
+    var action: String?
+    var actor: String?
+    var expectedVersion: Int?
+    var fields: [String: ActionField]?
+
+    func action(vocabulary: IntakeVocabulary, timeZone: TimeZone) throws -> CaseAction {
+        let names = CaseAction.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let name = action?.nonEmpty else { throw Problem.invalid("action", "必须填写操作名称（可选：\(names)）") }
+        guard let kind = CaseAction.Kind(rawValue: name) else {
+            throw Problem.invalid("action", "「\(name)」不是已知操作（可选：\(names)）")
+        }
+        guard actor?.nonEmpty != nil else { throw Problem.invalid("actor", "请填写操作人姓名，将记入台账") }
+        var fields = self.fields ?? [:]
+        // A clerk's correction must name a village or category the directory knows.
+        if kind == .classify {
+            for (field, lookup) in [("village", vocabulary.village), ("category", vocabulary.category)] {
+                if case .text(let written)? = fields[field] {
+                    guard let code = lookup(written) else {
+                        throw Problem.invalid("fields.\(field)", "「\(written)」不在名录中，请从名录中选择")
+                    }
+                    fields[field] = .text(code)
+                }
+            }
+        }
+        do {
+            return try CaseAction(kind: kind, fields: fields, timeZone: timeZone)
+        } catch {
+            throw error.problem
+        }
+    }
+}

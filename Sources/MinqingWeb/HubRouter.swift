@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import JSONIntakeAdapter
+import Logging
+import MinqingConfig
+import MinqingCore
+import MinqingHTTP
+import MinqingStore
+import Prometheus
+
+/// What the web layer needs; the composition root (`minqing serve`) and the tests build one.
+public struct WebDependencies: Sendable {
+    public var config: HubConfig
+    public var store: any CaseStore
+    public var intake: any MessageIntake
+    public var clock: any WallClock
+    public var registry: PrometheusCollectorRegistry
+    /// Named checks `/readyz` runs besides the store (mail pollers, dispatcher …).
+    public var readinessChecks: [ReadinessCheck]
+
+    public init(
+        config: HubConfig, store: any CaseStore, intake: any MessageIntake, clock: any WallClock = SystemClock(),
+        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = []
+    ) {
+        self.config = config
+        self.store = store
+        self.intake = intake
+        self.clock = clock
+        self.registry = registry
+        self.readinessChecks = readinessChecks
+    }
+}
+
+/// One component's readiness: throws (with a message saying what is wrong) when it cannot serve.
+public struct ReadinessCheck: Sendable {
+    public var name: String
+    public var check: @Sendable () async throws -> Void
+
+    public init(name: String, check: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.check = check
+    }
+}
+
+public enum HubRouter {
+    /// Builds the hub's router. Public routes first; everything under `/api/v1` needs a bearer token.
+    public static func build(_ deps: WebDependencies) -> RouteTable<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        let routes = RouteTable(router: router)
+        HealthRoutes(deps: deps).register(on: routes)
+        router.add(middleware: BearerAuthMiddleware(tokens: deps.config.api.tokens.map(\.token.value)))
+        JSONIntakeRoutes(
+            intake: deps.intake,
+            limits: IntakeLimits(maxAttachments: deps.config.intake.maxAttachments,
+                                 maxAttachmentBytes: deps.config.intake.maxAttachmentBytes),
+            maxBodyBytes: deps.config.server.maxBodyBytes, timeZone: deps.config.office.timeZone
+        ).register(on: routes)
+        CaseRoutes(deps: deps).register(on: routes)
+        return routes
+    }
+
+    /// The server application for `deps`, listening on the configured (or given) address.
+    public static func application(
+        _ deps: WebDependencies, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: build(deps).router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "minqing"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

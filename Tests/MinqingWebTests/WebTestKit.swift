@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MinqingConfig
+import MinqingCore
+import MinqingHTTP
+import MinqingStore
+import MinqingTesting
+import MinqingWeb
+import Prometheus
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let token = "test-token-0123456789abcdef"
+let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+
+/// A hub on a temporary SQLite file with the example township's configuration and a manual clock.
+struct TestHub {
+    let deps: WebDependencies
+    let store: SQLiteCaseStore
+    let clock: ManualClock
+    let routes: RouteTableView
+
+    init(maxBodyBytes: Int? = nil) throws {
+        var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
+                                           environment: ["MINQING_API_TOKEN": token])
+        if let maxBodyBytes { config.server.maxBodyBytes = maxBodyBytes }
+        clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
+        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(factory: CaseFactory(vocabulary: config.vocabulary)))
+        let registry = PrometheusCollectorRegistry()
+        let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
+        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry)
+        routes = RouteTableView(table: HubRouter.build(deps))
+    }
+
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: HubRouter.build(deps).router)
+        try await app.test(.router, body)
+    }
+}
+
+/// The recorded routes (RouteTable is not Sendable; its entries are).
+struct RouteTableView: Sendable {
+    let entries: [String]
+    init(table: RouteTable<BasicRequestContext>) { entries = table.entries.map(\.description) }
+}
+
+func json(_ object: Any) -> ByteBuffer {
+    ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+}
+
+func decode(_ response: TestResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+}
+
+var sampleMessage: [String: Any] {
+    [
+    "channel": "webform", "source_ref": "F-20261122-001", "received_at": "2026-11-22T08:15:00+08:00",
+    "complainant": ["name": "张秀英", "phone": "13812345678", "id_number": "11010519491231002X"],
+    "village": "青山村", "category": "土地", "subject": "宅基地边界纠纷",
+    "body": "我家与邻居因宅基地边界发生争执，邻居在我家地基上砌墙，请镇里派人核实处理。",
+    ]
+}
