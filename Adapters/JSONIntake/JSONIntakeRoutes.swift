@@ -25,14 +25,19 @@ public struct JSONIntakeRoutes: Sendable {
         routes.on(.post, "/api/v1/messages") { request, _ in
             var request = request
             let raw = try await request.collectBody(limit: maxBodyBytes)
-            let body = try JSONInput.decode(IntakeRequest.self, from: raw)
-            let message = try body.message(raw: raw, limits: limits, timeZone: timeZone)
+            let message = try Self.parse(raw, limits: limits, timeZone: timeZone)
             let receipt = try await intake.submit(message)
             return try Response.json(
                 Receipt(caseID: receipt.caseID, status: receipt.status),
                 status: receipt.created ? .created : .ok,
                 headers: [.location: "/api/v1/cases/\(receipt.caseID)"])
         }
+    }
+
+    /// One intake JSON document → an inbound message (the demo seeder and imports use the same code as the API).
+    /// Throws a `Problem` naming the field at fault.
+    public static func parse(_ raw: Data, limits: IntakeLimits, timeZone: TimeZone = HubTime.shanghai) throws -> InboundMessage {
+        try JSONInput.decode(IntakeRequest.self, from: raw).message(raw: raw, limits: limits, timeZone: timeZone)
     }
 
     struct Receipt: Encodable {

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MinqingConfig
+import MinqingCore
+import MinqingStore
+
+/// `--config DIR --data DIR`, shared by every command that touches the store.
+struct HubOptions: ParsableArguments {
+    @Option(name: .long, help: "配置目录（含 minqing.yaml、directory.yaml）")
+    var config: String = "Config/example"
+
+    @Option(name: .long, help: "数据目录（台账数据库等）")
+    var data: String = "./data"
+
+    /// Loads the configuration or exits 1 with every problem listed.
+    func loadConfig() throws -> HubConfig {
+        do {
+            return try ConfigLoader.load(from: URL(fileURLWithPath: config))
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    func openStore(_ config: HubConfig, planner: any NotificationPlanner = ClosurePlanner { _ in [] }) throws -> SQLiteCaseStore {
+        let dataURL = URL(fileURLWithPath: data)
+        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        let settings = LedgerSettings(
+            caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
+            factory: CaseFactory(vocabulary: config.vocabulary), planner: planner)
+        do {
+            return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
+        } catch {
+            printError("无法打开台账数据库 \(config.storage.sqliteURL(dataDirectory: dataURL).path)：\(error)\n请检查 --data 目录是否存在、是否有写权限。")
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

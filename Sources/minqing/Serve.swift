@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import JSONIntakeAdapter
+import Logging
+import Metrics
+import MinqingConfig
+import MinqingCore
+import MinqingStore
+import MinqingWeb
+import Prometheus
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "启动民情通服务（Ctrl-C 或 SIGTERM 平稳退出）。")
+
+    @OptionGroup var hub: HubOptions
+    @Option(help: "监听地址（默认取配置，通常 127.0.0.1）") var host: String?
+    @Option(help: "监听端口（默认取配置，通常 8080；0 表示任选空闲端口）") var port: Int?
+    @Flag(help: "演示模式：台账为空时载入配置目录 demo/messages.json 中的示例来信") var demo = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "minqing")
+        let config = try hub.loadConfig()
+        let registry = PrometheusCollectorRegistry()
+        let metrics = PrometheusMetricsFactory(registry: registry)
+        MetricsSystem.bootstrap(metrics)
+        let store = try hub.openStore(config)
+        let intake = IntakeService(store: store, logger: logger, metrics: metrics)
+        if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
+
+        let deps = WebDependencies(config: config, store: store, intake: intake, registry: registry)
+        let host = self.host ?? config.server.host
+        let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
+            let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        print("民情通已停止。")
+    }
+}
