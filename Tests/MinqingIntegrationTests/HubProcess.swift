@@ -1,0 +1,91 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A real `minqing serve` process on loopback, for tests that crash it.
+final class HubProcess: @unchecked Sendable {
+    static let token = "integration-token-0123456789abcdef"
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+
+    /// The built `minqing` binary (`MINQING_BIN`, else `.build/debug/minqing`).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["MINQING_BIN"] { return URL(fileURLWithPath: path) }
+        return repoRoot.appendingPathComponent(".build/debug/minqing")
+    }
+
+    /// Starts the hub on a free port and waits until it says it is listening.
+    init(data: URL) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw TestFailure("找不到 minqing 可执行文件 \(Self.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
+        }
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--config", repoRoot.appendingPathComponent("Config/example").path,
+                             "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = Self.token
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Block on the pipe until the "listening" line arrives (no polling, no sleep).
+        var seen = ""
+        let reader = output.fileHandleForReading
+        while true {
+            let chunk = reader.availableData
+            guard !chunk.isEmpty else { throw TestFailure("minqing serve exited before listening: \(seen)") }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(seen[range].split(separator: ":").last!)!
+                break
+            }
+        }
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A loopback HTTP client with many connections.
+let session: URLSession = {
+    let c = URLSessionConfiguration.ephemeral
+    c.httpMaximumConnectionsPerHost = 64
+    c.timeoutIntervalForRequest = 30
+    return URLSession(configuration: c)
+}()
+
+func post(_ url: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = "POST"
+    request.setValue("Bearer \(HubProcess.token)", forHTTPHeaderField: "Authorization")
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = try JSONSerialization.data(withJSONObject: body)
+    let (data, response) = try await session.data(for: request)
+    return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+}
+
+func get(_ url: String) async throws -> (Int, [String: Any]) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.setValue("Bearer \(HubProcess.token)", forHTTPHeaderField: "Authorization")
+    let (data, response) = try await session.data(for: request)
+    return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+}
