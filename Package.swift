@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: The hub
@@ -74,6 +75,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "MinqingCurl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(
             name: "MinqingTesting",
             dependencies: ["MinqingCore", "MinqingStore"],
@@ -85,6 +92,12 @@ let package = Package(
             name: "JSONIntakeAdapter",
             dependencies: ["MinqingCore", "MinqingHTTP", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Adapters/JSONIntake",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MailboxAdapter",
+            dependencies: ["MinqingCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Mailbox",
             swiftSettings: swiftSettings
         ),
 
@@ -109,6 +122,22 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingCurlTests",
+            dependencies: [
+                "MinqingCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailboxAdapterTests",
+            dependencies: ["MailboxAdapter", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
