@@ -52,6 +52,22 @@ public struct CaseFactory: Sendable {
         return (record, event)
     }
 
+    /// The audit event for a further message on an existing case (`InboundMessage.followUpOf`). The status does
+    /// not change: staff read the message and decide.
+    public func followUpEvent(
+        for message: InboundMessage, on existing: CaseRecord, at now: Date, attachments: [AttachmentRef]
+    ) -> AuditEvent {
+        var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef, "body": message.body]
+        if let subject = message.subject?.nonEmpty { details["subject"] = subject }
+        if !attachments.isEmpty { details["attachments"] = attachments.map(\.filename).joined(separator: "、") }
+        return AuditEvent(
+            caseID: existing.id, at: now, actor: "intake:\(message.channel.rawValue)", action: Self.followUpAction,
+            from: existing.status, to: existing.status, reason: "群众补充来信来电", details: details)
+    }
+
+    /// The audit action of a follow-up message.
+    public static let followUpAction = "message"
+
     /// The first line of the body, cut to `derivedSubjectLength` characters.
     public static func derivedSubject(from body: String) -> String {
         let firstLine = body.split(whereSeparator: \.isNewline).lazy.compactMap { String($0).nonEmpty }.first ?? "（无标题）"

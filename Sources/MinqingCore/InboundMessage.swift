@@ -30,12 +30,18 @@ public struct InboundMessage: Sendable, Hashable {
     /// The message exactly as the source delivered it (JSON request body, .eml, CSV line …).
     public var raw: Data
     public var rawContentType: String
+    /// The case this message continues (a reply to a notification, a second SMS, `[MQ-…]` in a subject).
+    /// When that case exists the message is attached to it as a `message` event instead of opening a new case;
+    /// when it does not, a new case is opened as usual, so nothing a citizen sends is dropped.
+    public var followUpOf: CaseID?
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),
         village: String? = nil, category: String? = nil, subject: String? = nil, body: String,
-        attachments: [InboundAttachment] = [], raw: Data = Data(), rawContentType: String = "application/octet-stream"
+        attachments: [InboundAttachment] = [], raw: Data = Data(), rawContentType: String = "application/octet-stream",
+        followUpOf: CaseID? = nil
     ) {
+        self.followUpOf = followUpOf
         self.channel = channel
         self.sourceRef = sourceRef
         self.receivedAt = receivedAt
@@ -54,13 +60,16 @@ public struct InboundMessage: Sendable, Hashable {
 public struct IntakeReceipt: Sendable, Hashable, Codable {
     public var caseID: CaseID
     public var status: CaseStatus
-    /// False when the message was a redelivery of one already stored.
+    /// True when this call stored the message (a new case or a follow-up); false for a redelivery.
     public var created: Bool
+    /// True when the message was attached to an existing case (`InboundMessage.followUpOf`).
+    public var followUp: Bool
 
-    public init(caseID: CaseID, status: CaseStatus, created: Bool) {
+    public init(caseID: CaseID, status: CaseStatus, created: Bool, followUp: Bool = false) {
         self.caseID = caseID
         self.status = status
         self.created = created
+        self.followUp = followUp
     }
 }
 

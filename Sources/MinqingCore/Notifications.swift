@@ -77,3 +77,11 @@ public struct OutboxEntry: Sendable, Hashable, Codable {
         self.lastError = lastError
     }
 }
+
+/// Several planners as one: the drafts of each, in order. The composition root stacks the configured targets'
+/// planner with channel-specific ones (mailbox acknowledgements, 12345 status reports …).
+public struct CompositePlanner: NotificationPlanner {
+    public var planners: [any NotificationPlanner]
+    public init(_ planners: [any NotificationPlanner]) { self.planners = planners }
+    public func plan(for change: CaseChange) -> [OutboxDraft] { planners.flatMap { $0.plan(for: change) } }
+}

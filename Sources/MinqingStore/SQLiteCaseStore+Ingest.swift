@@ -24,14 +24,19 @@ extension SQLiteCaseStore {
         if let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT c.id, c.status FROM inbound_messages m JOIN cases c ON c.id = m.case_id
+                SELECT c.id, c.status, (c.channel <> m.channel OR c.source_ref <> m.source_ref) AS follow_up
+                FROM inbound_messages m JOIN cases c ON c.id = m.case_id
                 WHERE m.channel = ? AND m.source_ref = ?
                 """,
             arguments: [message.channel.rawValue, message.sourceRef])
         {
             let id: String = row["id"]
             let status: String = row["status"]
-            return IntakeReceipt(caseID: CaseID(id)!, status: CaseStatus(rawValue: status)!, created: false)
+            return IntakeReceipt(
+                caseID: CaseID(id)!, status: CaseStatus(rawValue: status)!, created: false, followUp: row["follow_up"])
+        }
+        if let target = message.followUpOf, let existing = try loadCase(target.description, db) {
+            return try attachFollowUp(message, to: existing, at: now, db)
         }
         let day = CaseID.day(of: now, in: settings.timeZone)
         let sequence = try Int.fetchOne(
@@ -43,28 +48,53 @@ extension SQLiteCaseStore {
             arguments: [day])!
         let id = CaseID(prefix: settings.caseIDPrefix, day: day, sequence: sequence)
 
-        var refs: [AttachmentRef] = []
-        for a in message.attachments {
+        let refs = try storeAttachments(of: message, db)
+        let (record, event) = settings.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
+        try insertCase(record, db)
+        try insertInboundMessage(message, caseID: id, at: now, db)
+        try insertEvent(event, db)
+        try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
+        return IntakeReceipt(caseID: id, status: record.status, created: true)
+    }
+
+    /// Adds a citizen's further message to an open or closed case: stored verbatim, its attachments added to the
+    /// case, one `message` audit event; the status is left for staff to decide.
+    private func attachFollowUp(
+        _ message: InboundMessage, to existing: CaseRecord, at now: Date, _ db: Database
+    ) throws -> IntakeReceipt {
+        let refs = try storeAttachments(of: message, db)
+        let event = settings.factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
+        var after = existing
+        after.attachments += refs.filter { ref in !existing.attachments.contains { $0.sha256 == ref.sha256 } }
+        after.updatedAt = now
+        after.version += 1
+        try updateCase(after, db)
+        try insertInboundMessage(message, caseID: existing.id, at: now, db)
+        try insertEvent(event, db)
+        try enqueueNotifications(for: CaseChange(before: existing, after: after, event: event), at: now, db)
+        return IntakeReceipt(caseID: existing.id, status: after.status, created: true, followUp: true)
+    }
+
+    private func storeAttachments(of message: InboundMessage, _ db: Database) throws -> [AttachmentRef] {
+        try message.attachments.map { a in
             let hash = ContentHash.sha256(a.data)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO attachments (sha256, size, data) VALUES (?,?,?)",
                 arguments: [hash, a.data.count, a.data])
-            refs.append(AttachmentRef(sha256: hash, filename: a.filename, contentType: a.contentType, size: a.data.count))
+            return AttachmentRef(sha256: hash, filename: a.filename, contentType: a.contentType, size: a.data.count)
         }
-        let (record, event) = settings.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
-        try insertCase(record, db)
+    }
+
+    private func insertInboundMessage(_ message: InboundMessage, caseID: CaseID, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO inbound_messages (channel, source_ref, case_id, registered_at, content_type, raw)
                 VALUES (?,?,?,?,?,?)
                 """,
             arguments: [
-                message.channel.rawValue, message.sourceRef, id.description, now.timeIntervalSince1970,
+                message.channel.rawValue, message.sourceRef, caseID.description, now.timeIntervalSince1970,
                 message.rawContentType, message.raw,
             ])
-        try insertEvent(event, db)
-        try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
-        return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
 
     public func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage? {

@@ -92,6 +92,34 @@ public enum CaseStoreConformance {
             try requireEqual(try await store.outboxEntries(state: nil, limit: 100).count, 1, "outbox rows")
             try requireEqual(try await store.fetchCase(first.caseID)?.subject, "道路损坏", "first version kept")
         },
+        Check(description: "a follow-up message joins its case as a message event; redelivering it changes nothing") { open in
+            let planner = ClosurePlanner { change in
+                change.event.action == CaseFactory.followUpAction
+                    ? [OutboxDraft(target: "email", event: "case.message", recipients: ["chenzq"])] : []
+            }
+            let store = try await open(settings(planner))
+            let first = try await ingestOne(store, message("mail-1"))
+            var reply = message("mail-2", body: "补充：塌陷处又扩大了，附照片。", subject: "Re: [\(first.caseID)] 道路损坏")
+            reply.channel = .mailbox
+            reply.followUpOf = first.caseID
+            reply.attachments = [InboundAttachment(filename: "塌陷.jpg", contentType: "image/jpeg", data: Data([1, 2, 3]))]
+            let attached = try await ingestOne(store, reply, at: start.addingTimeInterval(600))
+            try requireEqual(attached, IntakeReceipt(caseID: first.caseID, status: .received, created: true, followUp: true), "follow-up receipt")
+            let again = try await ingestOne(store, reply, at: start.addingTimeInterval(900))
+            try requireEqual(again, IntakeReceipt(caseID: first.caseID, status: .received, created: false, followUp: true), "redelivered follow-up")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 1, "no second case")
+            let trail = try await store.auditTrail(of: first.caseID)
+            try requireEqual(trail.map(\.action), ["received", "message"], "audit trail")
+            try requireEqual(trail[1].details["body"], "补充：塌陷处又扩大了，附照片。", "message text in the trail")
+            try requireEqual(try await store.fetchCase(first.caseID)?.attachments.map(\.filename), ["塌陷.jpg"], "attachment added")
+            try requireEqual(try await store.inboundMessage(channel: .mailbox, sourceRef: "mail-2")?.caseID, first.caseID, "raw kept")
+            try requireEqual(try await store.outboxEntries(state: nil, limit: 10).map(\.event), ["case.message"], "notified once")
+            var orphan = message("mail-3")
+            orphan.channel = .mailbox
+            orphan.followUpOf = CaseID("MQ-20250101-0099")
+            let opened = try await ingestOne(store, orphan)
+            try require(opened.created && !opened.followUp && opened.caseID != first.caseID, "an unknown case id opens a new case")
+        },
         Check(description: "the same source reference twice in one batch makes one case") { open in
             let store = try await open(settings())
             let results = try await store.ingest([message("dup"), message("dup"), message("other")], at: start)
