@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // MARK: The hub
@@ -62,10 +63,20 @@ let package = Package(
             exclude: ["openapi.yaml"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MinqingApp",
+            dependencies: [
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl",
+                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "minqing",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
+                "MinqingApp", "MinqingDispatch", "MinqingCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -82,6 +93,17 @@ let package = Package(
         ),
         .target(name: "MinqingCurl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(
+            name: "MinqingDispatch",
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingCurl",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MinqingTesting",
             dependencies: ["MinqingCore", "MinqingStore"],
             swiftSettings: swiftSettings
@@ -92,6 +114,36 @@ let package = Package(
             name: "JSONIntakeAdapter",
             dependencies: ["MinqingCore", "MinqingHTTP", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Adapters/JSONIntake",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WebhookAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Webhook", exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WeComAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl"],
+            path: "Adapters/WeCom",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DingTalkAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/DingTalk",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FeishuAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Feishu",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmailAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl"],
+            path: "Adapters/Email",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -109,6 +109,18 @@ struct ConfigNode {
         return nil
     }
 
+    /// A duration in seconds: `30`, `500ms`, `5s`, `5m`, `2h`, `1d`.
+    var duration: TimeInterval? {
+        guard let t = text?.lowercased().replacingOccurrences(of: " ", with: "") else { return nil }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            if let n = Double(t.dropLast(suffix.count)), n >= 0 { return n * factor }
+        }
+        if let n = Double(t), n >= 0 { return n }
+        report("「\(t)」不是时长（如 500ms、5s、5m、2h、1d）")
+        return nil
+    }
+
     func oneOf<E: RawRepresentable & CaseIterable>(_: E.Type) -> E? where E.RawValue == String {
         guard let t = text else { return nil }
         guard let v = E(rawValue: t) else {

@@ -9,6 +9,10 @@ public struct HubConfig: Sendable {
     public var api: APISettings
     public var intake: IntakeSettings
     public var directory: Directory
+    public var targets: [TargetSettings]
+    public var notifications: [NotificationRule]
+    /// Notification templates (`templates/` beside `minqing.yaml` unless configured).
+    public var templatesURL: URL
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
 
@@ -62,10 +66,16 @@ extension HubConfig {
         let storage = m.optional("storage").flatMap(readStorage) ?? (m.has("storage") ? nil : StorageSettings(sqlitePath: "minqing.sqlite"))
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
+        let targets = m.optional("targets").map(readTargets) ?? []
+        let notifications = m.optional("notifications").map { readNotificationRules($0, targets: targets) } ?? []
+        let templates = m.optional("templates")?.string.map { path in
+            path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.appendingPathComponent(path)
+        } ?? url.appendingPathComponent("templates")
         m.finish()
         guard let office, let server, let storage, let api, let intake, let directory else { return nil }
         return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake,
-                         directory: directory, directoryURL: url)
+                         directory: directory, targets: targets, notifications: notifications, templatesURL: templates,
+                         directoryURL: url)
     }
 
     private static func readOffice(_ n: ConfigNode) -> OfficeSettings? {

@@ -76,6 +76,36 @@ public struct Masking: Sendable, Hashable {
         }
     }
 
+    /// Free text (subject, body) with every resident ID number and mobile number in it masked: citizens write
+    /// their numbers into the message itself, and group messages must not carry them (FACTS §6).
+    /// Looks at maximal runs of ASCII digits (an ID's final X included), so parts of longer numbers are left alone.
+    public func numbers(in text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += maskedRun(run)
+            run = ""
+        }
+        for ch in text {
+            if ch.isASCII, ch.isNumber || ((ch == "X" || ch == "x") && run.count == 17) {
+                run.append(ch)
+            } else {
+                if !run.isEmpty { flush() }
+                out.append(ch)
+            }
+        }
+        if !run.isEmpty { flush() }
+        return out
+    }
+
+    private func maskedRun(_ run: String) -> String {
+        switch run.count {
+        case 18 where run.prefix(17).allSatisfy(\.isNumber), 15: return idNumber(run)
+        case 11, 13, 14: return PhoneNumber.kind(of: run) == .mobile ? phone(run) : run
+        default: return run
+        }
+    }
+
     public func complainant(_ c: Complainant) -> Complainant {
         Complainant(name: c.name.map(name), phone: c.phone.map(phone), idNumber: c.idNumber.map(idNumber))
     }

@@ -22,11 +22,40 @@ public protocol CaseStore: Sendable {
         _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord
     func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry]
+    func outboxEntry(id: String) async throws -> OutboxEntry?
     func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage?
     func attachmentData(sha256: String) async throws -> Data?
     /// Throws when the store cannot serve requests (for `/readyz`).
     func checkReady() async throws
+
+    // MARK: The dispatcher's side of the outbox
+
+    /// Leases, for each target in `limits`, up to that many of its notifications that are `pending` or `retrying`,
+    /// due at `now` and not leased (or whose lease ran out); oldest due first. A leased row is not handed out again
+    /// before `leaseUntil`, so a dispatcher that crashed mid-delivery loses nothing: its rows come back.
+    func claimNotifications(dueAt now: Date, leaseUntil: Date, limits: [String: Int]) async throws -> [OutboxEntry]
+    /// Dead-letters the pending and retrying notifications of targets not in `known` (a target removed from the
+    /// configuration), with `reason`; returns how many.
+    func abandonNotifications(targetsNotIn known: Set<String>, reason: String, at now: Date) async throws -> Int
+    /// Ends every lease (a single-process store calls this when its dispatcher starts).
+    func releaseLeases() async throws
+    /// Writes each attempt and its notification's new state (and ends its lease) in one transaction.
+    func recordDeliveries(_ records: [DeliveryRecord]) async throws
+    /// Writes a `sending` attempt before a rate-limited send, so a crash right after sending still counts
+    /// against the limit after a restart. Returns the reservation for `DeliveryRecord.reservation`.
+    func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64
+    /// Start times of the attempts sent (or reserved) to `target` at or after `since`, oldest first.
+    func sendTimes(target: String, since: Date) async throws -> [Date]
+    /// Every attempt of one notification, in order.
+    func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt]
+    /// The earliest time a pending or retrying notification of one of `targets` can be claimed, if any.
+    func nextNotificationDue(targets: Set<String>) async throws -> Date?
+    /// Puts dead (or retrying) notifications back to `pending`, due at `now`; returns the ids it changed.
+    func replayNotifications(_ ids: [String], at now: Date) async throws -> [String]
+    func targetStates() async throws -> [TargetState]
+    func saveTargetState(_ state: TargetState) async throws
 }
+
 
 /// Filters for the ledger list. All given filters must match.
 public struct CaseQuery: Sendable, Hashable {
@@ -90,11 +119,15 @@ public struct LedgerSettings: Sendable {
     public var factory: CaseFactory
     public var planner: any NotificationPlanner
     public var policy: CaseStateMachine.Policy
+    /// Notified after every commit that wrote outbox rows (the dispatcher waits on it).
+    public var outboxSignal: ChangeSignal
 
     public init(
         caseIDPrefix: String = "MQ", timeZone: TimeZone = HubTime.shanghai, factory: CaseFactory = .init(),
-        planner: any NotificationPlanner = ClosurePlanner { _ in [] }, policy: CaseStateMachine.Policy = .init()
+        planner: any NotificationPlanner = ClosurePlanner { _ in [] }, policy: CaseStateMachine.Policy = .init(),
+        outboxSignal: ChangeSignal = ChangeSignal()
     ) {
+        self.outboxSignal = outboxSignal
         self.caseIDPrefix = caseIDPrefix
         self.timeZone = timeZone
         self.factory = factory

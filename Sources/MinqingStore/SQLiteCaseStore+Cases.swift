@@ -24,7 +24,8 @@ extension SQLiteCaseStore {
     public func apply(
         _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord {
-        try await pool.write { db in
+        defer { settings.outboxSignal.notify() }
+        return try await pool.write { db in
             guard let before = try self.loadCase(id.description, db) else { throw CaseStoreError.caseNotFound(id) }
             if let expectedVersion, expectedVersion != before.version {
                 throw TransitionError(.staleVersion(expected: expectedVersion, actual: before.version))
@@ -84,28 +85,6 @@ extension SQLiteCaseStore {
                 sql: "SELECT doc FROM cases \(whereSQL) ORDER BY registered_at DESC, seq DESC LIMIT \(limit) OFFSET \(offset)",
                 arguments: arguments)
             return CasePage(total: total, items: try docs.map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) })
-        }
-    }
-
-    public func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry] {
-        try await pool.read { db in
-            let rows: [Row]
-            if let state {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY created_at, id LIMIT ?",
-                    arguments: [state.rawValue, limit])
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY created_at, id LIMIT ?", arguments: [limit])
-            }
-            return try rows.map { row in
-                OutboxEntry(
-                    id: row["id"], caseID: CaseID(row["case_id"] as String)!, target: row["target"], event: row["event"],
-                    recipients: try self.decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
-                    snapshot: try self.decoder.decode(CaseRecord.self, from: Data((row["snapshot"] as String).utf8)),
-                    state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
-                    nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])
-            }
         }
     }
 }

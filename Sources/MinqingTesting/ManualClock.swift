@@ -2,15 +2,64 @@ import Foundation
 import MinqingCore
 import Synchronization
 
-/// A clock tests move by hand. Starts at `start`; only `advance`/`set` change it.
-public final class ManualClock: WallClock {
-    private let current: Mutex<Date>
+/// A clock tests move by hand. Starts at `start`; only `advance`/`set` change it. Tasks sleeping on it wake when
+/// the time they wait for is reached, so a test drives retries and schedules without real waiting.
+public final class ManualClock: SleepingClock {
+    private struct Sleeper {
+        let deadline: Date
+        let continuation: CheckedContinuation<Void, any Error>
+    }
 
-    public init(_ start: Date) { current = Mutex(start) }
+    private struct State {
+        var now: Date
+        var sleepers: [UInt64: Sleeper] = [:]
+        var nextID: UInt64 = 0
+    }
 
-    public func now() -> Date { current.withLock { $0 } }
-    public func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
-    public func set(_ date: Date) { current.withLock { $0 = date } }
+    private let state: Mutex<State>
+
+    public init(_ start: Date) { state = Mutex(State(now: start)) }
+
+    public func now() -> Date { state.withLock { $0.now } }
+
+    public func advance(by seconds: TimeInterval) { move { $0 += seconds } }
+    public func set(_ date: Date) { move { $0 = date } }
+
+    /// How many tasks are sleeping on this clock (a test waits for the system to settle before advancing).
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    /// The earliest time a sleeper waits for.
+    public var nextDeadline: Date? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
+
+    public func sleep(until deadline: Date) async throws {
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready = state.withLock { s -> Result<Void, any Error>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if s.now >= deadline { return .success(()) }
+                    s.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    private func move(_ change: (inout Date) -> Void) {
+        let due = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            change(&s.now)
+            let ids = s.sleepers.filter { $0.value.deadline <= s.now }.map(\.key)
+            return ids.compactMap { s.sleepers.removeValue(forKey: $0)?.continuation }
+        }
+        for continuation in due { continuation.resume() }
+    }
 }
 
 extension Date {

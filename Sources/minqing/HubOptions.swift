@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MinqingApp
 import MinqingConfig
+import MinqingCurl
 import MinqingCore
 import MinqingStore
 
@@ -22,16 +24,31 @@ struct HubOptions: ParsableArguments {
         }
     }
 
-    func openStore(_ config: HubConfig, planner: any NotificationPlanner = ClosurePlanner { _ in [] }) throws -> SQLiteCaseStore {
+    func openStore(
+        _ config: HubConfig, planner: any NotificationPlanner = ClosurePlanner { _ in [] },
+        outboxSignal: ChangeSignal = ChangeSignal()
+    ) throws -> SQLiteCaseStore {
         let dataURL = URL(fileURLWithPath: data)
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         let settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-            factory: CaseFactory(vocabulary: config.vocabulary), planner: planner)
+            factory: CaseFactory(vocabulary: config.vocabulary), planner: planner, outboxSignal: outboxSignal)
         do {
             return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
         } catch {
             printError("无法打开台账数据库 \(config.storage.sqliteURL(dataDirectory: dataURL).path)：\(error)\n请检查 --data 目录是否存在、是否有写权限。")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension HubOptions {
+    /// The configured notification targets, or exit 1 saying what is wrong (a missing template, a bad secret).
+    func notificationSetup(_ config: HubConfig, client: CurlClient) throws -> NotificationSetup {
+        do {
+            return try NotificationSetup(config: config, client: client)
+        } catch {
+            printError("通知配置有误：\(error)")
             throw ExitCode(1)
         }
     }

@@ -4,8 +4,11 @@ import Hummingbird
 import JSONIntakeAdapter
 import Logging
 import Metrics
+import MinqingApp
 import MinqingConfig
 import MinqingCore
+import MinqingCurl
+import MinqingDispatch
 import MinqingStore
 import MinqingWeb
 import Prometheus
@@ -30,7 +33,16 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
         MetricsSystem.bootstrap(metrics)
-        let store = try hub.openStore(config)
+        let client = try CurlClient()
+        let notifications = try hub.notificationSetup(config, client: client)
+        for name in notifications.unconfigured {
+            logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
+        }
+        let outboxSignal = ChangeSignal()
+        let store = try hub.openStore(config, planner: notifications.planner, outboxSignal: outboxSignal)
+        let dispatcher = Dispatcher(
+            store: store, targets: notifications.targets, composer: notifications.composer, clock: SystemClock(),
+            signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
         let intake = IntakeService(store: store, logger: logger, metrics: metrics)
         if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
 
@@ -40,8 +52,9 @@ struct Serve: AsyncParsableCommand {
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: [app, dispatcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+        await client.shutdown(.finishInFlight)
         print("民情通已停止。")
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import MinqingCurl
+import MinqingDispatch
+
+/// E-mail to the people a notification addresses (the case's responsible staff and leader, or a citizen's
+/// receipt), through an SMTP server with libcurl. Carries the full record: e-mail goes to named people only.
+///
+/// The `Message-ID` is `<notification-id@domain>`, the same on every retry, so a reply (`In-Reply-To`) threads back
+/// to the case and a mail server that saw the message already can drop the repeat. The subject carries the case
+/// number in brackets (`[MQ-20261122-0042]`), which the mailbox channel also uses for threading.
+public struct EmailTarget: NotificationTarget {
+    public let name: String
+    let server: MailEndpoint
+    let from: (name: String?, address: String)
+    let client: CurlClient
+
+    public init(name: String, server: MailEndpoint, fromAddress: String, fromName: String?, client: CurlClient) {
+        self.name = name
+        self.server = server
+        self.from = (fromName, fromAddress)
+        self.client = client
+    }
+
+    var domain: String {
+        from.address.split(separator: "@").last.map(String.init) ?? "minqing.local"
+    }
+
+    func message(for delivery: Delivery) -> MIMEMessage {
+        let c = delivery.content
+        var text = c.plainText
+        var html = c.html
+        if let link = c.link {
+            text += "\n\n查看详情：\(link)"
+            html += "\n<p><a href=\"\(link)\">查看详情</a></p>"
+        }
+        let subject = c.title.contains("[\(delivery.snapshot.id)]") ? c.title : "[\(delivery.snapshot.id)] \(c.title)"
+        return MIMEMessage(
+            from: from, to: delivery.recipients.compactMap { r in r.email.map { (r.name == r.email ? nil : r.name, $0) } },
+            subject: subject, messageID: "\(delivery.id)@\(domain)", date: delivery.sentAt, text: text,
+            html: "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\n\(html)\n</body></html>",
+            extraHeaders: [("Auto-Submitted", "auto-generated"), ("X-Minqing-Case", delivery.snapshot.id)])
+    }
+
+    public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
+        let mime = message(for: delivery)
+        guard !mime.to.isEmpty else {
+            return .failed(DeliveryFailure(.permanent, reason: "收件人没有邮箱地址，请在 directory.yaml 中补充"))
+        }
+        let started = ContinuousClock.now
+        do {
+            let receipt = try await client.sendMail(SMTPMessage(
+                server: server, from: from.address, recipients: mime.to.map(\.address),
+                message: mime.render(boundary: "=_mq_\(delivery.id)")))
+            return .delivered(DeliveryReceipt(status: nil, excerpt: receipt.serverResponse, latency: ContinuousClock.now - started))
+        } catch {
+            var failure = FailureClassifier.classify(error)
+            failure.latency = ContinuousClock.now - started
+            return .failed(failure)
+        }
+    }
+}

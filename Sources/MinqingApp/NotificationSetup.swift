@@ -1,0 +1,107 @@
+import DingTalkAdapter
+import EmailAdapter
+import FeishuAdapter
+import Foundation
+import Logging
+import MinqingConfig
+import MinqingCore
+import MinqingCurl
+import MinqingDispatch
+import WeComAdapter
+import WebhookAdapter
+
+/// Builds the notification side of the hub from its configuration: the planner that writes outbox rows, the
+/// composer with the office's templates, and one delivery lane per configured target. `serve`, `notify test` and
+/// the tests all build it here.
+public struct NotificationSetup: Sendable {
+    public let planner: RulePlanner
+    public let composer: NotificationComposer
+    public let targets: [DispatchTarget]
+    /// Targets listed in the configuration but without an address (their environment variable is not set).
+    public let unconfigured: [String]
+
+    public init(config: HubConfig, client: CurlClient) throws {
+        let templates: TemplateSet
+        do {
+            templates = try TemplateSet.load(from: config.templatesURL)
+        } catch {
+            throw NotificationSetupError(message: error.description)
+        }
+        let usable = config.targets.filter(\.isConfigured)
+        unconfigured = config.targets.filter { !$0.isConfigured }.map(\.name)
+        let missing = Set(config.notifications.flatMap { $0.events.map(\.rawValue) }).filter { !templates.has($0) }
+        if !missing.isEmpty {
+            throw NotificationSetupError(message: "缺少通知模板：" + missing.sorted().map { "templates/\($0).mustache" }.joined(separator: "、"))
+        }
+        let directory = config.directory
+        let kinds = Dictionary(usable.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        planner = RulePlanner(
+            rules: config.notifications.map { rule in
+                RulePlanner.Rule(
+                    events: Set(rule.events),
+                    targets: rule.targets.compactMap { name in kinds[name].map { (name, !$0.isGroup) } },
+                    channels: Set(rule.channels),
+                    recipients: rule.recipients.map {
+                        switch $0 {
+                        case .responsible: .responsible
+                        case .leader: .leader
+                        case .villageCadre: .villageCadre
+                        }
+                    })
+            },
+            village: { code in directory.village(code).map { ($0.cadre, $0.leader) } })
+        composer = NotificationComposer(
+            templates: templates, directory: DirectoryContacts(directory: directory, officeName: config.office.name),
+            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
+        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
+    }
+
+    /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.
+    static func dispatchTarget(_ t: TargetSettings, client: CurlClient) throws -> DispatchTarget {
+        let url = t.url?.value ?? ""
+        let secret = t.secrets.first?.value
+        let timeout = Duration.milliseconds(Int64(t.timeout * 1000))
+        let target: any NotificationTarget
+        var rate: [RateWindow]
+        var concurrency: Int
+        switch t.kind {
+        case .webhook:
+            do {
+                target = try WebhookTarget(name: t.name, url: url, secrets: t.secrets.map(\.value), timeout: timeout, client: client)
+            } catch {
+                throw NotificationSetupError(message: "通知目标「\(t.name)」：\(error.reason)")
+            }
+            (rate, concurrency) = ([], 8)
+        case .wecom:
+            target = WeComTarget(name: t.name, url: url, maxMarkdownBytes: t.maxBytes ?? WeComTarget.markdownLimit, client: client)
+            (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
+        case .dingtalk:
+            target = DingTalkTarget(name: t.name, url: url, secret: secret, maxBytes: t.maxBytes ?? DingTalkTarget.defaultMaxBytes, client: client)
+            (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
+        case .feishu:
+            target = FeishuTarget(name: t.name, url: url, secret: secret, maxTextBytes: t.maxBytes ?? FeishuTarget.defaultMaxTextBytes, client: client)
+            (rate, concurrency) = ([RateWindow(count: 100, per: .seconds(60)), RateWindow(count: 5, per: .seconds(1))], 2)
+        case .email:
+            let smtp = t.smtp!
+            target = EmailTarget(
+                name: t.name,
+                server: MailEndpoint(url: smtp.url, startTLS: smtp.startTLS, username: smtp.username, password: smtp.password?.value,
+                                     timeout: timeout * 4),
+                fromAddress: smtp.from, fromName: smtp.fromName, client: client)
+            (rate, concurrency) = ([], 2)
+        }
+        if let custom = t.rateLimits {
+            rate = custom.map { RateWindow(count: $0.count, per: .milliseconds(Int64($0.seconds * 1000))) }
+        }
+        if let c = t.concurrency { concurrency = c }
+        let retry = t.retryDelays.map { RetryPolicy(delays: $0.map { .milliseconds(Int64($0 * 1000)) }) } ?? RetryPolicy()
+        return DispatchTarget(target, settings: LaneSettings(
+            rateLimit: RateLimit(rate), retry: retry, concurrency: concurrency,
+            audience: Audience(isPrivate: t.isPrivate || !t.kind.isGroup, members: t.members, addressesPeople: !t.kind.isGroup)))
+    }
+}
+
+public struct NotificationSetupError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import MinqingCore
+
+/// A case as one notification shows it: display names resolved, personal data masked unless the audience is
+/// private. Templates render it and the webhook target sends it as JSON (schema in `Adapters/Webhook/README.md`).
+public struct CaseSnapshot: Sendable, Hashable, Codable {
+    public struct Person: Sendable, Hashable, Codable {
+        public var name: String?
+        public var phone: String?
+        public var idNumber: String?
+    }
+
+    public var id: String
+    public var status: String
+    public var statusName: String
+    public var channel: String
+    public var channelName: String
+    public var village: String?
+    public var villageName: String?
+    public var category: String?
+    public var categoryName: String?
+    public var subject: String
+    public var body: String
+    public var priority: String
+    public var severity: String
+    public var level: String
+    public var registeredAt: Date
+    public var deadline: Date?
+    public var leader: String?
+    public var leaderName: String?
+    public var staff: String?
+    public var staffName: String?
+    public var complainant: Person
+    public var outcome: String?
+    public var replyText: String?
+    public var escalatedTo: String?
+    public var attachments: Int
+    /// True when personal data is shown in full (e-mail to the assigned people, a target marked private).
+    public var unmasked: Bool
+}

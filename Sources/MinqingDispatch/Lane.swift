@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import Metrics
+import MinqingCore
+import MinqingStore
+
+/// How one target is driven: its receiver's rate limit, the retry schedule, how many deliveries run at once,
+/// and who sees its messages.
+public struct LaneSettings: Sendable {
+    public var rateLimit: RateLimit
+    public var retry: RetryPolicy
+    public var concurrency: Int
+    public var audience: Audience
+
+    public init(rateLimit: RateLimit = .unlimited, retry: RetryPolicy = .init(), concurrency: Int = 4, audience: Audience) {
+        self.rateLimit = rateLimit
+        self.retry = retry
+        self.concurrency = max(1, concurrency)
+        self.audience = audience
+    }
+}
+
+/// One target's delivery lane: owns its rate-limit history, pause and disabled state, and runs each claimed
+/// notification through compose → wait for a send slot → deliver → decide → record.
+actor Lane {
+    let target: any NotificationTarget
+    let settings: LaneSettings
+    private let environment: DispatchEnvironment
+    private var history: [Date] = []
+    private var pausedUntil: Date?
+    private var disabled: (at: Date, reason: String)?
+    private var inHand = 0
+    /// Set when a pause or disable must be written to the store.
+    private var stateChanged = false
+    private let delivered: Counter
+    private let failed: Counter
+    private let dead: Counter
+    private let latency: Metrics.Timer
+
+    init(target: any NotificationTarget, settings: LaneSettings, environment: DispatchEnvironment) {
+        self.target = target
+        self.settings = settings
+        self.environment = environment
+        let dims = [("target", target.name)]
+        delivered = Counter(label: "minqing_deliveries_total", dimensions: dims + [("result", "delivered")], factory: environment.metrics)
+        failed = Counter(label: "minqing_deliveries_total", dimensions: dims + [("result", "retrying")], factory: environment.metrics)
+        dead = Counter(label: "minqing_deliveries_total", dimensions: dims + [("result", "dead")], factory: environment.metrics)
+        latency = Metrics.Timer(label: "minqing_delivery_seconds", dimensions: dims, factory: environment.metrics)
+    }
+
+    /// Restores what the store remembers: sends inside the rate-limit horizon, a pause, a disabled flag.
+    func restore(_ state: TargetState?, now: Date) async throws {
+        if settings.rateLimit.isLimited {
+            history = try await environment.store.sendTimes(
+                target: target.name, since: now.addingTimeInterval(-settings.rateLimit.horizon.seconds))
+        }
+        pausedUntil = state?.pausedUntil
+        if let at = state?.disabledAt { disabled = (at, state?.disabledReason ?? "已停用") }
+    }
+
+    /// How many more notifications this lane can take now (0 while paused).
+    func freeCapacity(at now: Date) -> Int {
+        if let pausedUntil, pausedUntil > now { return 0 }
+        return max(0, settings.concurrency - inHand)
+    }
+
+    /// When a pause ends, so the dispatcher wakes for it.
+    func pauseEnd(after now: Date) -> Date? { pausedUntil.flatMap { $0 > now ? $0 : nil } }
+
+    func take() { inHand += 1 }
+
+    /// Delivers one claimed notification and records the attempt. Returns the record, or nil when the hub is
+    /// stopping (the lease then brings the notification back on the next start).
+    func handle(_ entry: OutboxEntry) async -> DeliveryRecord? {
+        defer {
+            inHand -= 1
+            environment.signal.notify()
+        }
+        let clock = environment.clock
+        let number = entry.attempts + 1
+        if let disabled {
+            return await finish(DeliveryRecord(
+                attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
+                                         result: .suppressed, detail: "通知目标已停用：\(disabled.reason)"),
+                state: .dead, lastError: "通知目标「\(target.name)」已停用：\(disabled.reason)"))
+        }
+        let content: NotificationContent, snapshot: CaseSnapshot, recipients: [Contact]
+        switch environment.composer.compose(entry, for: settings.audience) {
+        case .suppress(let reason):
+            return await finish(DeliveryRecord(
+                attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
+                                         result: .suppressed, detail: reason),
+                state: .dead, lastError: reason))
+        case .send(let c, let s, let r):
+            (content, snapshot, recipients) = (c, s, r)
+        }
+
+        let slot = reserveSlot(now: clock.now())
+        do {
+            try await clock.sleep(until: slot)
+        } catch {
+            return nil
+        }
+        var reservation: Int64?
+        if settings.rateLimit.isLimited {
+            reservation = try? await environment.store.reserveSend(DeliveryAttempt(
+                notificationID: entry.id, target: target.name, number: number, startedAt: slot, result: .sending))
+        }
+        let sentAt = clock.now()
+        let outcome = await target.deliver(Delivery(
+            id: entry.id, event: entry.event, createdAt: entry.createdAt, attempt: number, sentAt: sentAt, content: content,
+            recipients: recipients, snapshot: snapshot))
+        if Task.isCancelled, case .failed = outcome { return nil }
+        return await finish(decide(outcome, entry: entry, number: number, sentAt: sentAt, reservation: reservation))
+    }
+
+    /// The earliest send time the rate limit and any pause allow, taken at once so concurrent deliveries get
+    /// successive slots.
+    private func reserveSlot(now: Date) -> Date {
+        let horizon = now.addingTimeInterval(-settings.rateLimit.horizon.seconds)
+        history.removeAll { $0 < horizon }
+        var slot = settings.rateLimit.earliestSend(after: history, now: now)
+        if let pausedUntil, pausedUntil > slot { slot = pausedUntil }
+        if settings.rateLimit.isLimited {
+            history.append(slot)
+            history.sort()
+        }
+        return slot
+    }
+
+    private func decide(
+        _ outcome: DeliveryOutcome, entry: OutboxEntry, number: Int, sentAt: Date, reservation: Int64?
+    ) -> DeliveryRecord {
+        let now = environment.clock.now()
+        switch outcome {
+        case .delivered(let receipt):
+            latency.recordInterval(receipt.latency)
+            return DeliveryRecord(
+                attempt: DeliveryAttempt(
+                    notificationID: entry.id, target: target.name, number: number, startedAt: sentAt, result: .delivered,
+                    httpStatus: receipt.status, latencyMilliseconds: receipt.latency.milliseconds, detail: receipt.excerpt),
+                reservation: reservation, state: .delivered)
+        case .failed(let failure):
+            if let pause = failure.pauseTarget {
+                pausedUntil = max(pausedUntil ?? now, now.addingTimeInterval(pause.seconds))
+                stateChanged = true
+            }
+            if failure.kind == .gone {
+                disabled = (now, failure.description)
+                stateChanged = true
+            }
+            let result: DeliveryAttempt.Result = switch failure.kind {
+            case .retryable: .failed
+            case .rateLimited: .rateLimited
+            case .permanent, .gone: .rejected
+            }
+            let attempt = DeliveryAttempt(
+                notificationID: entry.id, target: target.name, number: number, startedAt: sentAt, result: result,
+                httpStatus: failure.status, latencyMilliseconds: failure.latency?.milliseconds,
+                detail: [failure.reason, failure.excerpt].compactMap { $0 }.joined(separator: "｜"))
+            switch settings.retry.decide(after: number, failure: failure, now: now, random: environment.random()) {
+            case .retry(let at):
+                return DeliveryRecord(attempt: attempt, reservation: reservation, state: .retrying, nextAttemptAt: at,
+                                      lastError: failure.description)
+            case .giveUp(let reason):
+                return DeliveryRecord(attempt: attempt, reservation: reservation, state: .dead, lastError: reason)
+            }
+        }
+    }
+
+    private func finish(_ record: DeliveryRecord) async -> DeliveryRecord {
+        switch record.state {
+        case .delivered: delivered.increment()
+        case .dead: dead.increment()
+        default: failed.increment()
+        }
+        if record.state == .dead {
+            environment.logger.warning("notification dead-lettered", metadata: [
+                "target.name": "\(target.name)", "notification.id": "\(record.attempt.notificationID)",
+                "delivery.attempt": "\(record.attempt.number)", "reason": "\(record.lastError ?? "")",
+            ])
+        }
+        await environment.recorder.record(record)
+        if stateChanged {
+            stateChanged = false
+            try? await environment.store.saveTargetState(TargetState(
+                name: target.name, disabledAt: disabled?.at, disabledReason: disabled?.reason, pausedUntil: pausedUntil))
+        }
+        environment.observer(record)
+        return record
+    }
+}
+
+extension Duration {
+    var milliseconds: Int { Int((seconds * 1000).rounded()) }
+}
+
+extension Metrics.Timer {
+    func recordInterval(_ duration: Duration) {
+        recordNanoseconds(Int64(duration.seconds * 1e9))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import MinqingCore
+
+/// Turns an outbox row into what one target sends: the template's text, a snapshot masked for the target's
+/// audience, and the people it addresses — never a person or unit the case is about (信访工作条例 art. 30).
+public struct NotificationComposer: Sendable {
+    public var templates: TemplateSet
+    public var directory: any NotificationDirectory
+    public var masking: Masking
+    /// The hub's address as people reach it (links to the case).
+    public var publicURL: String
+    public var timeZone: TimeZone
+
+    public init(
+        templates: TemplateSet, directory: any NotificationDirectory, masking: Masking = .init(), publicURL: String,
+        timeZone: TimeZone = HubTime.shanghai
+    ) {
+        self.templates = templates
+        self.directory = directory
+        self.masking = masking
+        self.publicURL = publicURL
+        self.timeZone = timeZone
+    }
+
+    public enum Composition: Sendable {
+        case send(NotificationContent, snapshot: CaseSnapshot, recipients: [Contact])
+        /// Not sent, with the reason for the dead-letter list.
+        case suppress(String)
+    }
+
+    public func compose(_ entry: OutboxEntry, for audience: Audience) -> Composition {
+        let record = entry.snapshot
+        let concerned = Set(record.concerns.flatMap(keys(for:)))
+        if let member = audience.members.first(where: { !concerned.isDisjoint(with: keys(for: $0)) }) {
+            return .suppress("回避：案件反映的是「\(member)」，不得发送到其所在的群或系统（信访工作条例第三十条）")
+        }
+        var recipients: [Contact] = []
+        var skipped: [String] = []
+        let wanted = audience.addressesPeople ? entry.recipients : [record.staff].compactMap { $0 }
+        for key in wanted {
+            if !concerned.isDisjoint(with: keys(for: key)) {
+                skipped.append(key)
+                continue
+            }
+            if let contact = directory.contact(key) {
+                if !recipients.contains(contact) { recipients.append(contact) }
+            } else if key.contains("@") {
+                recipients.append(Contact(id: key, name: key, email: key))
+            } else if audience.addressesPeople {
+                return .suppress("收件人「\(key)」不在人员名录中，也不是邮箱地址：请在 directory.yaml 中补充此人的邮箱")
+            }
+        }
+        if audience.addressesPeople, recipients.isEmpty {
+            return .suppress(skipped.isEmpty
+                ? "没有收件人：案件尚未确定承办人员"
+                : "回避：收件人 \(skipped.joined(separator: "、")) 是案件反映的对象，不予发送（信访工作条例第三十条）")
+        }
+        let snapshot = self.snapshot(of: record, unmasked: audience.isPrivate)
+        let event = NotificationEvent(rawValue: entry.event)
+        let context = self.context(event: entry.event, eventName: event?.displayName ?? entry.event, snapshot: snapshot)
+        guard let content = templates.render(entry.event, context: context) else {
+            return .suppress("缺少通知模板 templates/\(entry.event).mustache，请补充后在「通知发送」中重发")
+        }
+        return .send(content, snapshot: snapshot, recipients: recipients)
+    }
+
+    /// The snapshot a target may see: complainant's name only when private, numbers masked unless private,
+    /// and numbers a citizen wrote into the text masked too.
+    public func snapshot(of r: CaseRecord, unmasked: Bool) -> CaseSnapshot {
+        let c = r.complainant
+        let person = unmasked
+            ? CaseSnapshot.Person(name: c.name, phone: c.phone, idNumber: c.idNumber)
+            : CaseSnapshot.Person(name: nil, phone: c.phone.map(masking.phone), idNumber: c.idNumber.map(masking.idNumber))
+        let masking = self.masking
+        func text(_ s: String) -> String { unmasked ? s : masking.numbers(in: s) }
+        return CaseSnapshot(
+            id: r.id.description, status: r.status.rawValue, statusName: r.status.displayName,
+            channel: r.channel.rawValue, channelName: r.channel.displayName,
+            village: r.village, villageName: r.village.map { directory.villageName($0) ?? $0 },
+            category: r.category, categoryName: r.category.map { directory.categoryName($0) ?? $0 },
+            subject: text(r.subject), body: text(r.body), priority: r.priority.rawValue, severity: r.severity.rawValue,
+            level: r.level.rawValue, registeredAt: r.registeredAt, deadline: r.deadline,
+            leader: r.leader, leaderName: r.leader.map { directory.contact($0)?.name ?? $0 },
+            staff: r.staff, staffName: r.staff.map { directory.contact($0)?.name ?? $0 },
+            complainant: person, outcome: r.outcome?.rawValue, replyText: r.replyText.map { text($0) },
+            escalatedTo: r.escalatedTo, attachments: r.attachments.count, unmasked: unmasked)
+    }
+
+    public func link(for caseID: String) -> String {
+        var base = publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/console/cases/\(caseID)"
+    }
+
+    /// The values templates can use (documented in `Config/example/templates/README.md`).
+    func context(event: String, eventName: String, snapshot s: CaseSnapshot) -> [String: Any] {
+        var complainant: [String: Any] = [:]
+        if let v = s.complainant.name { complainant["name"] = v }
+        if let v = s.complainant.phone { complainant["phone"] = v }
+        if let v = s.complainant.idNumber { complainant["id_number"] = v }
+        var c: [String: Any] = [
+            "id": s.id, "status": s.statusName, "channel": s.channelName, "subject": s.subject, "body": s.body,
+            "registered_at": format(s.registeredAt), "urgent": s.priority == Priority.urgent.rawValue,
+            "major": s.severity == Severity.major.rawValue, "attachments": s.attachments,
+        ]
+        if !complainant.isEmpty { c["complainant"] = complainant }
+        if let v = s.villageName { c["village"] = v }
+        if let v = s.categoryName { c["category"] = v }
+        if let v = s.deadline { c["deadline"] = format(v) }
+        if let v = s.leaderName { c["leader"] = v }
+        if let v = s.staffName { c["staff"] = v }
+        if let v = s.replyText { c["reply_text"] = v }
+        if let v = s.outcome.flatMap(Outcome.init(rawValue:)) { c["outcome"] = v.displayName }
+        if let v = s.escalatedTo { c["escalated_to"] = v }
+        return [
+            "office": ["name": directory.officeName], "event": ["kind": event, "name": eventName],
+            "case": c, "link": link(for: s.id), "private": s.unmasked,
+        ]
+    }
+
+    private func format(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "zh_CN")
+        f.timeZone = timeZone
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+
+    /// Every way `key` (an id, name or address) names a person, so conflict checks match any of them.
+    private func keys(for key: String) -> Set<String> {
+        var keys: Set<String> = [key]
+        if let c = directory.contact(key) {
+            keys.insert(c.id)
+            keys.insert(c.name)
+            if let e = c.email { keys.insert(e) }
+        }
+        return keys
+    }
+}

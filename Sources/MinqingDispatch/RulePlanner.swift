@@ -1,0 +1,70 @@
+import MinqingCore
+
+/// Decides the notifications of a case change from the configured rules (`notifications:` in `minqing.yaml`).
+/// Pure: it runs inside the store's transaction.
+///
+/// A change announces at most one event (`NotificationEvent(auditAction:)`); each target gets it at most once,
+/// however many rules name it. Targets that address people get the rule's recipients resolved from the case
+/// (and the village's 包村 cadre and leader while nobody is assigned).
+public struct RulePlanner: NotificationPlanner {
+    public enum Recipient: Sendable, Hashable {
+        case responsible, leader, villageCadre
+    }
+
+    public struct Rule: Sendable {
+        public var events: Set<NotificationEvent>
+        /// Target names, each with whether it addresses people (e-mail) rather than a group.
+        public var targets: [(name: String, addressesPeople: Bool)]
+        public var channels: Set<Channel>
+        public var recipients: [Recipient]
+
+        public init(
+            events: Set<NotificationEvent>, targets: [(name: String, addressesPeople: Bool)], channels: Set<Channel> = [],
+            recipients: [Recipient] = [.responsible]
+        ) {
+            self.events = events
+            self.targets = targets
+            self.channels = channels
+            self.recipients = recipients
+        }
+    }
+
+    public var rules: [Rule]
+    /// The 包村 cadre and leader of a village code.
+    public var village: @Sendable (String) -> (cadre: String, leader: String)?
+
+    public init(rules: [Rule], village: @escaping @Sendable (String) -> (cadre: String, leader: String)?) {
+        self.rules = rules
+        self.village = village
+    }
+
+    public func plan(for change: CaseChange) -> [OutboxDraft] {
+        guard let event = NotificationEvent(auditAction: change.event.action) else { return [] }
+        let record = change.after
+        var drafts: [OutboxDraft] = []
+        for rule in rules where rule.events.contains(event) {
+            if !rule.channels.isEmpty, !rule.channels.contains(record.channel) { continue }
+            for target in rule.targets where !drafts.contains(where: { $0.target == target.name }) {
+                let people = target.addressesPeople ? recipients(rule.recipients, for: record) : []
+                if target.addressesPeople, people.isEmpty { continue }
+                drafts.append(OutboxDraft(target: target.name, event: event.rawValue, recipients: people))
+            }
+        }
+        return drafts
+    }
+
+    /// Person ids, in order, without repeats and without anyone the case is about.
+    func recipients(_ wanted: [Recipient], for record: CaseRecord) -> [String] {
+        let home = record.village.flatMap(village)
+        var out: [String] = []
+        for r in wanted {
+            let person: String? = switch r {
+            case .responsible: record.staff ?? home?.cadre
+            case .leader: record.leader ?? home?.leader
+            case .villageCadre: home?.cadre
+            }
+            if let person, !out.contains(person), !record.concerns.contains(person) { out.append(person) }
+        }
+        return out
+    }
+}

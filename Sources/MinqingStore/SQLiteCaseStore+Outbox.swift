@@ -1,0 +1,247 @@
+import Foundation
+import GRDB
+import MinqingCore
+
+extension SQLiteCaseStore {
+    static func migrateDispatch(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE outbox ADD COLUMN lease_until REAL;
+            ALTER TABLE outbox ADD COLUMN delivered_at REAL;
+            CREATE TABLE delivery_attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                notification_id TEXT NOT NULL REFERENCES outbox(id),
+                target TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                started_at REAL NOT NULL,
+                result TEXT NOT NULL,
+                http_status INTEGER,
+                latency_ms INTEGER,
+                detail TEXT
+            );
+            CREATE INDEX delivery_attempts_notification ON delivery_attempts (notification_id, id);
+            CREATE INDEX delivery_attempts_target ON delivery_attempts (target, started_at);
+            CREATE TABLE target_states (
+                name TEXT PRIMARY KEY,
+                disabled_at REAL,
+                disabled_reason TEXT,
+                paused_until REAL
+            );
+            """)
+    }
+
+    public func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let state {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY created_at, id LIMIT ?",
+                    arguments: [state.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY created_at, id LIMIT ?", arguments: [limit])
+            }
+            return try rows.map(self.outboxEntry(from:))
+        }
+    }
+
+    public func outboxEntry(id: String) async throws -> OutboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(self.outboxEntry(from:))
+        }
+    }
+
+    public func claimNotifications(dueAt now: Date, leaseUntil: Date, limits: [String: Int]) async throws -> [OutboxEntry] {
+        let wanted = limits.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        guard !wanted.isEmpty else { return [] }
+        return try await pool.write { db in
+            var claimed: [OutboxEntry] = []
+            for (target, limit) in wanted {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM outbox
+                        WHERE target = ? AND state IN ('pending', 'retrying') AND next_attempt_at <= ?
+                          AND (lease_until IS NULL OR lease_until <= ?)
+                        ORDER BY next_attempt_at, created_at LIMIT ?
+                        """,
+                    arguments: [target, now.timeIntervalSince1970, now.timeIntervalSince1970, limit])
+                claimed += try rows.map(self.outboxEntry(from:))
+            }
+            for entry in claimed {
+                try db.execute(
+                    sql: "UPDATE outbox SET lease_until = ? WHERE id = ?",
+                    arguments: [leaseUntil.timeIntervalSince1970, entry.id])
+            }
+            return claimed
+        }
+    }
+
+    public func abandonNotifications(targetsNotIn known: Set<String>, reason: String, at now: Date) async throws -> Int {
+        let (clause, names) = Self.targetList(known)
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'dead', last_error = ?, lease_until = NULL, updated_at = ?
+                    WHERE state IN ('pending', 'retrying') \(clause.isEmpty ? "" : "AND target NOT IN \(clause)")
+                    """,
+                arguments: StatementArguments([reason, now.timeIntervalSince1970] as [any DatabaseValueConvertible] + names))
+            return db.changesCount
+        }
+    }
+
+    public func releaseLeases() async throws {
+        try await pool.write { db in try db.execute(sql: "UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL") }
+    }
+
+    public func recordDeliveries(_ records: [DeliveryRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await pool.write { db in
+            for r in records {
+                let a = r.attempt
+                if let reservation = r.reservation {
+                    try db.execute(
+                        sql: "UPDATE delivery_attempts SET result = ?, http_status = ?, latency_ms = ?, detail = ? WHERE id = ?",
+                        arguments: [a.result.rawValue, a.httpStatus, a.latencyMilliseconds, a.detail, reservation])
+                } else {
+                    try self.insertAttempt(a, db)
+                }
+                let updatedAt = a.startedAt.timeIntervalSince1970 + Double(a.latencyMilliseconds ?? 0) / 1000
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                          last_error = ?, lease_until = NULL, updated_at = ?,
+                          delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        r.state.rawValue, a.number, r.nextAttemptAt?.timeIntervalSince1970, r.lastError, updatedAt,
+                        r.state.rawValue, updatedAt, a.notificationID,
+                    ])
+            }
+        }
+    }
+
+    public func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64 {
+        try await pool.write { db in
+            try self.insertAttempt(DeliveryAttempt(
+                notificationID: attempt.notificationID, target: attempt.target, number: attempt.number,
+                startedAt: attempt.startedAt, result: .sending), db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func sendTimes(target: String, since: Date) async throws -> [Date] {
+        try await pool.read { db in
+            try Double.fetchAll(
+                db,
+                sql: """
+                    SELECT started_at FROM delivery_attempts
+                    WHERE target = ? AND started_at >= ? AND result <> 'suppressed' ORDER BY started_at
+                    """,
+                arguments: [target, since.timeIntervalSince1970]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery_attempts WHERE notification_id = ? ORDER BY id", arguments: [notificationID]
+            ).map { row in
+                DeliveryAttempt(
+                    notificationID: row["notification_id"], target: row["target"], number: row["number"],
+                    startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                    result: DeliveryAttempt.Result(rawValue: row["result"]) ?? .failed,
+                    httpStatus: row["http_status"], latencyMilliseconds: row["latency_ms"], detail: row["detail"])
+            }
+        }
+    }
+
+    public func nextNotificationDue(targets: Set<String>) async throws -> Date? {
+        let (clause, names) = Self.targetList(targets)
+        guard !clause.isEmpty else { return nil }
+        return try await pool.read { db in
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) FROM outbox
+                    WHERE state IN ('pending', 'retrying') AND target IN \(clause)
+                    """,
+                arguments: StatementArguments(names)
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func replayNotifications(_ ids: [String], at now: Date) async throws -> [String] {
+        defer { settings.outboxSignal.notify() }
+        return try await pool.write { db in
+            var changed: [String] = []
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                        WHERE id = ? AND state IN ('dead', 'retrying')
+                        """,
+                    arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+                if db.changesCount > 0 { changed.append(id) }
+            }
+            return changed
+        }
+    }
+
+    public func targetStates() async throws -> [TargetState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM target_states ORDER BY name").map { row in
+                TargetState(
+                    name: row["name"], disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    disabledReason: row["disabled_reason"],
+                    pausedUntil: (row["paused_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func saveTargetState(_ state: TargetState) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO target_states (name, disabled_at, disabled_reason, paused_until) VALUES (?,?,?,?)
+                    ON CONFLICT (name) DO UPDATE SET disabled_at = excluded.disabled_at,
+                      disabled_reason = excluded.disabled_reason, paused_until = excluded.paused_until
+                    """,
+                arguments: [
+                    state.name, state.disabledAt?.timeIntervalSince1970, state.disabledReason,
+                    state.pausedUntil?.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    // MARK: Rows
+
+    private func insertAttempt(_ a: DeliveryAttempt, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO delivery_attempts (notification_id, target, number, started_at, result, http_status, latency_ms, detail)
+                VALUES (?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                a.notificationID, a.target, a.number, a.startedAt.timeIntervalSince1970, a.result.rawValue,
+                a.httpStatus, a.latencyMilliseconds, a.detail,
+            ])
+    }
+
+    private func outboxEntry(from row: Row) throws -> OutboxEntry {
+        OutboxEntry(
+            id: row["id"], caseID: CaseID(row["case_id"] as String)!, target: row["target"], event: row["event"],
+            recipients: try decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
+            snapshot: try decoder.decode(CaseRecord.self, from: Data((row["snapshot"] as String).utf8)),
+            state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])
+    }
+
+    /// `(?,?,…)` for `names`, or "" when there are none.
+    private static func targetList(_ names: Set<String>) -> (String, [String]) {
+        guard !names.isEmpty else { return ("", []) }
+        let sorted = names.sorted()
+        return ("(\(sorted.map { _ in "?" }.joined(separator: ",")))", sorted)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MinqingConfig
+import MinqingCore
+import MinqingStore
+
+struct Outbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "查看和重发通知（发件箱）。", subcommands: [List.self, Replay.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出通知及其发送状态（最早在前）。")
+        @OptionGroup var hub: HubOptions
+        @Option(help: "只看某种状态：pending（待发）、retrying（重试中）、delivered（已送达）、dead（发送失败）")
+        var state: String?
+        @Option(help: "最多列出几条") var limit: Int = 200
+        @Flag(help: "同时列出每次发送尝试") var attempts = false
+
+        func run() async throws {
+            let config = try hub.loadConfig()
+            let store = try hub.openStore(config)
+            var filter: OutboxEntry.State?
+            if let state {
+                guard let s = OutboxEntry.State(rawValue: state) else {
+                    throw ValidationError("「\(state)」不是通知状态（可选：\(OutboxEntry.State.allCases.map(\.rawValue).joined(separator: ", "))）")
+                }
+                filter = s
+            }
+            let entries = try await store.outboxEntries(state: filter, limit: limit)
+            print("共 \(entries.count) 条")
+            for e in entries {
+                let when = HubTime.iso(e.nextAttemptAt, in: config.office.timeZone).prefix(19).replacingOccurrences(of: "T", with: " ")
+                var line = "\(e.id)  \(e.caseID)  \(e.target)  \(e.event)  \(e.state.displayName)  已试 \(e.attempts) 次"
+                if e.state == .retrying || e.state == .pending { line += "  下次 \(when)" }
+                if let error = e.lastError, e.state != .delivered { line += "  原因：\(error)" }
+                print(line)
+                if attempts {
+                    for a in try await store.deliveryAttempts(notificationID: e.id) {
+                        let at = HubTime.iso(a.startedAt, in: config.office.timeZone).prefix(19).replacingOccurrences(of: "T", with: " ")
+                        print("    第 \(a.number) 次  \(at)  \(a.result.rawValue)\(a.httpStatus.map { "  HTTP \($0)" } ?? "")\(a.latencyMilliseconds.map { "  \($0) ms" } ?? "")  \(a.detail ?? "")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "重发发送失败（dead）或重试中的通知：立即再发一次，同一编号，接收方可据此去重。")
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "通知编号（outbox list 第一列）") var ids: [String]
+
+        func run() async throws {
+            let config = try hub.loadConfig()
+            let store = try hub.openStore(config)
+            let changed = try await store.replayNotifications(ids, at: Date())
+            for id in ids where !changed.contains(id) {
+                let entry = try await store.outboxEntry(id: id)
+                printError(entry == nil ? "通知 \(id) 不存在，请核对编号" : "通知 \(id) 状态为「\(entry!.state.displayName)」，无需重发")
+            }
+            print("已安排重发 \(changed.count) 条；服务运行时会立即发送。")
+            if changed.count < ids.count { throw ExitCode(1) }
+        }
+    }
+}
+
+extension OutboxEntry.State {
+    var displayName: String {
+        switch self {
+        case .pending: "待发送"
+        case .retrying: "重试中"
+        case .delivered: "已送达"
+        case .dead: "发送失败"
+        }
+    }
+}
