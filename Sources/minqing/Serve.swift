@@ -3,9 +3,11 @@ import Foundation
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
+import MailboxAdapter
 import Metrics
 import MinqingConfig
 import MinqingCore
+import MinqingCurl
 import MinqingStore
 import MinqingWeb
 import Prometheus
@@ -30,18 +32,24 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
         MetricsSystem.bootstrap(metrics)
-        let store = try hub.openStore(config)
+        let store = try hub.openStore(config, planner: MailboxWiring.planner(config))
         let intake = IntakeService(store: store, logger: logger, metrics: metrics)
         if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
+        let curl = try CurlClient()
+        let pollers = MailboxWiring.pollers(config, curl: curl, intake: intake, store: store, logger: logger, metrics: metrics)
 
-        let deps = WebDependencies(config: config, store: store, intake: intake, registry: registry)
+        let deps = WebDependencies(
+            config: config, store: store, intake: intake, registry: registry,
+            readinessChecks: MailboxWiring.readiness(pollers))
         let host = self.host ?? config.server.host
         let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(
+            services: [app] + pollers.map { $0 as any Service }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+        await curl.shutdown()
         print("民情通已停止。")
     }
 }
