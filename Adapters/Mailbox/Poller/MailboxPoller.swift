@@ -83,6 +83,8 @@ public actor MailboxPoller: Service {
             events.yield(.success(report))
             return settings.interval
         } catch {
+            // Stopping is not a failure of the mailbox: leave health as it was.
+            if Task.isCancelled || error is CancellationError || (error as? CurlError)?.kind == .cancelled { return 0 }
             let failure = MailboxFailure.from(error, mailbox: settings.name, folder: settings.folder)
             currentHealth.consecutiveFailures += 1
             currentHealth.state = .failing(failure)
