@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // MARK: The hub
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "MinqingWeb",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "MailboxAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -76,7 +77,7 @@ let package = Package(
             name: "minqing",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
-                "MinqingApp", "MinqingDispatch", "MinqingCurl",
+                "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -105,7 +106,7 @@ let package = Package(
         ),
         .target(
             name: "MinqingTesting",
-            dependencies: ["MinqingCore", "MinqingStore"],
+            dependencies: ["MinqingCore", "MinqingStore", "MinqingCurl"],
             swiftSettings: swiftSettings
         ),
 
@@ -148,7 +149,15 @@ let package = Package(
         ),
         .target(
             name: "MailboxAdapter",
-            dependencies: ["MinqingCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingCurl", "MinqingHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             path: "Adapters/Mailbox",
             swiftSettings: swiftSettings
         ),
@@ -179,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "MinqingCurlTests",
             dependencies: [
-                "MinqingCurl",
+                "MinqingCurl", "MinqingTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -188,13 +197,18 @@ let package = Package(
         ),
         .testTarget(
             name: "MailboxAdapterTests",
-            dependencies: ["MailboxAdapter", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MailboxAdapter", "MinqingStore", "MinqingTesting", "MinqingCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MinqingIntegrationTests",
-            dependencies: ["MinqingCore", "MinqingTesting"],
+            dependencies: ["MinqingCore", "MinqingTesting", "MinqingCurl"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -8,6 +8,7 @@ struct IntakeRequest: Decodable {
         var name: String?
         var phone: String?
         var idNumber: String?
+        var email: String?
     }
 
     struct Attachment: Decodable {
@@ -72,7 +73,8 @@ extension IntakeRequest {
         }
         let message = InboundMessage(
             channel: channel, sourceRef: sourceRef.trimmingCharacters(in: .whitespacesAndNewlines), receivedAt: received,
-            complainant: Complainant(name: complainant?.name, phone: complainant?.phone, idNumber: complainant?.idNumber),
+            complainant: Complainant(name: complainant?.name, phone: complainant?.phone, idNumber: complainant?.idNumber,
+                                     email: complainant?.email),
             village: village, category: category, subject: subject, body: body ?? "", attachments: decoded,
             raw: raw, rawContentType: "application/json")
         do {

@@ -8,6 +8,7 @@ public struct HubConfig: Sendable {
     public var storage: StorageSettings
     public var api: APISettings
     public var intake: IntakeSettings
+    public var mailbox: MailboxSettings = .defaults
     public var directory: Directory
     public var targets: [TargetSettings]
     public var notifications: [NotificationRule]
@@ -66,14 +67,15 @@ extension HubConfig {
         let storage = m.optional("storage").flatMap(readStorage) ?? (m.has("storage") ? nil : StorageSettings(sqlitePath: "minqing.sqlite"))
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
+        let mailbox = m.optional("mailbox").flatMap(MailboxSettings.read) ?? (m.has("mailbox") ? nil : MailboxSettings.defaults)
         let targets = m.optional("targets").map(readTargets) ?? []
         let notifications = m.optional("notifications").map { readNotificationRules($0, targets: targets) } ?? []
         let templates = m.optional("templates")?.string.map { path in
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.appendingPathComponent(path)
         } ?? url.appendingPathComponent("templates")
         m.finish()
-        guard let office, let server, let storage, let api, let intake, let directory else { return nil }
-        return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake,
+        guard let office, let server, let storage, let api, let intake, let mailbox, let directory else { return nil }
+        return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake, mailbox: mailbox,
                          directory: directory, targets: targets, notifications: notifications, templatesURL: templates,
                          directoryURL: url)
     }

@@ -83,6 +83,8 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
     case invalidPhone = "invalid_phone"
     case invalidIDNumber = "invalid_id_number"
     case missingSubject = "missing_subject"
+    /// The adapter could not read the message (broken MIME, too large to fetch); the raw message is attached.
+    case unreadableMessage = "unreadable_message"
 
     public var displayName: String {
         switch self {
@@ -91,6 +93,7 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
         case .invalidPhone: "电话号码格式不对，请核实"
         case .invalidIDNumber: "身份证号校验不通过，请核实"
         case .missingSubject: "来信未写标题，已取正文开头"
+        case .unreadableMessage: "来信无法正常解析，原件已作为附件保存，请打开附件人工阅读并补录"
         }
     }
 }

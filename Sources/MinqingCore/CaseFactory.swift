@@ -16,7 +16,7 @@ public struct CaseFactory: Sendable {
     public func makeCase(
         from message: InboundMessage, id: CaseID, registeredAt: Date, attachments: [AttachmentRef]
     ) -> (CaseRecord, AuditEvent) {
-        var flags: [CaseFlag] = []
+        var flags: [CaseFlag] = message.flags
         var village = message.village?.nonEmpty
         if let written = village {
             if let code = vocabulary.village(written) { village = code } else { flags.append(.unknownVillage) }
@@ -29,6 +29,7 @@ public struct CaseFactory: Sendable {
         complainant.name = complainant.name?.nonEmpty
         complainant.phone = complainant.phone?.nonEmpty
         complainant.idNumber = complainant.idNumber?.nonEmpty
+        complainant.email = complainant.email?.trimmed.nonEmpty
         if let phone = complainant.phone, PhoneNumber.kind(of: phone) == nil { flags.append(.invalidPhone) }
         if let idNumber = complainant.idNumber, !ResidentID.isValid(idNumber) { flags.append(.invalidIDNumber) }
 

@@ -5,14 +5,17 @@ public struct Complainant: Sendable, Codable, Hashable {
     public var name: String?
     public var phone: String?
     public var idNumber: String?
+    /// The address a citizen wrote from (mailbox channel) or gave; acknowledgements go there.
+    public var email: String?
 
-    public init(name: String? = nil, phone: String? = nil, idNumber: String? = nil) {
+    public init(name: String? = nil, phone: String? = nil, idNumber: String? = nil, email: String? = nil) {
         self.name = name
         self.phone = phone
         self.idNumber = idNumber
+        self.email = email
     }
 
-    public var isEmpty: Bool { name == nil && phone == nil && idNumber == nil }
+    public var isEmpty: Bool { name == nil && phone == nil && idNumber == nil && email == nil }
 }
 
 /// An attachment stored once by content hash; the case keeps the reference.

@@ -106,7 +106,17 @@ public struct Masking: Sendable, Hashable {
         }
     }
 
+    /// `zhangsan@163.com` → `z***n@163.com`; a local part of one or two characters becomes `*`.
+    public func email(_ text: String) -> String {
+        let trimmed = text.trimmed
+        guard let at = trimmed.lastIndex(of: "@") else { return String(repeating: "*", count: min(trimmed.count, 8)) }
+        let local = Array(trimmed[..<at])
+        let masked = local.count <= 2 ? "*" : String(local[0]) + "***" + String(local[local.count - 1])
+        return masked + trimmed[at...]
+    }
+
     public func complainant(_ c: Complainant) -> Complainant {
-        Complainant(name: c.name.map(name), phone: c.phone.map(phone), idNumber: c.idNumber.map(idNumber))
+        Complainant(name: c.name.map(name), phone: c.phone.map(phone), idNumber: c.idNumber.map(idNumber),
+                    email: c.email.map(email))
     }
 }

@@ -34,14 +34,17 @@ public struct InboundMessage: Sendable, Hashable {
     /// When that case exists the message is attached to it as a `message` event instead of opening a new case;
     /// when it does not, a new case is opened as usual, so nothing a citizen sends is dropped.
     public var followUpOf: CaseID?
+    /// Problems the adapter noticed and a clerk should check (e.g. `.unreadableMessage`); the factory adds its own.
+    public var flags: [CaseFlag]
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),
         village: String? = nil, category: String? = nil, subject: String? = nil, body: String,
         attachments: [InboundAttachment] = [], raw: Data = Data(), rawContentType: String = "application/octet-stream",
-        followUpOf: CaseID? = nil
+        followUpOf: CaseID? = nil, flags: [CaseFlag] = []
     ) {
         self.followUpOf = followUpOf
+        self.flags = flags
         self.channel = channel
         self.sourceRef = sourceRef
         self.receivedAt = receivedAt

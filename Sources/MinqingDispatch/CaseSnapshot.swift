@@ -8,6 +8,7 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
         public var name: String?
         public var phone: String?
         public var idNumber: String?
+        public var email: String?
     }
 
     public var id: String

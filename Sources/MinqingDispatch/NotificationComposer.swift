@@ -69,8 +69,10 @@ public struct NotificationComposer: Sendable {
     public func snapshot(of r: CaseRecord, unmasked: Bool) -> CaseSnapshot {
         let c = r.complainant
         let person = unmasked
-            ? CaseSnapshot.Person(name: c.name, phone: c.phone, idNumber: c.idNumber)
-            : CaseSnapshot.Person(name: nil, phone: c.phone.map(masking.phone), idNumber: c.idNumber.map(masking.idNumber))
+            ? CaseSnapshot.Person(name: c.name, phone: c.phone, idNumber: c.idNumber, email: c.email)
+            : CaseSnapshot.Person(
+                name: nil, phone: c.phone.map(masking.phone), idNumber: c.idNumber.map(masking.idNumber),
+                email: c.email.map(masking.email))
         let masking = self.masking
         func text(_ s: String) -> String { unmasked ? s : masking.numbers(in: s) }
         return CaseSnapshot(

@@ -54,6 +54,25 @@ public protocol CaseStore: Sendable {
     func replayNotifications(_ ids: [String], at now: Date) async throws -> [String]
     func targetStates() async throws -> [TargetState]
     func saveTargetState(_ state: TargetState) async throws
+    /// The durable IMAP cursor of a configured mailbox; nil before its first poll.
+    func mailboxCursor(_ mailbox: String) async throws -> MailboxCursor?
+    /// Stores a mailbox's cursor. Within one UIDVALIDITY it only moves forward (a lower `lastUID` keeps the stored
+    /// one); a different UIDVALIDITY replaces it. Durable when this returns.
+    func saveMailboxCursor(_ cursor: MailboxCursor, at now: Date) async throws
+}
+
+/// Where a mailbox poller is in one IMAP folder: every message with a UID up to `lastUID` under `uidValidity`
+/// has been stored (its case, or follow-up, is durable).
+public struct MailboxCursor: Sendable, Hashable, Codable {
+    public var mailbox: String
+    public var uidValidity: UInt32
+    public var lastUID: UInt32
+
+    public init(mailbox: String, uidValidity: UInt32, lastUID: UInt32) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.lastUID = lastUID
+    }
 }
 
 

@@ -98,6 +98,16 @@ public final class SQLiteCaseStore: CaseStore {
                 """)
         }
         m.registerMigration("v2-dispatch", migrate: migrateDispatch)
+        m.registerMigration("v2-mailbox-cursors") { db in
+            try db.execute(sql: """
+                CREATE TABLE mailbox_cursors (
+                    mailbox TEXT PRIMARY KEY,
+                    uid_validity INTEGER NOT NULL,
+                    last_uid INTEGER NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return m
     }
 

@@ -296,5 +296,34 @@ public enum CaseStoreConformance {
             let ids = try await store.searchCases({ var q = CaseQuery(); q.limit = 500; return q }()).items.map(\.id.sequence)
             try requireEqual(Set(ids), Set(1...100), "sequence has no gaps")
         },
+        Check(description: "a mailbox cursor is durable, only moves forward within one UIDVALIDITY, and is replaced by a new UIDVALIDITY") { open in
+            let store = try await open(settings())
+            try requireEqual(try await store.mailboxCursor("office"), nil, "no cursor before the first poll")
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10), at: start)
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 4), at: start)
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "leader", uidValidity: 3, lastUID: 2), at: start)
+            let reopened = try await open(settings())
+            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10),
+                             "kept the higher UID after reopening")
+            try await reopened.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1), at: start)
+            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1),
+                             "a new UIDVALIDITY starts over")
+            try requireEqual(try await reopened.mailboxCursor("leader")?.lastUID, 2, "mailboxes are independent")
+        },
+        Check(description: "the complainant's e-mail address is stored with the case") { open in
+            let store = try await open(settings())
+            var m = message("mail-1")
+            m.channel = .mailbox
+            m.complainant = Complainant(name: "李四", email: " lisi@163.com ")
+            let r = try await ingestOne(store, m)
+            try requireEqual(try await store.fetchCase(r.caseID)?.complainant.email, "lisi@163.com", "e-mail kept, trimmed")
+        },
+        Check(description: "adapter flags reach the case") { open in
+            let store = try await open(settings())
+            var m = message("flag-1")
+            m.flags = [.unreadableMessage]
+            let r = try await ingestOne(store, m)
+            try requireEqual(try await store.fetchCase(r.caseID)?.flags, [.unreadableMessage], "flags")
+        },
     ]
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
+import MailboxAdapter
 import MinqingConfig
 import MinqingCore
 import MinqingHTTP
@@ -55,6 +56,11 @@ public enum HubRouter {
             limits: IntakeLimits(maxAttachments: deps.config.intake.maxAttachments,
                                  maxAttachmentBytes: deps.config.intake.maxAttachmentBytes),
             maxBodyBytes: deps.config.server.maxBodyBytes, timeZone: deps.config.office.timeZone
+        ).register(on: routes)
+        PaperLetterRoutes(
+            intake: deps.intake, maxBodyBytes: deps.config.server.maxBodyBytes,
+            maxScans: deps.config.intake.maxAttachments, maxScanBytes: deps.config.intake.maxAttachmentBytes,
+            timeZone: deps.config.office.timeZone
         ).register(on: routes)
         CaseRoutes(deps: deps).register(on: routes)
         return routes

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
+import MailboxAdapter
 import Metrics
 import MinqingApp
 import MinqingConfig
@@ -39,20 +40,26 @@ struct Serve: AsyncParsableCommand {
             logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
         }
         let outboxSignal = ChangeSignal()
-        let store = try hub.openStore(config, planner: notifications.planner, outboxSignal: outboxSignal)
+        let planner = CompositePlanner([notifications.planner, MailboxWiring.planner(config)])
+        let store = try hub.openStore(config, planner: planner, outboxSignal: outboxSignal)
         let dispatcher = Dispatcher(
             store: store, targets: notifications.targets, composer: notifications.composer, clock: SystemClock(),
             signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
         let intake = IntakeService(store: store, logger: logger, metrics: metrics)
         if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
+        let pollers = MailboxWiring.pollers(config, curl: client, intake: intake, store: store, logger: logger, metrics: metrics)
 
-        let deps = WebDependencies(config: config, store: store, intake: intake, registry: registry)
+        let deps = WebDependencies(
+            config: config, store: store, intake: intake, registry: registry,
+            readinessChecks: MailboxWiring.readiness(pollers))
         let host = self.host ?? config.server.host
         let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(services: [app, dispatcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(
+            services: [app, dispatcher] + pollers.map { $0 as any Service }, gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         try await group.run()
         await client.shutdown(.finishInFlight)
         print("民情通已停止。")

@@ -6,12 +6,13 @@ import Darwin
 
 /// A TCP port on 127.0.0.1 that was free a moment ago: bound to port 0, read back, closed.
 /// Nothing listens on it afterwards (until someone else picks it), so connecting is refused.
-enum FreePort {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum FreePort {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    static func pick() throws -> Int {
+    public static func pick() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }

@@ -11,15 +11,16 @@ import Glibc
 /// `start` returns once the master process has bound its listener (`dovecot` binds before it
 /// daemonizes). `deliver` drops messages into the maildir's `new/` the way an MTA would.
 /// Always call `stop()` (it runs `doveadm stop` and removes the directory).
-final class DovecotServer: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public final class DovecotServer: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    let root: URL
-    let port: Int
-    let user = "hub"
-    let password = "民情-pass-1"
+    public let root: URL
+    public let port: Int
+    public let user = "hub"
+    public let password = "民情-pass-1"
     private let mailOwner: (uid: uid_t, gid: gid_t)
     private let sequence = Atomic(0)
 
@@ -29,14 +30,14 @@ final class DovecotServer: Sendable {
         self.mailOwner = mailOwner
     }
 
-    var config: URL { root.appendingPathComponent("dovecot.conf") }
+    public var config: URL { root.appendingPathComponent("dovecot.conf") }
 
     /// The account a test's `IMAPClient` uses.
-    var account: MailEndpoint {
+    public var account: MailEndpoint {
         MailEndpoint(url: "imap://127.0.0.1:\(port)", username: user, password: password, timeout: .seconds(20))
     }
 
-    static func start() async throws -> DovecotServer {
+    public static func start() async throws -> DovecotServer {
         guard let dovecot = Peers.dovecot else { throw Failure(description: Peers.imapHint) }
         let root = try Peers.temporaryDirectory("dovecot")
         // Dovecot's auth and login processes run as other users and must reach the config and users file.
@@ -66,7 +67,7 @@ final class DovecotServer: Sendable {
         return server
     }
 
-    func stop() async {
+    public func stop() async {
         if let doveadm = Peers.doveadm {
             _ = try? await ChildProcess.run(doveadm, ["-c", config.path, "stop"])
         }
@@ -74,14 +75,14 @@ final class DovecotServer: Sendable {
     }
 
     /// The maildir of a folder: INBOX is the user's maildir root, others are Maildir++ `.Name` (modified UTF-7).
-    func maildir(_ folder: String, encodedName: String? = nil) -> URL {
+    public func maildir(_ folder: String, encodedName: String? = nil) -> URL {
         let base = root.appendingPathComponent("mail/\(user)")
         return folder == "INBOX" ? base : base.appendingPathComponent("." + (encodedName ?? folder))
     }
 
     /// Writes one message into `INBOX/new/` (via `tmp/`, as maildir requires); returns its file name.
     @discardableResult
-    func deliver(_ message: [UInt8]) throws -> String {
+    public func deliver(_ message: [UInt8]) throws -> String {
         let number = sequence.add(1, ordering: .relaxed).newValue
         let name = "1795000000.M\(number)P\(getpid()).minqing-test"
         let box = maildir("INBOX")
@@ -93,7 +94,7 @@ final class DovecotServer: Sendable {
     }
 
     /// File names in a folder's `cur/` and `new/` (flags are the part after ":2,").
-    func files(in folder: String, encodedName: String? = nil) throws -> [String] {
+    public func files(in folder: String, encodedName: String? = nil) throws -> [String] {
         let box = maildir(folder, encodedName: encodedName)
         return try ["cur", "new"].flatMap { try FileManager.default.contentsOfDirectory(atPath: box.appendingPathComponent($0).path) }
     }

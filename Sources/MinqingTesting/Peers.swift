@@ -1,20 +1,19 @@
 import Foundation
-import Testing
 
 /// Real peer programs the tests start, and what to do when one is missing:
 /// with CI=true the test runs and fails saying what to install; otherwise it is skipped with that note.
-enum Peers {
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+public enum Peers {
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    static let dovecot = executable("dovecot")
-    static let doveadm = executable("doveadm")
+    public static let dovecot = executable("dovecot")
+    public static let doveadm = executable("doveadm")
 
     /// The first Python that can import aiosmtpd: Debian's (`apt-get install python3-aiosmtpd`) before one on PATH
     /// (a pyenv Python does not see Debian's packages).
-    static let python3: String? = (["/usr/bin/python3"] + [executable("python3")].compactMap { $0 })
+    public static let python3: String? = (["/usr/bin/python3"] + [executable("python3")].compactMap { $0 })
         .first { canImportAiosmtpd($0) }
 
-    static var aiosmtpdInstalled: Bool { python3 != nil }
+    public static var aiosmtpdInstalled: Bool { python3 != nil }
 
     private static func canImportAiosmtpd(_ python: String) -> Bool {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
@@ -28,27 +27,21 @@ enum Peers {
         return process.terminationStatus == 0
     }
 
-    static let smtpHint = "the SMTP tests need aiosmtpd: apt-get install -y python3-aiosmtpd"
-    static let imapHint = "the IMAP tests need Dovecot: apt-get install -y dovecot-imapd"
+    public static let smtpHint = "the SMTP tests need aiosmtpd: apt-get install -y python3-aiosmtpd"
+    public static let imapHint = "the IMAP tests need Dovecot: apt-get install -y dovecot-imapd"
 
     /// Use as `.enabled(if: Peers.smtpRunnable, Peers.smtpHint)`: false only when missing outside CI.
-    static var smtpRunnable: Bool { aiosmtpdInstalled || isCI }
-    static var imapRunnable: Bool { (dovecot != nil && doveadm != nil) || isCI }
-
-    /// In a test body: records a failure naming the install step when the peer is missing (CI case).
-    static func require(_ available: Bool, _ hint: String) -> Bool {
-        if !available { Issue.record("missing test peer (CI=true): \(hint)") }
-        return available
-    }
+    public static var smtpRunnable: Bool { aiosmtpdInstalled || isCI }
+    public static var imapRunnable: Bool { (dovecot != nil && doveadm != nil) || isCI }
 
     /// Looks in PATH and the sbin folders (Dovecot installs into /usr/sbin, not on every PATH).
-    static func executable(_ name: String) -> String? {
+    public static func executable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]
         return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func temporaryDirectory(_ label: String) throws -> URL {
+    public static func temporaryDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

@@ -13,9 +13,10 @@ import Glibc
 ///
 /// The child's stdin is a pipe whose write end this process keeps: a helper that exits on EOF
 /// (the SMTP sink does) cannot outlive a crashed test run.
-final class ChildProcess: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public final class ChildProcess: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     private struct State {
@@ -27,12 +28,17 @@ final class ChildProcess: Sendable {
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    let pid: pid_t
+    public let pid: pid_t
     private let stdinWriteEnd: Int32
     private let state = Mutex(State())
 
     /// Starts `executable` with `arguments` (the environment is inherited).
-    init(_ executable: String, _ arguments: [String]) throws {
+    public convenience init(_ executable: String, _ arguments: [String]) throws {
+        try self.init(executable, arguments, environment: nil)
+    }
+
+    /// Starts `executable` with `arguments` and, if given, exactly this environment.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]?) throws {
         let input = try Self.pipe()
         let output = try Self.pipe()
         let errors = try Self.pipe()
@@ -60,8 +66,12 @@ final class ChildProcess: Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for pointer in envp ?? [] { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = envp.map { envp in
+            envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
+        } ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         for fd in [input.read, output.write, errors.write] { close(fd) }
         guard result == 0 else {
             for fd in [input.write, output.read, errors.read] { close(fd) }
@@ -80,7 +90,7 @@ final class ChildProcess: Sendable {
 
     /// Waits until the program prints a whole line starting with `prefix`; returns that line.
     /// Fails if its stdout ends first, with what it wrote to stderr.
-    func waitForLine(startingWith prefix: String) async throws -> String {
+    public func waitForLine(startingWith prefix: String) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             let immediate: Result<String, any Error>? = state.withLock { state in
                 if let line = Self.line(in: state.stdout, prefix: prefix) { return .success(line) }
@@ -92,15 +102,21 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// Sends SIGKILL (no chance to clean up) and waits until the program has exited.
+    public func kill9() async {
+        if state.withLock({ $0.exitStatus == nil }) { kill(pid, SIGKILL) }
+        await waitForExit()
+    }
+
     /// Sends SIGTERM and waits until the program has exited.
-    func stop() async {
+    public func stop() async {
         if state.withLock({ $0.exitStatus == nil }) { kill(pid, SIGTERM) }
         await waitForExit()
     }
 
     /// Waits for exit; returns the exit code (128 + n when killed by signal n).
     @discardableResult
-    func waitForExit() async -> Int32 {
+    public func waitForExit() async -> Int32 {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { state in
                 if state.exitStatus != nil { return true }
@@ -112,12 +128,12 @@ final class ChildProcess: Sendable {
         return state.withLock { $0.exitStatus ?? -1 }
     }
 
-    var output: String {
+    public var output: String {
         state.withLock { String(decoding: $0.stdout, as: UTF8.self) + String(decoding: $0.stderr, as: UTF8.self) }
     }
 
     /// Runs a program to completion; returns its exit code and what it printed so far.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let child = try ChildProcess(executable, arguments)
         let status = await child.waitForExit()
         return (status, child.output)
