@@ -106,7 +106,12 @@ let package = Package(
         ),
         .target(
             name: "MinqingTesting",
-            dependencies: ["MinqingCore", "MinqingStore", "MinqingCurl"],
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -143,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "EmailAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl"],
+            dependencies: ["MinqingCore", "MinqingDispatch", "MinqingCurl"],
             path: "Adapters/Email",
             swiftSettings: swiftSettings
         ),
@@ -204,6 +209,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingDispatchTests",
+            dependencies: [
+                "MinqingDispatch", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
+                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "MailboxAdapter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

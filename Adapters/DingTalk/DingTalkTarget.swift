@@ -14,17 +14,19 @@ public struct DingTalkTarget: NotificationTarget {
     let url: String
     let signer: DingTalkSigner?
     let maxBytes: Int
+    let timeout: Duration
     let client: CurlClient
 
     public static let defaultMaxBytes = 4000
     /// How long DingTalk blocks a robot that sent too fast.
     public static let blockDuration: Duration = .seconds(600)
 
-    public init(name: String, url: String, secret: String?, maxBytes: Int = DingTalkTarget.defaultMaxBytes, client: CurlClient) {
+    public init(name: String, url: String, secret: String?, maxBytes: Int = DingTalkTarget.defaultMaxBytes, timeout: Duration = .seconds(10), client: CurlClient) {
         self.name = name
         self.url = url
         self.signer = secret.flatMap { $0.isEmpty ? nil : DingTalkSigner(secret: $0) }
         self.maxBytes = maxBytes
+        self.timeout = timeout
         self.client = client
     }
 
@@ -56,7 +58,7 @@ public struct DingTalkTarget: NotificationTarget {
     public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
         let target = signer?.signedURL(url, at: delivery.sentAt) ?? url
         let json = RobotPost.json(body(for: delivery))
-        return await RobotPost.send(.postJSON(target, json: json, timeout: .seconds(10)), with: client, now: delivery.sentAt,
+        return await RobotPost.send(.postJSON(target, json: json, timeout: timeout), with: client, now: delivery.sentAt,
                                     codeKey: "errcode", vendorFailure: Self.failure)
     }
 

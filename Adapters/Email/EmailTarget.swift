@@ -1,12 +1,13 @@
 import Foundation
+import MinqingCore
 import MinqingCurl
 import MinqingDispatch
 
 /// E-mail to the people a notification addresses (the case's responsible staff and leader, or a citizen's
 /// receipt), through an SMTP server with libcurl. Carries the full record: e-mail goes to named people only.
 ///
-/// The `Message-ID` is `<notification-id@domain>`, the same on every retry, so a reply (`In-Reply-To`) threads back
-/// to the case and a mail server that saw the message already can drop the repeat. The subject carries the case
+/// The `Message-ID` is a `HubMessageID` (case id + notification id), the same on every retry, so a reply
+/// (`In-Reply-To`) threads back to the case and a mail server that saw the message already can drop the repeat. The subject carries the case
 /// number in brackets (`[MQ-20261122-0042]`), which the mailbox channel also uses for threading.
 public struct EmailTarget: NotificationTarget {
     public let name: String
@@ -25,6 +26,11 @@ public struct EmailTarget: NotificationTarget {
         from.address.split(separator: "@").last.map(String.init) ?? "minqing.local"
     }
 
+    func messageID(for delivery: Delivery) -> String {
+        guard let caseID = CaseID(delivery.snapshot.id) else { return "\(delivery.id)@\(domain)" }
+        return HubMessageID.make(caseID: caseID, token: delivery.id, domain: domain)
+    }
+
     func message(for delivery: Delivery) -> MIMEMessage {
         let c = delivery.content
         var text = c.plainText
@@ -36,7 +42,7 @@ public struct EmailTarget: NotificationTarget {
         let subject = c.title.contains("[\(delivery.snapshot.id)]") ? c.title : "[\(delivery.snapshot.id)] \(c.title)"
         return MIMEMessage(
             from: from, to: delivery.recipients.compactMap { r in r.email.map { (r.name == r.email ? nil : r.name, $0) } },
-            subject: subject, messageID: "\(delivery.id)@\(domain)", date: delivery.sentAt, text: text,
+            subject: subject, messageID: messageID(for: delivery), date: delivery.sentAt, text: text,
             html: "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\n\(html)\n</body></html>",
             extraHeaders: [("Auto-Submitted", "auto-generated"), ("X-Minqing-Case", delivery.snapshot.id)])
     }

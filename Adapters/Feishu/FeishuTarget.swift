@@ -13,15 +13,17 @@ public struct FeishuTarget: NotificationTarget {
     let url: String
     let signer: FeishuSigner?
     let maxTextBytes: Int
+    let timeout: Duration
     let client: CurlClient
 
     public static let defaultMaxTextBytes = 18 * 1024
 
-    public init(name: String, url: String, secret: String?, maxTextBytes: Int = FeishuTarget.defaultMaxTextBytes, client: CurlClient) {
+    public init(name: String, url: String, secret: String?, maxTextBytes: Int = FeishuTarget.defaultMaxTextBytes, timeout: Duration = .seconds(10), client: CurlClient) {
         self.name = name
         self.url = url
         self.signer = secret.flatMap { $0.isEmpty ? nil : FeishuSigner(secret: $0) }
         self.maxTextBytes = maxTextBytes
+        self.timeout = timeout
         self.client = client
     }
 
@@ -52,7 +54,7 @@ public struct FeishuTarget: NotificationTarget {
 
     public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
         let json = RobotPost.json(body(for: delivery))
-        return await RobotPost.send(.postJSON(url, json: json, timeout: .seconds(10)), with: client, now: delivery.sentAt,
+        return await RobotPost.send(.postJSON(url, json: json, timeout: timeout), with: client, now: delivery.sentAt,
                                     codeKey: "code", vendorFailure: Self.failure)
     }
 

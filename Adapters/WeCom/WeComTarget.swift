@@ -12,14 +12,16 @@ public struct WeComTarget: NotificationTarget {
     public let name: String
     let url: String
     let maxMarkdownBytes: Int
+    let timeout: Duration
     let client: CurlClient
 
     public static let markdownLimit = 4096
 
-    public init(name: String, url: String, maxMarkdownBytes: Int = WeComTarget.markdownLimit, client: CurlClient) {
+    public init(name: String, url: String, maxMarkdownBytes: Int = WeComTarget.markdownLimit, timeout: Duration = .seconds(10), client: CurlClient) {
         self.name = name
         self.url = url
         self.maxMarkdownBytes = maxMarkdownBytes
+        self.timeout = timeout
         self.client = client
     }
 
@@ -41,7 +43,7 @@ public struct WeComTarget: NotificationTarget {
 
     public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
         let json = RobotPost.json(Body(markdown: .init(content: markdown(for: delivery))))
-        return await RobotPost.send(.postJSON(url, json: json, timeout: .seconds(10)), with: client, now: delivery.sentAt,
+        return await RobotPost.send(.postJSON(url, json: json, timeout: timeout), with: client, now: delivery.sentAt,
                                     codeKey: "errcode", vendorFailure: Self.failure)
     }
 

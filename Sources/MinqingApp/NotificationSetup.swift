@@ -73,13 +73,13 @@ public struct NotificationSetup: Sendable {
             }
             (rate, concurrency) = ([], 8)
         case .wecom:
-            target = WeComTarget(name: t.name, url: url, maxMarkdownBytes: t.maxBytes ?? WeComTarget.markdownLimit, client: client)
+            target = WeComTarget(name: t.name, url: url, maxMarkdownBytes: t.maxBytes ?? WeComTarget.markdownLimit, timeout: timeout, client: client)
             (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
         case .dingtalk:
-            target = DingTalkTarget(name: t.name, url: url, secret: secret, maxBytes: t.maxBytes ?? DingTalkTarget.defaultMaxBytes, client: client)
+            target = DingTalkTarget(name: t.name, url: url, secret: secret, maxBytes: t.maxBytes ?? DingTalkTarget.defaultMaxBytes, timeout: timeout, client: client)
             (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
         case .feishu:
-            target = FeishuTarget(name: t.name, url: url, secret: secret, maxTextBytes: t.maxBytes ?? FeishuTarget.defaultMaxTextBytes, client: client)
+            target = FeishuTarget(name: t.name, url: url, secret: secret, maxTextBytes: t.maxBytes ?? FeishuTarget.defaultMaxTextBytes, timeout: timeout, client: client)
             (rate, concurrency) = ([RateWindow(count: 100, per: .seconds(60)), RateWindow(count: 5, per: .seconds(1))], 2)
         case .email:
             let smtp = t.smtp!

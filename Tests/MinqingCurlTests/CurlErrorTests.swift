@@ -1,4 +1,5 @@
 import CCurl
+import MinqingTesting
 import Testing
 @testable import MinqingCurl
 

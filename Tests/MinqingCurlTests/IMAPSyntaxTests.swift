@@ -1,3 +1,4 @@
+import MinqingTesting
 import Testing
 @testable import MinqingCurl
 

@@ -4,15 +4,15 @@ import Foundation
 /// A real SMTP server (Python aiosmtpd) on 127.0.0.1 that stores each message it accepts as two files:
 /// `NNNN.eml` (the exact DATA bytes, dot-unstuffed) and `NNNN.json` (envelope sender and recipients).
 /// Recipients at `@refused.test` are refused with 550. It binds port 0 and prints `READY <port>`, so the test waits for that line instead of polling.
-final class SMTPSink: Sendable {
-    struct Received: Sendable {
-        var from: String
-        var recipients: [String]
-        var data: [UInt8]
+public final class SMTPSink: Sendable {
+    public struct Received: Sendable {
+        public var from: String
+        public var recipients: [String]
+        public var data: [UInt8]
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let child: ChildProcess
 
     private init(port: Int, directory: URL, child: ChildProcess) {
@@ -22,7 +22,7 @@ final class SMTPSink: Sendable {
     }
 
     /// With `login`, the server advertises AUTH (over plain text, loopback only) and requires it.
-    static func start(login: (user: String, password: String)? = nil) async throws -> SMTPSink {
+    public static func start(login: (user: String, password: String)? = nil) async throws -> SMTPSink {
         let directory = try Peers.temporaryDirectory("smtp")
         let script = directory.appendingPathComponent("smtp_sink.py")
         try Data(pythonScript.utf8).write(to: script)
@@ -38,10 +38,10 @@ final class SMTPSink: Sendable {
         return SMTPSink(port: port, directory: mail, child: child)
     }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    public var url: String { "smtp://127.0.0.1:\(port)" }
 
     /// The messages accepted so far, in arrival order.
-    func received() throws -> [Received] {
+    public func received() throws -> [Received] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".json") }.sorted()
         return try names.map { name in
@@ -52,7 +52,7 @@ final class SMTPSink: Sendable {
         }
     }
 
-    func stop() async {
+    public func stop() async {
         await child.stop()
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }

@@ -12,26 +12,46 @@ import Synchronization
 /// - `/hold` — answers 200 only after `releaseHeld()`.
 /// - `/close` — closes the connection without answering.
 ///
+/// With a `responder`, every request is answered by it instead (stand-ins for robots and county systems that
+/// fail, throttle, stall or answer with vendor error bodies).
+///
 /// Tests wait on its events (`waitUntil`) instead of sleeping.
-final class LoopbackHTTPReceiver: Sendable {
-    struct RecordedRequest: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
-        var connection: Int
+public final class LoopbackHTTPReceiver: Sendable {
+    public struct RecordedRequest: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+        public var connection: Int
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
+
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Snapshot: Sendable {
-        var requests: [RecordedRequest]
-        var connectionsOpened: Int
-        var connectionsClosed: Int
-        var held: Int
+    public struct Snapshot: Sendable {
+        public var requests: [RecordedRequest]
+        public var connectionsOpened: Int
+        public var connectionsClosed: Int
+        public var held: Int
     }
+
+    /// How a programmable receiver answers one request.
+    public enum Answer: Sendable {
+        case respond(status: Int, headers: [(String, String)] = [], body: String)
+        /// Read the request and never answer (the client's timeout fires).
+        case stall
+        /// Close the connection without answering.
+        case close
+
+        public static func json(_ body: String, status: Int = 200) -> Answer { .respond(status: status, body: body) }
+    }
+
+    public typealias Responder = @Sendable (RecordedRequest) -> Answer
+
+    let responder: Responder?
 
     private struct State {
         var snapshot = Snapshot(requests: [], connectionsOpened: 0, connectionsClosed: 0, held: 0)
@@ -43,12 +63,12 @@ final class LoopbackHTTPReceiver: Sendable {
     private let channel = Mutex<Channel?>(nil)
     private let boundPort = Atomic<Int>(0)
 
-    var port: Int { boundPort.load(ordering: .acquiring) }
+    public var port: Int { boundPort.load(ordering: .acquiring) }
 
-    private init() {}
+    private init(responder: Responder?) { self.responder = responder }
 
-    static func start() async throws -> LoopbackHTTPReceiver {
-        let receiver = LoopbackHTTPReceiver()
+    public static func start(responder: Responder? = nil) async throws -> LoopbackHTTPReceiver {
+        let receiver = LoopbackHTTPReceiver(responder: responder)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -67,18 +87,18 @@ final class LoopbackHTTPReceiver: Sendable {
         return receiver
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    func stop() async {
+    public func stop() async {
         releaseHeld()
         let channel = self.channel.withLock { $0 }
         try? await channel?.close()
     }
 
-    var snapshot: Snapshot { state.withLock { $0.snapshot } }
+    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     /// Suspends until `condition` holds for the receiver's state.
-    func waitUntil(_ condition: @escaping @Sendable (Snapshot) -> Bool) async {
+    public func waitUntil(_ condition: @escaping @Sendable (Snapshot) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let satisfied = state.withLock { state in
                 if condition(state.snapshot) { return true }
@@ -90,7 +110,7 @@ final class LoopbackHTTPReceiver: Sendable {
     }
 
     /// Answers every request currently waiting on `/hold`.
-    func releaseHeld() {
+    public func releaseHeld() {
         let promises = state.withLock { state in
             defer { state.heldPromises.removeAll() }
             return state.heldPromises
@@ -156,9 +176,21 @@ private final class Handler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            receiver.record(.init(
+            let request = LoopbackHTTPReceiver.RecordedRequest(
                 method: head.method.rawValue, uri: head.uri,
-                headers: head.headers.map { ($0.name, $0.value) }, body: body, connection: connection))
+                headers: head.headers.map { ($0.name, $0.value) }, body: body, connection: connection)
+            receiver.record(request)
+            if let responder = receiver.responder {
+                switch responder(request) {
+                case .respond(let status, let headers, let text):
+                    respond(context: context, head: head, status: status, body: Array(text.utf8), extraHeaders: headers)
+                case .stall:
+                    break
+                case .close:
+                    context.close(promise: nil)
+                }
+                return
+            }
             route(head, context: context)
         }
     }
@@ -193,11 +225,12 @@ private final class Handler: ChannelInboundHandler {
 
     private func respond(
         context: ChannelHandlerContext, head: HTTPRequestHead, status: Int, body: [UInt8],
-        contentType: String = "application/json; charset=utf-8"
+        contentType: String = "application/json; charset=utf-8", extraHeaders: [(String, String)] = []
     ) {
         guard context.channel.isActive else { return }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         headers.add(name: "Content-Length", value: String(body.count))
         headers.add(name: "X-Receiver", value: "loopback")
         let response = HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: headers)
