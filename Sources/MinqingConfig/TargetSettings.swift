@@ -71,6 +71,13 @@ public struct NotificationRule: Sendable {
     public var channels: [Channel]
     /// For targets that address people (e-mail).
     public var recipients: [Recipient]
+
+    public init(events: [NotificationEvent], targets: [String], channels: [Channel] = [], recipients: [Recipient] = [.responsible]) {
+        self.events = events
+        self.targets = targets
+        self.channels = channels
+        self.recipients = recipients
+    }
 }
 
 extension HubConfig {

@@ -84,6 +84,11 @@ actor Lane {
                                          result: .suppressed, detail: "通知目标已停用：\(disabled.reason)"),
                 state: .dead, lastError: "通知目标「\(target.name)」已停用：\(disabled.reason)"))
         }
+        // Who the case is about may have been recorded after this row was written: check the case as it is now.
+        var entry = entry
+        if let current = try? await environment.store.fetchCase(entry.caseID) {
+            entry.snapshot.concerns = Array(Set(entry.snapshot.concerns).union(current.concerns)).sorted()
+        }
         let content: NotificationContent, snapshot: CaseSnapshot, recipients: [Contact]
         switch environment.composer.compose(entry, for: settings.audience) {
         case .suppress(let reason):

@@ -14,6 +14,7 @@ public final class ManualClock: SleepingClock {
         var now: Date
         var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
+        var watchers: [(condition: @Sendable ([Date]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -44,12 +45,35 @@ public final class ManualClock: SleepingClock {
                     s.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return nil
                 }
-                if let ready { continuation.resume(with: ready) }
+                if let ready { continuation.resume(with: ready) } else { notifyWatchers() }
             }
         } onCancel: {
             let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
             sleeper?.continuation.resume(throwing: CancellationError())
         }
+    }
+
+    /// Returns once the deadlines tasks sleep for satisfy `condition` (a test waits for the system to go idle —
+    /// "a lane sleeps until 09:01" — before it moves the clock or checks that nothing more happened).
+    public func waitForSleepers(_ condition: @escaping @Sendable (_ deadlines: [Date]) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let satisfied = state.withLock { s -> Bool in
+                if condition(s.sleepers.values.map(\.deadline)) { return true }
+                s.watchers.append((condition, continuation))
+                return false
+            }
+            if satisfied { continuation.resume() }
+        }
+    }
+
+    private func notifyWatchers() {
+        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            let deadlines = s.sleepers.values.map(\.deadline)
+            let ready = s.watchers.filter { $0.condition(deadlines) }.map(\.continuation)
+            s.watchers.removeAll { $0.condition(deadlines) }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
     }
 
     private func move(_ change: (inout Date) -> Void) {

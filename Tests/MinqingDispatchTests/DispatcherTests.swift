@@ -1,0 +1,236 @@
+import Foundation
+import MinqingConfig
+import MinqingCore
+import MinqingDispatch
+import MinqingStore
+import MinqingTesting
+import Synchronization
+import Testing
+
+/// The dispatcher over a real SQLite ledger and real loopback receivers, with time on a manual clock.
+@Suite("Dispatcher with a manual clock")
+struct DispatcherTests {
+    static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
+
+    /// A receiver whose answers a test scripts per path, counting requests per path.
+    final class Script: Sendable {
+        private let answers: Mutex<[String: [LoopbackHTTPReceiver.Answer]]>
+        let fallback: [String: LoopbackHTTPReceiver.Answer]
+
+        init(_ answers: [String: [LoopbackHTTPReceiver.Answer]] = [:], fallback: [String: LoopbackHTTPReceiver.Answer]) {
+            self.answers = Mutex(answers)
+            self.fallback = fallback
+        }
+
+        func answer(_ request: LoopbackHTTPReceiver.RecordedRequest) -> LoopbackHTTPReceiver.Answer {
+            let path = request.uri.split(separator: "?").first.map(String.init) ?? request.uri
+            return answers.withLock { a in
+                if var queue = a[path], !queue.isEmpty {
+                    let next = queue.removeFirst()
+                    a[path] = queue
+                    return next
+                }
+                return fallback[path] ?? .json("{}", status: 404)
+            }
+        }
+    }
+
+    static let robotsOK: [String: LoopbackHTTPReceiver.Answer] = [
+        "/webhook": .json(#"{"ok":true}"#), "/wecom": .json(#"{"errcode":0,"errmsg":"ok"}"#),
+        "/dingtalk": .json(#"{"errcode":0,"errmsg":"ok"}"#), "/feishu": .json(#"{"code":0,"msg":"success"}"#),
+    ]
+
+    struct Fixture {
+        let harness: DispatchHarness
+        let receiver: LoopbackHTTPReceiver
+        let clock: ManualClock
+    }
+
+    func withFixture(
+        _ script: Script, adjust: @escaping (inout HubConfig) -> Void = { _ in },
+        _ body: (Fixture) async throws -> Void
+    ) async throws {
+        let probe = try DispatchHarness(environment: [:])
+        let phones = Set(probe.config.directory.people.compactMap(\.phone))
+        await probe.shutdown()
+        // leaders-dingtalk is `private: true` in the example township: its leaders see complainants in full.
+        let receiver = try await GroupReceiver.start(staffPhones: phones, privatePaths: ["/dingtalk"]) { script.answer($0) }
+        let harness = try DispatchHarness(environment: [
+            "MINQING_WEBHOOK_URL": receiver.url("/webhook"),
+            "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "MINQING_WECOM_URL": receiver.url("/wecom"),
+            "MINQING_DINGTALK_URL": receiver.url("/dingtalk"), "MINQING_DINGTALK_SECRET": "SECtest",
+            "MINQING_FEISHU_URL": receiver.url("/feishu"),
+        ], adjust: adjust)
+        do {
+            try await body(Fixture(harness: harness, receiver: receiver, clock: ManualClock(Self.t0)))
+        } catch {
+            Issue.record(error)
+        }
+        await receiver.stop()
+        await harness.shutdown()
+    }
+
+    func ingest(_ h: DispatchHarness, _ ref: String, at now: Date = t0) async throws -> IntakeReceipt {
+        try await h.store.ingest([DispatchHarness.message(ref)], at: now)[0].get()
+    }
+
+    func records(_ h: DispatchHarness, target: String) -> [DeliveryRecord] {
+        h.records.events.filter { $0.attempt.target == target }
+    }
+
+    @Test("a failing receiver is tried again after 5 s and 5 min, then the notification is delivered")
+    func retrySchedule() async throws {
+        let script = Script(["/webhook": [.json("{}", status: 503), .json("{}", status: 502)]], fallback: Self.robotsOK)
+        try await withFixture(script) { f in
+            let h = f.harness
+            try await h.withDispatcher(clock: f.clock) {
+                _ = try await ingest(h, "retry-1")
+                await h.records.wait { $0.contains { $0.attempt.target == "county-webhook" } }
+                let first = try #require(records(h, target: "county-webhook").first)
+                #expect(first.state == .retrying)
+                #expect(first.nextAttemptAt == Self.t0.addingTimeInterval(5))
+                #expect(first.attempt.httpStatus == 503)
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(5)) }
+                f.clock.advance(by: 5)
+                await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 2 }
+                let second = records(h, target: "county-webhook")[1]
+                #expect(second.state == .retrying && second.attempt.result == .failed, "\(second)")
+                #expect(second.nextAttemptAt == Self.t0.addingTimeInterval(305))
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(305)) }
+                f.clock.advance(by: 299)
+                #expect(records(h, target: "county-webhook").count == 2, "not before its time")
+                f.clock.advance(by: 1)
+                await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 3 }
+                #expect(records(h, target: "county-webhook")[2].state == .delivered)
+            }
+            let entry = try #require(try await h.store.outboxEntries(state: .delivered, limit: 10).first { $0.target == "county-webhook" })
+            let attempts = try await h.store.deliveryAttempts(notificationID: entry.id)
+            #expect(attempts.map(\.startedAt) == [0, 5, 305].map { Self.t0.addingTimeInterval($0) })
+            #expect(attempts.map(\.result) == [.failed, .failed, .delivered])
+            let ids = Set(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.compactMap { $0.header("webhook-id") })
+            #expect(ids == ["msg_\(entry.id)"], "the same webhook-id on every attempt")
+        }
+    }
+
+    @Test("a WeCom robot gets at most 20 a minute, and a restart does not reset the count")
+    func rateLimitAcrossRestart() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK)) { f in
+            let h = f.harness
+            for i in 0..<45 { _ = try await ingest(h, "rate-\(i)") }
+            try await h.withDispatcher(clock: f.clock) {
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
+            }
+            #expect(records(h, target: "office-wecom").count == 20)
+            // A new dispatcher on the same ledger (as after a restart) remembers the 20 sends.
+            f.clock.advance(by: 30)
+            try await h.withDispatcher(clock: f.clock) {
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
+                #expect(records(h, target: "office-wecom").count == 20, "nothing sent before the minute is over")
+                f.clock.advance(by: 30)
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 40 }
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(120)) }
+                f.clock.advance(by: 60)
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 45 }
+            }
+            let times = records(h, target: "office-wecom").map(\.attempt.startedAt).sorted()
+            for (i, start) in times.enumerated() {
+                #expect(times[i...].prefix { $0 < start.addingTimeInterval(60) }.count <= 20, "window from send \(i)")
+            }
+            #expect(records(h, target: "office-wecom").allSatisfy { $0.state == .delivered })
+            #expect(records(h, target: "county-webhook").count == 45, "the webhook lane is not held back by the robot")
+        }
+    }
+
+    @Test("410 Gone dead-letters the notification and disables the target for the ones after it")
+    func goneDisables() async throws {
+        try await withFixture(Script(["/webhook": [.json("{}", status: 410)]], fallback: Self.robotsOK)) { f in
+            let h = f.harness
+            try await h.withDispatcher(clock: f.clock) {
+                _ = try await ingest(h, "gone-1")
+                await h.records.wait { $0.contains { $0.attempt.target == "county-webhook" } }
+                _ = try await ingest(h, "gone-2")
+                await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 2 }
+            }
+            let hook = records(h, target: "county-webhook")
+            #expect(hook.map(\.state) == [.dead, .dead])
+            #expect(hook[0].attempt.result == .rejected && hook[0].lastError?.contains("410") == true)
+            #expect(hook[1].attempt.result == .suppressed && hook[1].lastError?.contains("已停用") == true)
+            #expect(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.count == 1, "nothing sent after 410")
+            let state = try await h.store.targetStates().first { $0.name == "county-webhook" }
+            #expect(state?.disabledAt != nil)
+        }
+    }
+
+    @Test("DingTalk's 130101 pauses the whole robot for 10 minutes, then sending resumes")
+    func dingTalkBlock() async throws {
+        let script = Script(["/dingtalk": [.json(#"{"errcode":130101,"errmsg":"send too fast"}"#)]], fallback: Self.robotsOK)
+        try await withFixture(script, adjust: { config in
+            config.notifications.append(NotificationRule(events: [.created], targets: ["leaders-dingtalk"], channels: [], recipients: []))
+        }) { f in
+            let h = f.harness
+            try await h.withDispatcher(clock: f.clock) {
+                _ = try await ingest(h, "block-1")
+                await h.records.wait { $0.contains { $0.attempt.target == "leaders-dingtalk" } }
+                _ = try await ingest(h, "block-2")
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(600)) }
+                #expect(records(h, target: "leaders-dingtalk").count == 1, "the second waits out the block")
+                f.clock.advance(by: 600)
+                await h.records.wait { $0.filter { $0.attempt.target == "leaders-dingtalk" }.count == 3 }
+            }
+            let ding = records(h, target: "leaders-dingtalk")
+            #expect(ding[0].state == .retrying && ding[0].attempt.result == .rateLimited)
+            #expect(ding[0].nextAttemptAt == Self.t0.addingTimeInterval(600))
+            #expect(ding.dropFirst().allSatisfy { $0.state == .delivered && $0.attempt.startedAt >= Self.t0.addingTimeInterval(600) })
+        }
+    }
+
+    @Test("after the last retry a notification is dead-lettered with its reason; replay sends it again")
+    func deadLetterAndReplay() async throws {
+        let script = Script(["/webhook": [.json("{}", status: 500), .json("{}", status: 502), .json("{}", status: 503)]],
+                            fallback: Self.robotsOK)
+        try await withFixture(script, adjust: { $0.setRetry([1, 1]) }) { f in
+            let h = f.harness
+            try await h.withDispatcher(clock: f.clock) {
+                _ = try await ingest(h, "dead-1")
+                for n in 1...3 {
+                    await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == n }
+                    f.clock.advance(by: 1)
+                }
+            }
+            let dead = try #require(try await h.store.outboxEntries(state: .dead, limit: 10).first)
+            #expect(dead.attempts == 3)
+            #expect(dead.lastError?.contains("已尝试 3 次") == true)
+            #expect(try await h.store.replayNotifications([dead.id, "no-such-id"], at: f.clock.now()) == [dead.id])
+            try await h.withDispatcher(clock: f.clock) {
+                await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 4 }
+            }
+            #expect(try await h.store.outboxEntry(id: dead.id)?.state == .delivered)
+        }
+    }
+
+    @Test("a group whose member the case is about never gets it, even when that was recorded after the row was written")
+    func conflictOfInterest() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK), adjust: { config in
+            config.notifications.append(NotificationRule(events: [.created], targets: ["leaders-dingtalk"], channels: [], recipients: []))
+        }) { f in
+            let h = f.harness
+            var message = DispatchHarness.message("about-a-leader")
+            message.body = "反映镇长赵红梅在征地补偿中优亲厚友，请上级调查。"
+            let receipt = try await h.store.ingest([message], at: Self.t0)[0].get()
+            _ = try await h.store.apply(.classify(Classification(concerns: ["赵红梅"])), to: receipt.caseID, actor: "wang-li",
+                                        expectedVersion: nil, at: Self.t0)
+            try await h.withDispatcher(clock: f.clock) {
+                await h.records.wait { records in
+                    ["leaders-dingtalk", "office-wecom", "county-webhook"].allSatisfy { t in records.contains { $0.attempt.target == t } }
+                }
+            }
+            let ding = try #require(records(h, target: "leaders-dingtalk").first)
+            #expect(ding.state == .dead && ding.attempt.result == .suppressed)
+            #expect(ding.lastError?.contains("回避") == true)
+            #expect(!f.receiver.snapshot.requests.contains { $0.uri.hasPrefix("/dingtalk") }, "nothing reached the leaders' group")
+            #expect(records(h, target: "office-wecom").first?.state == .delivered, "other groups are told as usual")
+        }
+    }
+}
