@@ -67,7 +67,8 @@ struct MailboxCrashTests {
         do {
             let (second, base) = try await startHub(data: data, server: server)
             try await waitUntil("the inbox is empty and every message is registered") {
-                try server.files(in: "INBOX").isEmpty && (try await total(base)) >= Self.count
+                let stored = try await total(base)
+                return try server.files(in: "INBOX").isEmpty && stored >= Self.count
             }
             let (_, list) = try await get("\(base)/api/v1/cases?limit=500&channel=mailbox")
             await second.stop()
