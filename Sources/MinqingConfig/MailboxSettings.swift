@@ -26,12 +26,17 @@ public struct MailboxSettings: Sendable {
         public var enabled: Bool
         /// The outbox target the receipt is queued for.
         public var target: String
+
+        public init(enabled: Bool = true, target: String = "email") {
+            self.enabled = enabled
+            self.target = target
+        }
     }
 
     public enum TLSMode: String, Sendable, CaseIterable { case implicit, starttls, none }
     public enum Disposition: String, Sendable, CaseIterable { case move, flag, leave }
 
-    public struct Account: Sendable {
+    public struct Account: Sendable, Hashable {
         public var name: String
         public var host: String
         public var port: Int

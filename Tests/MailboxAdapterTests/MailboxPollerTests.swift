@@ -64,6 +64,23 @@ struct MailboxPollerTests {
         }
     }
 
+    @Test("two different messages that reuse one Message-ID are both stored; each redelivered is still one case")
+    func reusedMessageID() async throws {
+        try await MailboxHarness.with { h in
+            try h.server.deliver(SampleMail.plain(1, messageID: "same@client"))
+            try h.server.deliver(SampleMail.plain(2, messageID: "same@client"))
+            let poller = h.poller()
+            let first = try await poller.pollOnce()
+            #expect(first.created == 2)
+            #expect(first.items.map { $0.sourceRef.hasPrefix("sha256:") } == [false, true])
+            try h.server.deliver(SampleMail.plain(1, messageID: "same@client"))
+            try h.server.deliver(SampleMail.plain(2, messageID: "same@client"))
+            let again = try await poller.pollOnce()
+            #expect(again.redelivered == 2, "\(again.items) \(again.vanished)")
+            #expect(try await h.total() == 2)
+        }
+    }
+
     @Test("replies to the hub's mail, [MQ-…] subjects and replies to an earlier letter join the case as follow-ups")
     func threading() async throws {
         try await MailboxHarness.with { h in

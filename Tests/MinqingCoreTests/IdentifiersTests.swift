@@ -69,4 +69,13 @@ struct IdentifiersTests {
         #expect(HubTime.iso(expected.addingTimeInterval(0.25)) == "2026-11-22T09:30:00.250+08:00")
         #expect(HubTime.iso(expected, in: TimeZone(identifier: "UTC")!) == "2026-11-22T01:30:00Z")
     }
+
+    @Test("e-mail addresses are masked like phone numbers: first and last character of the local part kept")
+    func emailMasking() {
+        let m = Masking()
+        #expect(m.email("zhangsan@163.com") == "z***n@163.com")
+        #expect(m.email("ab@qq.com") == "*@qq.com")
+        #expect(m.complainant(Complainant(name: "张三", phone: "13812341234", email: "wang.da@qq.com"))
+            == Complainant(name: "张*", phone: "138****1234", email: "w***a@qq.com"))
+    }
 }

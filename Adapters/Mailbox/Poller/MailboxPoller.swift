@@ -154,7 +154,18 @@ public actor MailboxPoller: Service {
     }
 
     private func ingest(_ batch: [UInt32], uidValidity: UInt32, into report: inout PollReport) async throws {
-        let fetched = try await fetchAll(batch, uidValidity: uidValidity)
+        var fetched = try await fetchAll(batch, uidValidity: uidValidity)
+        var rawInBatch: [String: Data] = [:]
+        for (index, item) in fetched.enumerated() {
+            guard case .message(var message, let hints) = item else { continue }
+            if let earlier = rawInBatch[message.sourceRef], earlier != message.raw {
+                message.sourceRef = MailSourceRef.forMail(messageID: nil, raw: message.raw)
+            } else {
+                message.sourceRef = try await distinctSourceRef(for: message)
+            }
+            rawInBatch[message.sourceRef] = message.raw
+            fetched[index] = .message(message, hints: hints)
+        }
         let receipts = try await withThrowingTaskGroup(of: (Int, IntakeReceipt?).self) { group in
             for (index, item) in fetched.enumerated() {
                 guard case .message(var message, let hints) = item else { continue }
@@ -186,31 +197,43 @@ public actor MailboxPoller: Service {
         }
     }
 
+    /// Fetches one after the other, on the connection that just selected the folder and searched it: a second
+    /// cached connection may hold an older view of the folder in which the newest UIDs do not exist yet.
+    /// A UID that cannot be fetched counts as vanished only if a fresh search no longer lists it; otherwise the
+    /// poll fails (and is retried) rather than letting the cursor pass a message that was never stored.
     private func fetchAll(_ batch: [UInt32], uidValidity: UInt32) async throws -> [Fetched] {
-        let imap = self.imap
-        let mapper = self.mapper
-        let folder = settings.folder
-        let name = settings.name
-        return try await withThrowingTaskGroup(of: (Int, Fetched).self) { group in
-            for (index, uid) in batch.enumerated() {
-                group.addTask {
-                    let bytes: [UInt8]
-                    do {
-                        bytes = try await imap.fetchMessage(uid: uid, in: folder, uidValidity: uidValidity)
-                    } catch let error as CurlError where error.kind == .notFound {
-                        return (index, .vanished)
-                    } catch let error as CurlError where error.kind == .tooLarge {
-                        let message = Self.tooLargeMessage(uid: uid, uidValidity: uidValidity, mailbox: name, folder: folder)
-                        return (index, .message(message, hints: MailThreadHints(mail: ParsedMail())))
-                    }
-                    let (message, mail) = mapper.message(from: Data(bytes))
-                    return (index, .message(message, hints: MailThreadHints(mail: mail)))
-                }
-            }
-            var results = [Fetched](repeating: .vanished, count: batch.count)
-            for try await (index, item) in group { results[index] = item }
-            return results
+        var results: [Fetched] = []
+        for uid in batch {
+            results.append(try await fetch(uid, uidValidity: uidValidity, retry: true))
         }
+        return results
+    }
+
+    private func fetch(_ uid: UInt32, uidValidity: UInt32, retry: Bool) async throws -> Fetched {
+        for attempt in 0..<2 {
+            let failure: CurlError
+            do {
+                let bytes = try await imap.fetchMessage(uid: uid, in: settings.folder, uidValidity: uidValidity)
+                let (message, mail) = mapper.message(from: Data(bytes))
+                return .message(message, hints: MailThreadHints(mail: mail))
+            } catch {
+                failure = error
+            }
+            switch failure.kind {
+            case .tooLarge:
+                let message = Self.tooLargeMessage(uid: uid, uidValidity: uidValidity, mailbox: settings.name, folder: settings.folder)
+                return .message(message, hints: MailThreadHints(mail: ParsedMail()))
+            case .notFound:
+                let listed = try await imap.searchUIDs(in: settings.folder, from: uid).first == uid
+                if !listed { return .vanished }
+                if attempt == 1 || !retry {
+                    throw MailboxFailure(kind: .other, description: "邮箱 \(settings.name) 中 UID \(uid) 的邮件列得出却取不到，稍后自动重试；如反复出现请检查邮箱服务器")
+                }
+            default:
+                throw failure
+            }
+        }
+        return .vanished  // not reached: the second attempt returns or throws
     }
 
     /// A message too large to download still gets a case, so a clerk looks at it in the mail client.
@@ -219,6 +242,20 @@ public actor MailboxPoller: Service {
             channel: .mailbox, sourceRef: "imap:\(mailbox)/\(uidValidity)/\(uid)", subject: "超大邮件（未下载）",
             body: "【系统提示】邮箱 \(mailbox) 文件夹「\(folder)」中 UID 为 \(uid) 的邮件超过下载大小上限，未能登记内容。请登录邮箱查看原邮件并人工补录。",
             raw: Data(), rawContentType: "text/plain", flags: [.unreadableMessage])
+    }
+
+    /// The message's key, unless another message with different bytes already holds its Message-ID (some clients
+    /// reuse ids): then its content hash, so that second message is stored too instead of being taken for a
+    /// redelivery. The same bytes seen again keep the Message-ID key (a true redelivery, a re-scan).
+    private func distinctSourceRef(for message: InboundMessage) async throws -> String {
+        guard message.sourceRef.hasPrefix(MailSourceRef.messageIDPrefix),
+              let stored = try await store.inboundMessage(channel: .mailbox, sourceRef: message.sourceRef),
+              stored.raw != message.raw
+        else { return message.sourceRef }
+        logger.warning("a different message reuses a stored Message-ID; keyed by its content instead", metadata: [
+            "source.ref": "\(message.sourceRef)", "case.id": "\(stored.caseID)",
+        ])
+        return MailSourceRef.forMail(messageID: nil, raw: message.raw)
     }
 
     /// The case this message continues: a reply to the hub's mail or a `[MQ-…]` subject, else a reply to an

@@ -1,0 +1,47 @@
+import Foundation
+import MinqingTesting
+import Testing
+
+/// The operator commands, run as the built binary.
+@Suite("Operator commands")
+struct OperatorCommandTests {
+    static let mailFixtures = repoRoot.appendingPathComponent("Tests/MailboxAdapterTests/Fixtures/mail")
+
+    func binary() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: HubProcess.binary.path) else {
+            throw TestFailure("找不到 minqing 可执行文件 \(HubProcess.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
+        }
+        return HubProcess.binary.path
+    }
+
+    @Test("mail parse --json prints exactly the golden operator JSON of a fixture")
+    func mailParse() async throws {
+        for name in ["01-qq-gbk-land-dispute", "05-outlook-qp-related-inline-image"] {
+            let child = try ChildProcess(try binary(), ["mail", "parse", Self.mailFixtures.appendingPathComponent("\(name).eml").path, "--json"])
+            #expect(await child.waitForExit() == 0)
+            let expected = try String(contentsOf: Self.mailFixtures.appendingPathComponent("\(name).expected.json"), encoding: .utf8)
+            #expect(child.output == expected, "\(name)")
+        }
+        let missing = try await ChildProcess.run(try binary(), ["mail", "parse", "/nonexistent.eml"])
+        #expect(missing.status == 1)
+        #expect(missing.output.contains("读不到文件"))
+    }
+
+    @Test("import letters imports the good rows, lists each bad row with line, column and reason, and exits 2")
+    func importLetters() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let csv = repoRoot.appendingPathComponent("Tests/MailboxAdapterTests/Fixtures/letters/batch.csv").path
+        let args = ["import", "letters", csv, "--config", repoRoot.appendingPathComponent("Config/example").path, "--data", data.path]
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = HubProcess.token
+        let first = try ChildProcess(try binary(), args, environment: env)
+        #expect(await first.waitForExit() == 2)
+        #expect(first.output.contains("第 4 行 第 9 列（body）：来信内容不能为空"))
+        #expect(first.output.contains("第 7 行 第 10 列（scans）：找不到扫描件「缺页.jpg」"))
+        #expect(first.output.contains("导入完成：共 6 封，新登记 2 封，已登记过 0 封，有问题 4 封。"))
+        let second = try ChildProcess(try binary(), args, environment: env)
+        #expect(await second.waitForExit() == 2)
+        #expect(second.output.contains("新登记 0 封，已登记过 2 封"))
+    }
+}
