@@ -20,13 +20,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // MARK: The hub
         .target(name: "MinqingCore", swiftSettings: swiftSettings),
         .target(
             name: "MinqingConfig",
-            dependencies: ["MinqingCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MinqingCore", "MinqingRouting", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "MinqingWeb",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "HotlineAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -66,6 +67,7 @@ let package = Package(
             name: "minqing",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
+                "HotlineAdapter", "MinqingRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -95,6 +97,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HotlineAdapter",
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingRouting", "MinqingConfig", "MinqingHTTP",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Adapters/Hotline",
+            exclude: ["Tests", "scripts"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailboxAdapter",
             dependencies: ["MinqingCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Adapters/Mailbox",
@@ -118,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [
-                "MinqingWeb", "MinqingTesting",
+                "MinqingWeb", "MinqingTesting", "HotlineAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -141,8 +156,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HotlineAdapterTests",
+            dependencies: [
+                "HotlineAdapter", "MinqingTesting", "MinqingConfig", "MinqingRouting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Adapters/Hotline/Tests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MinqingIntegrationTests",
-            dependencies: ["MinqingCore", "MinqingTesting"],
+            dependencies: ["MinqingCore", "MinqingTesting", "MinqingStore", "MinqingConfig", "HotlineAdapter"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -9,6 +9,8 @@ public struct HubConfig: Sendable {
     public var api: APISettings
     public var intake: IntakeSettings
     public var directory: Directory
+    /// The hotline channel (`hotline:`); nil when the office has none.
+    public var hotline: HotlineSettings?
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
 
@@ -62,10 +64,12 @@ extension HubConfig {
         let storage = m.optional("storage").flatMap(readStorage) ?? (m.has("storage") ? nil : StorageSettings(sqlitePath: "minqing.sqlite"))
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
+        let hotline = m.optional("hotline").map { HotlineSettings.read($0, directory: directory, configURL: url) }
         m.finish()
         guard let office, let server, let storage, let api, let intake, let directory else { return nil }
+        if case .some(.none) = hotline { return nil }
         return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake,
-                         directory: directory, directoryURL: url)
+                         directory: directory, hotline: hotline ?? nil, directoryURL: url)
     }
 
     private static func readOffice(_ n: ConfigNode) -> OfficeSettings? {

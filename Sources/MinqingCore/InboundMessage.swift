@@ -34,14 +34,18 @@ public struct InboundMessage: Sendable, Hashable {
     /// When that case exists the message is attached to it as a `message` event instead of opening a new case;
     /// when it does not, a new case is opened as usual, so nothing a citizen sends is dropped.
     public var followUpOf: CaseID?
+    /// Earlier cases from the same person (same phone on any channel, 重复来电/重复来信) that the adapter found;
+    /// the new case links to them (`CaseRecord.repeatOf`). Ignored for a follow-up.
+    public var repeatOf: [CaseID]
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),
         village: String? = nil, category: String? = nil, subject: String? = nil, body: String,
         attachments: [InboundAttachment] = [], raw: Data = Data(), rawContentType: String = "application/octet-stream",
-        followUpOf: CaseID? = nil
+        followUpOf: CaseID? = nil, repeatOf: [CaseID] = []
     ) {
         self.followUpOf = followUpOf
+        self.repeatOf = repeatOf
         self.channel = channel
         self.sourceRef = sourceRef
         self.receivedAt = receivedAt

@@ -97,6 +97,7 @@ public final class SQLiteCaseStore: CaseStore {
                 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
                 """)
         }
+        registerHotlineMigration(&m)
         return m
     }
 

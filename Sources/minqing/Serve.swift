@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineAdapter
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
@@ -30,17 +31,27 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
         MetricsSystem.bootstrap(metrics)
-        let store = try hub.openStore(config)
+        let store = try hub.openStore(config, planner: HubPlanners.planner(for: config))
         let intake = IntakeService(store: store, logger: logger, metrics: metrics)
         if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
 
-        let deps = WebDependencies(config: config, store: store, intake: intake, registry: registry)
+        let hotline = config.hotline.map {
+            HotlineIntake(settings: $0, intake: intake, store: store, timeZone: config.office.timeZone, logger: logger)
+        }
+        var services: [any Service] = []
+        if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
+            services.append(CDRFollower(
+                path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
+                pollInterval: asterisk.pollInterval, logger: logger))
+            logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
+        }
+        let deps = WebDependencies(config: config, store: store, intake: intake, registry: registry, hotline: hotline)
         let host = self.host ?? config.server.host
         let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         print("民情通已停止。")
     }
