@@ -24,7 +24,7 @@ public struct CDRFollower: Service {
 
     public init(
         path: String, format: AsteriskCDRFormat, hotline: HotlineIntake, ledger: any HotlineLedger,
-        pollInterval: Duration = .seconds(1), batchSize: Int = 256, logger: Logger = Logger(label: "minqing.cdr"),
+        pollInterval: Duration = .seconds(1), batchSize: Int = 512, logger: Logger = Logger(label: "minqing.cdr"),
         onProgress: @escaping @Sendable (SourceCursor) -> Void = { _ in }
     ) {
         self.path = path
@@ -60,7 +60,8 @@ public struct CDRFollower: Service {
         }
     }
 
-    func follow() async throws {
+    /// Follows the file until the task is cancelled (`run` adds graceful shutdown around it).
+    public func follow() async throws {
         var reader: Reader?
         while !Task.isCancelled {
             if reader == nil { reader = try await openFromCursor() }

@@ -78,7 +78,7 @@ public struct CallFileImport: Sendable {
 
     public let taker: CallRowTaker
     public let format: Format
-    public var batchSize = 256
+    public var batchSize = 512
 
     public init(taker: CallRowTaker, format: Format) {
         self.taker = taker

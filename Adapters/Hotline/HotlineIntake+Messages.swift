@@ -32,7 +32,7 @@ extension HotlineIntake {
     /// with the work order's deadline.
     public func takeWorkOrder(_ order: WorkOrder) async throws -> WorkOrderReceipt {
         let phone = PhoneNumber.normalised(order.phone ?? "")
-        let earlier = phone.isEmpty ? [] : try await ledger.cases(withPhone: phone, limit: Self.repeatLinks).map(\.id)
+        let earlier = phone.isEmpty ? [] : try await ledger.caseIDs(withPhone: phone, limit: Self.repeatLinks)
         var body = order.content
         if let address = order.address?.nonEmpty { body += "\n\n地址：\(address)" }
         let message = InboundMessage(

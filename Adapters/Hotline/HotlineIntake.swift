@@ -80,9 +80,8 @@ public final class HotlineIntake: Sendable {
         var open: [OpenCallback] = []
         var earlier: [CaseID] = []
         if !phone.isEmpty {
-            open = try await ledger.callbackCases(for: phone).filter(\.status.isOpen)
-                .map { OpenCallback(caseID: $0.id, firstCallAt: $0.receivedAt) }
-            earlier = try await ledger.cases(withPhone: phone, limit: Self.repeatLinks).map(\.id)
+            open = try await ledger.openCallbackCases(for: phone).map { OpenCallback(caseID: $0.id, firstCallAt: $0.receivedAt) }
+            earlier = try await ledger.caseIDs(withPhone: phone, limit: Self.repeatLinks)
         }
         var seen: [String: CallRecord] = [:]
         var out: [(Int, StoredCall, CallOutcome)] = []

@@ -86,14 +86,17 @@ public struct RejectedInput: Sendable, Hashable {
 /// - `saveCalls` upserts every call by `callID` and, when given, the cursor — all in ONE transaction, so a cursor
 ///   never runs ahead of the call records before it. A call saved without a case keeps the case it already had.
 /// - `cases(withPhone:)` finds cases on every channel whose complainant phone normalises to `phone`, newest first.
-/// - `callbackCases(for:)` finds the cases opened as call-backs (`role == "callback"`) for calls from `phone`.
+/// - `caseIDs(withPhone:)` is the same lookup returning only the ids (cheap enough for every call).
+/// - `openCallbackCases(for:)` finds the open cases (`CaseStatus.isOpen`) opened as call-backs
+///   (`role == "callback"`) for calls from `phone`, newest first.
 /// - `keepRejected` stores one row per `(source, raw)`: keeping the same bad input again returns false and
 ///   writes nothing, so a re-import does not pile up copies.
 public protocol HotlineLedger: Sendable {
     func saveCalls(_ calls: [StoredCall], cursor: (source: String, cursor: SourceCursor)?) async throws
     func call(_ callID: String) async throws -> StoredCall?
     func cases(withPhone phone: String, limit: Int) async throws -> [CaseRecord]
-    func callbackCases(for phone: String) async throws -> [CaseRecord]
+    func caseIDs(withPhone phone: String, limit: Int) async throws -> [CaseID]
+    func openCallbackCases(for phone: String) async throws -> [CaseRecord]
     func cursor(for source: String) async throws -> SourceCursor?
     @discardableResult
     func keepRejected(_ input: RejectedInput) async throws -> Bool

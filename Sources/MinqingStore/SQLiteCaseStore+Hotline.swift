@@ -94,15 +94,28 @@ extension SQLiteCaseStore: HotlineLedger {
         }
     }
 
-    public func callbackCases(for phone: String) async throws -> [CaseRecord] {
+    public func caseIDs(withPhone phone: String, limit: Int) async throws -> [CaseID] {
         let normalised = PhoneNumber.normalised(phone)
         guard !normalised.isEmpty else { return [] }
+        return try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM cases WHERE complainant_phone = ? ORDER BY registered_at DESC, seq DESC LIMIT ?",
+                arguments: [normalised, max(limit, 1)]
+            ).compactMap(CaseID.init)
+        }
+    }
+
+    public func openCallbackCases(for phone: String) async throws -> [CaseRecord] {
+        let normalised = PhoneNumber.normalised(phone)
+        guard !normalised.isEmpty else { return [] }
+        let open = CaseStatus.allCases.filter(\.isOpen).map { "'\($0.rawValue)'" }.joined(separator: ",")
         return try await pool.read { db in
             try String.fetchAll(
                 db,
                 sql: """
                     SELECT DISTINCT c.doc, c.registered_at, c.seq FROM call_records r JOIN cases c ON c.id = r.case_id
-                    WHERE r.caller = ? AND r.role = 'callback' ORDER BY c.registered_at DESC, c.seq DESC
+                    WHERE r.caller = ? AND r.role = 'callback' AND c.status IN (\(open))
+                    ORDER BY c.registered_at DESC, c.seq DESC
                     """,
                 arguments: [normalised]
             ).map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) }

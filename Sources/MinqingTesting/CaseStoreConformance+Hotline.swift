@@ -48,8 +48,13 @@ extension CaseStoreConformance {
             try await ledger.saveCalls([StoredCall(callID: "c-2", caller: "13812345678", startedAt: start, result: "missed",
                                                    document: Data(), caseID: b.caseID, role: "callback", updatedAt: start)],
                                        cursor: nil)
-            try requireEqual(try await ledger.callbackCases(for: "138 1234 5678").map(\.id), [b.caseID], "call-back case")
-            try requireEqual(try await ledger.callbackCases(for: "13900000000"), [], "no call-back for another number")
+            try requireEqual(try await ledger.caseIDs(withPhone: "13812345678", limit: 1), [b.caseID], "ids, newest first, limited")
+            try requireEqual(try await ledger.openCallbackCases(for: "138 1234 5678").map(\.id), [b.caseID], "open call-back case")
+            try requireEqual(try await ledger.openCallbackCases(for: "13900000000"), [], "no call-back for another number")
+            for action in [CaseAction.reject(reason: "重复来电")] {
+                _ = try await store.apply(action, to: b.caseID, actor: "王丽", expectedVersion: nil, at: start)
+            }
+            try requireEqual(try await ledger.openCallbackCases(for: "13812345678"), [], "a closed-off call-back is not open")
         },
         Check(description: "a cursor commits with its call records and survives reopening; rejected input is kept once") { open in
             let store = try await open(settings())
