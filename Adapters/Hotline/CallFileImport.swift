@@ -17,13 +17,14 @@ public struct CallImportSummary: Sendable, Hashable {
     mutating func add(_ outcomes: [CallOutcome]) {
         calls += outcomes.count
         for o in outcomes {
+            callbacksClosed += o.closed.count
+            guard o.stored else { continue }
             switch o.role {
             case "notes": casesOpened += 1
             case "callback": callbacksOpened += 1
             case "folded": folded += 1
             default: break
             }
-            callbacksClosed += o.closed.count
         }
     }
 }

@@ -63,7 +63,9 @@ public struct CallOutcome: Sendable, Hashable {
     public var caseID: CaseID?
     /// `notes`, `callback` or `folded`.
     public var role: String?
-    /// Call-back cases the call closed.
+    /// True when this report stored the call's message (a new case or a fold); false for a redelivery.
+    public var stored: Bool
+    /// Call-back cases this report closed (empty when they were closed already).
     public var closed: [CaseID]
     public var reason: String
 }

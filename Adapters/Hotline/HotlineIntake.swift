@@ -98,6 +98,7 @@ public final class HotlineIntake: Sendable {
             let plan = policy.plan(for: call, open: open, now: now)
             var caseID: CaseID?
             var role: String?
+            var stored = false
             let document = try call.document()
             switch plan.step {
             case nil:
@@ -105,11 +106,13 @@ public final class HotlineIntake: Sendable {
             case .notesCase:
                 let receipt = try await intake.submit(notesMessage(call, raw: document, repeatOf: earlier))
                 caseID = receipt.caseID
+                stored = receipt.created
                 role = "notes"
                 if receipt.created, !earlier.contains(receipt.caseID) { earlier.insert(receipt.caseID, at: 0) }
             case .callbackCase(let deadline):
                 let receipt = try await intake.submit(callbackMessage(call, deadline: deadline, raw: document, repeatOf: earlier))
                 caseID = receipt.caseID
+                stored = receipt.created
                 if let record = try await store.fetchCase(receipt.caseID), record.sourceRef == Self.callRefPrefix + call.callID {
                     role = "callback"
                     try await assignIfNew(record, deadline: deadline, now: now)
@@ -125,18 +128,20 @@ public final class HotlineIntake: Sendable {
                 message.followUpOf = target
                 let receipt = try await intake.submit(message)
                 caseID = receipt.caseID
+                stored = receipt.created
                 role = receipt.caseID == target ? "folded" : "callback"
             }
+            var closed: [CaseID] = []
             for id in plan.closes {
-                try await settle(id, by: call)
+                if try await settle(id, by: call) { closed.append(id) }
                 open.removeAll { $0.caseID == id }
             }
             logger.debug("hotline call", metadata: ["call.id": "\(call.callID)", "case.id": "\(caseID?.description ?? "-")", "reason": "\(plan.reason)"])
-            let stored = StoredCall(
+            let record = StoredCall(
                 callID: call.callID, caller: PhoneNumber.normalised(call.citizenPhone), startedAt: call.startedAt ?? now,
                 result: call.result.rawValue, document: document, caseID: caseID, role: role, updatedAt: now)
-            out.append((index, stored, CallOutcome(callID: call.callID, result: call.result, caseID: caseID, role: role,
-                                                   closed: plan.closes, reason: plan.reason)))
+            out.append((index, record, CallOutcome(callID: call.callID, result: call.result, caseID: caseID, role: role,
+                                                   stored: stored, closed: closed, reason: plan.reason)))
         }
         return out
     }
@@ -185,12 +190,15 @@ public final class HotlineIntake: Sendable {
 
     /// Closes a call-back case once the number was reached, through the legal path
     /// (受理 → 交办 → 答复 → 回访 → 办结) from wherever the case stands; stops at any state it should not touch.
-    private func settle(_ id: CaseID, by call: CallRecord) async throws {
+    /// Returns true when this call moved the case (false when it was closed, or out of reach, already).
+    @discardableResult
+    private func settle(_ id: CaseID, by call: CallRecord) async throws -> Bool {
         let when = call.answerAt ?? call.startedAt
         let whenText = when.map { HubTime.iso($0, in: timeZone) } ?? "近期"
         let agent = [call.agentName, call.agentID].compactMap { $0?.nonEmpty }.first.map { "，坐席 \($0)" } ?? ""
+        var moved = false
         for _ in 0..<8 {
-            guard let c = try await store.fetchCase(id) else { return }
+            guard let c = try await store.fetchCase(id) else { return moved }
             let now = clock.now()
             let action: CaseAction
             switch c.status {
@@ -207,14 +215,16 @@ public final class HotlineIntake: Sendable {
             case .followedUp:
                 action = .close(note: "来电人已联系上，回拨事项自动办结")
             default:
-                return
+                return moved
             }
             do {
                 _ = try await store.apply(action, to: id, actor: Self.actor, expectedVersion: c.version, at: now)
+                moved = true
             } catch let error as TransitionError {
                 if case .staleVersion = error.code { continue }  // someone acted meanwhile: look again
                 throw error
             }
         }
+        return moved
     }
 }
