@@ -64,23 +64,38 @@ public struct CDRFollower: Service {
     public func follow() async throws {
         var reader: Reader?
         while !Task.isCancelled {
-            if reader == nil { reader = try await openFromCursor() }
-            if let r = reader {
-                try await drain(r)
-                let now = Self.fileID(atPath: path)
-                if let now, now.id != r.fileID {
-                    // Rotated: the old file has been read to its end; what is left unterminated is a bad row.
-                    try await finishRotated(r)
-                    logger.info("cdr file rotated", metadata: ["file": "\(path)"])
-                    reader = try open(path, fileID: now.id, offset: 0, line: 0)
-                    continue
-                } else if let now, now.size < r.offset {
-                    logger.warning("cdr file truncated, reading from the start", metadata: ["file": "\(path)"])
-                    reader = try open(path, fileID: now.id, offset: 0, line: 0)
-                    continue
-                }
+            do {
+                try await step(&reader)
+            } catch is CancellationError {
+                return
+            } catch {
+                // The ledger is unavailable or the file unreadable: nothing past the cursor was acknowledged, so
+                // start again from the cursor after a pause instead of stopping the hub.
+                logger.error("cdr follower failed, retrying from the cursor", metadata: ["file": "\(path)", "error": "\(error)"])
+                reader = nil
             }
             try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// One look at the file: take what is new, notice rotation or truncation.
+    func step(_ reader: inout Reader?) async throws {
+        while true {
+            if reader == nil { reader = try await openFromCursor() }
+            guard let r = reader else { return }
+            try await drain(r)
+            let now = Self.fileID(atPath: path)
+            if let now, now.id != r.fileID {
+                // Rotated: the old file has been read to its end; what is left unterminated is a bad row.
+                try await finishRotated(r)
+                logger.info("cdr file rotated", metadata: ["file": "\(path)"])
+                reader = try open(path, fileID: now.id, offset: 0, line: 0)
+            } else if let now, now.size < r.offset {
+                logger.warning("cdr file truncated, reading from the start", metadata: ["file": "\(path)"])
+                reader = try open(path, fileID: now.id, offset: 0, line: 0)
+            } else {
+                return
+            }
         }
     }
 
@@ -146,7 +161,7 @@ public struct CDRFollower: Service {
     }
 
     /// `device:inode` and size of a file, or nil when it does not exist.
-    static func fileID(atPath path: String) -> (id: String, size: Int64)? {
+    public static func fileID(atPath path: String) -> (id: String, size: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return ("\(st.st_dev):\(st.st_ino)", Int64(st.st_size))

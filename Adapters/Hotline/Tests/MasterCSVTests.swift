@@ -101,3 +101,41 @@ struct MasterCSVTests {
         }
     }
 }
+
+@Suite("Asterisk CDR follower restarts")
+struct CDRFollowerRestartTests {
+    @Test("a file rotated while the follower was stopped is finished from the cursor before the new file is started")
+    func rotatedWhileStopped() async throws {
+        let kit = try HotlineKit(now: Date(iso: "2026-11-21T08:00:00+08:00"))
+        let fixture = MasterCSVFixture.generate(count: 1_500, phones: 200, seed: 99, brokenEvery: 10_000)
+        let path = kit.folder.appendingPathComponent("Master.csv").path
+        try Data(fixture.text(0..<1_000).utf8).write(to: URL(fileURLWithPath: path))
+        func follower(_ events: ProgressEvents) -> CDRFollower {
+            CDRFollower(path: path, format: AsteriskCDRFormat(), hotline: kit.hotline, ledger: kit.store,
+                        pollInterval: .milliseconds(5), batchSize: 300, onProgress: { events.continuation.yield($0) })
+        }
+        let first = ProgressEvents()
+        let task = Task { try await follower(first).follow() }
+        _ = await first.wait { $0.line == 1_000 }
+        task.cancel()
+        _ = try? await task.value
+
+        // While stopped: the PBX writes 200 more lines, then the log is rotated and a new file begins.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(fixture.text(1_000..<1_200).utf8))
+        try handle.close()
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Data(fixture.text(1_200..<1_500).utf8).write(to: URL(fileURLWithPath: path))
+
+        let second = ProgressEvents()
+        let again = Task { try await follower(second).follow() }
+        defer { again.cancel() }
+        let resumed = await second.wait { _ in true }
+        #expect(resumed?.line == 1_200, "the rotated file is finished first, from where the cursor stood")
+        _ = await second.wait { $0.line == 300 && $0.fileID == CDRFollower.fileID(atPath: path)?.id }
+        for call in fixture.calls {
+            #expect(try await kit.store.call(call.uniqueID) != nil, "line \(call.line)")
+        }
+    }
+}
