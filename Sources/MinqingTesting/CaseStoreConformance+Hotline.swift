@@ -56,6 +56,16 @@ extension CaseStoreConformance {
             }
             try requireEqual(try await ledger.openCallbackCases(for: "13812345678"), [], "a closed-off call-back is not open")
         },
+        Check(description: "a new case links to the earlier cases its message names; a follow-up does not") { open in
+            let store = try await open(settings())
+            let a = try await ingestOne(store, message("r-1"))
+            var repeated = message("r-2")
+            repeated.repeatOf = [a.caseID]
+            let b = try await ingestOne(store, repeated)
+            try requireEqual(try await store.fetchCase(b.caseID)?.repeatOf, [a.caseID], "repeat link")
+            try requireEqual(try await store.auditTrail(of: b.caseID).first?.details["repeat_of"], a.caseID.description, "audit names it")
+            try requireEqual(try await store.fetchCase(a.caseID)?.repeatOf, [], "the earlier case is unchanged")
+        },
         Check(description: "a cursor commits with its call records and survives reopening; rejected input is kept once") { open in
             let store = try await open(settings())
             let ledger = try hotline(store)

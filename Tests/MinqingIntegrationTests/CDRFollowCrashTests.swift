@@ -16,7 +16,7 @@ func eventually(within limit: Duration, _ what: String, _ condition: () async th
     throw TestFailure("timed out waiting for \(what)")
 }
 
-@Suite("Asterisk CDR follower crash", .serialized)
+@Suite("Asterisk CDR follower crash", .serialized, .timeLimit(.minutes(8)))
 struct CDRFollowCrashTests {
     @Test("kill -9 of minqing serve while it follows Master.csv, then a restart, neither skips nor repeats a line")
     func killNineWhileFollowing() async throws {

@@ -19,7 +19,7 @@ final class ProgressEvents: Sendable {
     }
 }
 
-@Suite("Asterisk Master.csv, 10,000 lines")
+@Suite("Asterisk Master.csv, 10,000 lines", .timeLimit(.minutes(5)))
 struct MasterCSVTests {
     static let fixture = MasterCSVFixture.generate(count: 10_000, phones: 700, seed: 20261116)
     static let split = 5_000
@@ -102,7 +102,7 @@ struct MasterCSVTests {
     }
 }
 
-@Suite("Asterisk CDR follower restarts")
+@Suite("Asterisk CDR follower restarts", .timeLimit(.minutes(2)))
 struct CDRFollowerRestartTests {
     @Test("a file rotated while the follower was stopped is finished from the cursor before the new file is started")
     func rotatedWhileStopped() async throws {
