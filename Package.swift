@@ -106,7 +106,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Adapters/Hotline",
-            exclude: ["Tests", "scripts"],
+            exclude: ["Tests"],
             swiftSettings: swiftSettings
         ),
         .target(
