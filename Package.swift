@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "MinqingCore", swiftSettings: swiftSettings),
         .target(
             name: "MinqingConfig",
-            dependencies: ["MinqingCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MinqingCore", "MinqingRouting", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "MinqingWeb",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "MailboxAdapter",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "MailboxAdapter", "HotlineAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -77,7 +77,7 @@ let package = Package(
             name: "minqing",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
-                "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter",
+                "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter", "HotlineAdapter", "MinqingRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -153,6 +153,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HotlineAdapter",
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingRouting", "MinqingConfig", "MinqingHTTP",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Adapters/Hotline",
+            exclude: ["Tests"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailboxAdapter",
             dependencies: [
                 "MinqingCore", "MinqingStore", "MinqingCurl", "MinqingHTTP",
@@ -184,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [
-                "MinqingWeb", "MinqingTesting",
+                "MinqingWeb", "MinqingTesting", "HotlineAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -221,8 +234,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HotlineAdapterTests",
+            dependencies: [
+                "HotlineAdapter", "MinqingTesting", "MinqingConfig", "MinqingRouting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Adapters/Hotline/Tests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MinqingIntegrationTests",
-            dependencies: ["MinqingCore", "MinqingTesting", "MinqingCurl"],
+            dependencies: ["MinqingCore", "MinqingTesting", "MinqingCurl", "MinqingStore", "MinqingConfig", "HotlineAdapter"],
             swiftSettings: swiftSettings
         ),
     ]

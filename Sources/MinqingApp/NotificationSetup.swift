@@ -33,9 +33,18 @@ public struct NotificationSetup: Sendable {
         if !missing.isEmpty {
             throw NotificationSetupError(message: "缺少通知模板：" + missing.sorted().map { "templates/\($0).mustache" }.joined(separator: "、"))
         }
+        planner = Self.planner(for: config)
+        composer = NotificationComposer(
+            templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
+            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
+        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
+    }
+
+    /// The planner of the configured notification rules; it needs no network, so every command can build it.
+    public static func planner(for config: HubConfig) -> RulePlanner {
         let directory = config.directory
-        let kinds = Dictionary(usable.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        planner = RulePlanner(
+        let kinds = Dictionary(config.targets.filter(\.isConfigured).map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        return RulePlanner(
             rules: config.notifications.map { rule in
                 RulePlanner.Rule(
                     events: Set(rule.events),
@@ -50,10 +59,6 @@ public struct NotificationSetup: Sendable {
                     })
             },
             village: { code in directory.village(code).map { ($0.cadre, $0.leader) } })
-        composer = NotificationComposer(
-            templates: templates, directory: DirectoryContacts(directory: directory, officeName: config.office.name),
-            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
-        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
     }
 
     /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.

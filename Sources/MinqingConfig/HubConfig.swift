@@ -14,6 +14,8 @@ public struct HubConfig: Sendable {
     public var notifications: [NotificationRule]
     /// Notification templates (`templates/` beside `minqing.yaml` unless configured).
     public var templatesURL: URL
+    /// The hotline channel (`hotline:`); nil when the office has none.
+    public var hotline: HotlineSettings?
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
 
@@ -68,16 +70,22 @@ extension HubConfig {
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
         let mailbox = m.optional("mailbox").flatMap(MailboxSettings.read) ?? (m.has("mailbox") ? nil : MailboxSettings.defaults)
+        let hotline = m.optional("hotline").map { HotlineSettings.read($0, directory: directory, configURL: url) }
         let targets = m.optional("targets").map(readTargets) ?? []
         let notifications = m.optional("notifications").map { readNotificationRules($0, targets: targets) } ?? []
+        if let ack = mailbox?.acknowledgement, ack.enabled, !targets.contains(where: { $0.name == ack.target }),
+           let node = m.optional("mailbox") {
+            node.report("回执要经通知目标「\(ack.target)」发送，但 targets 中没有它（已定义：\(targets.map(\.name).joined(separator: ", "))）")
+        }
         let templates = m.optional("templates")?.string.map { path in
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.appendingPathComponent(path)
         } ?? url.appendingPathComponent("templates")
         m.finish()
         guard let office, let server, let storage, let api, let intake, let mailbox, let directory else { return nil }
+        if case .some(.none) = hotline { return nil }
         return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake, mailbox: mailbox,
-                         directory: directory, targets: targets, notifications: notifications, templatesURL: templates,
-                         directoryURL: url)
+                         directory: directory, targets: targets, notifications: notifications,
+                         templatesURL: templates, hotline: hotline ?? nil, directoryURL: url)
     }
 
     private static func readOffice(_ n: ConfigNode) -> OfficeSettings? {

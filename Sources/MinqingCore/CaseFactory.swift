@@ -45,12 +45,15 @@ public struct CaseFactory: Sendable {
             receivedAt: message.receivedAt ?? registeredAt, registeredAt: registeredAt,
             complainant: complainant, village: village, category: category,
             subject: subject, body: message.body, attachments: attachments, flags: flags)
+        var linked = record
+        linked.repeatOf = message.repeatOf.filter { $0 != id }
         var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef]
+        if !linked.repeatOf.isEmpty { details["repeat_of"] = linked.repeatOf.map(\.description).joined(separator: ",") }
         if !flags.isEmpty { details["flags"] = flags.map(\.rawValue).joined(separator: ",") }
         let event = AuditEvent(
             caseID: id, at: registeredAt, actor: "intake:\(message.channel.rawValue)", action: "received",
             from: nil, to: .received, details: details)
-        return (record, event)
+        return (linked, event)
     }
 
     /// The audit event for a further message on an existing case (`InboundMessage.followUpOf`). The status does

@@ -36,15 +36,19 @@ public struct InboundMessage: Sendable, Hashable {
     public var followUpOf: CaseID?
     /// Problems the adapter noticed and a clerk should check (e.g. `.unreadableMessage`); the factory adds its own.
     public var flags: [CaseFlag]
+    /// Earlier cases from the same person (same phone on any channel, 重复来电/重复来信) that the adapter found;
+    /// the new case links to them (`CaseRecord.repeatOf`). Ignored for a follow-up.
+    public var repeatOf: [CaseID]
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),
         village: String? = nil, category: String? = nil, subject: String? = nil, body: String,
         attachments: [InboundAttachment] = [], raw: Data = Data(), rawContentType: String = "application/octet-stream",
-        followUpOf: CaseID? = nil, flags: [CaseFlag] = []
+        followUpOf: CaseID? = nil, flags: [CaseFlag] = [], repeatOf: [CaseID] = []
     ) {
         self.followUpOf = followUpOf
         self.flags = flags
+        self.repeatOf = repeatOf
         self.channel = channel
         self.sourceRef = sourceRef
         self.receivedAt = receivedAt

@@ -108,6 +108,7 @@ public final class SQLiteCaseStore: CaseStore {
                 );
                 """)
         }
+        registerHotlineMigration(&m)
         return m
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineAdapter
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
@@ -18,11 +19,14 @@ public struct WebDependencies: Sendable {
     public var registry: PrometheusCollectorRegistry
     /// Named checks `/readyz` runs besides the store (mail pollers, dispatcher …).
     public var readinessChecks: [ReadinessCheck]
+    /// The hotline channel's intake, when configured (`hotline:`); its routes are served then.
+    public var hotline: HotlineIntake?
 
     public init(
         config: HubConfig, store: any CaseStore, intake: any MessageIntake, clock: any WallClock = SystemClock(),
-        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = []
+        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], hotline: HotlineIntake? = nil
     ) {
+        self.hotline = hotline
         self.config = config
         self.store = store
         self.intake = intake
@@ -63,6 +67,9 @@ public enum HubRouter {
             timeZone: deps.config.office.timeZone
         ).register(on: routes)
         CaseRoutes(deps: deps).register(on: routes)
+        if let hotline = deps.hotline {
+            HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.maxBodyBytes).register(on: routes)
+        }
         return routes
     }
 

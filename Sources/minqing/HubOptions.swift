@@ -24,10 +24,10 @@ struct HubOptions: ParsableArguments {
         }
     }
 
-    func openStore(
-        _ config: HubConfig, planner: any NotificationPlanner = ClosurePlanner { _ in [] },
-        outboxSignal: ChangeSignal = ChangeSignal()
-    ) throws -> SQLiteCaseStore {
+    /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies
+    /// the way `serve` would.
+    func openStore(_ config: HubConfig, outboxSignal: ChangeSignal = ChangeSignal()) throws -> SQLiteCaseStore {
+        let planner = HubPlanners.planner(for: config)
         let dataURL = URL(fileURLWithPath: data)
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         let settings = LedgerSettings(

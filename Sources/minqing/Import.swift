@@ -1,77 +1,66 @@
 import ArgumentParser
 import Foundation
-import MailboxAdapter
+import HotlineAdapter
+import MinqingConfig
 import MinqingCore
 import MinqingStore
 
-/// `minqing import letters FILE.csv`: registers a batch of typed paper letters.
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "批量导入。", subcommands: [Letters.self])
-
-    struct Letters: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "导入录入好的纸质来信（CSV，首行为表头：登记号,收信日期,姓名,电话,身份证号,村,类别,标题,内容,扫描件）。",
-            discussion: "有问题的行逐条报告（行号、列号、原因），其余各行照常导入；同一登记号重复导入不会重复登记。")
-
-        @OptionGroup var hub: HubOptions
-        @Argument(help: "CSV 文件（UTF-8 或 GBK）") var file: String
-
-        func run() async throws {
-            let config = try hub.loadConfig()
-            let importer = LetterCSVImport(timeZone: config.office.timeZone, maxScanBytes: config.intake.maxAttachmentBytes)
-            let parsed: LetterCSVImport.Result
-            do {
-                parsed = try importer.read(URL(fileURLWithPath: file))
-            } catch {
-                printError("无法导入：\(error.description)")
-                throw ExitCode(1)
-            }
-            let store = try hub.openStore(config, planner: MailboxWiring.planner(config))
-            let intake = IntakeService(store: store)
-            let progress = ProgressBar(total: parsed.rows.count)
-            var created = 0
-            var existing = 0
-            var failed: [String] = []
-            for row in parsed.rows {
-                do {
-                    let receipt = try await intake.submit(row.letter.message(raw: row.raw, rawContentType: "text/csv"))
-                    if receipt.created { created += 1 } else { existing += 1 }
-                } catch {
-                    failed.append("第 \(row.line) 行：保存失败（\(error)）")
-                }
-                progress.advance()
-            }
-            progress.finish()
-            for e in parsed.errors { printError(e.description) }
-            for f in failed { printError(f) }
-            let bad = Set(parsed.errors.map(\.line)).count + failed.count
-            print("导入完成：共 \(parsed.total) 封，新登记 \(created) 封，已登记过 \(existing) 封，有问题 \(bad) 封。")
-            if bad > 0 {
-                print("请按上面列出的行号和原因修改 CSV 后重新导入；已导入的信不会重复登记。")
-                throw ExitCode(2)
-            }
-        }
-    }
+    static let configuration = CommandConfiguration(
+        abstract: "导入历史数据（重复导入不会重复登记）。", subcommands: [ImportCDR.self, Letters.self])
 }
 
-/// A one-line progress bar on stderr (redrawn in place on a terminal; plain dots otherwise).
-final class ProgressBar {
-    let total: Int
-    private var done = 0
-    private let isTerminal = isatty(2) == 1
+struct ImportCDR: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cdr",
+        abstract: "导入话单：Asterisk 的 Master.csv，或按配置 hotline.cloud_exports 映射的云呼叫中心导出文件。")
 
-    init(total: Int) { self.total = total }
+    @OptionGroup var hub: HubOptions
+    @Option(help: "文件格式：asterisk（默认），或 hotline.cloud_exports 中配置的名称（如 aliyun）")
+    var format: String = "asterisk"
+    @Argument(help: "话单文件路径") var file: String
 
-    func advance() {
-        done += 1
-        guard isTerminal, total > 0 else { return }
-        let width = 30
-        let filled = done * width / total
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r导入中 \(bar) \(done)/\(total)".utf8))
-    }
-
-    func finish() {
-        if isTerminal, total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    func run() async throws {
+        let config = try hub.loadConfig()
+        guard let settings = config.hotline else {
+            printError("配置中没有 hotline 一节：请先在 minqing.yaml 中配置群众工作热线（值班人员等），再导入话单。")
+            throw ExitCode(1)
+        }
+        let importFormat: CallFileImport.Format
+        if format == "asterisk" {
+            importFormat = .asterisk(settings.asterisk.map(AsteriskCDRFormat.init(settings:)) ?? AsteriskCDRFormat(timeZone: config.office.timeZone))
+        } else if let cloud = settings.cloudExports.first(where: { $0.name == format }) {
+            importFormat = .cloud(cloud)
+        } else {
+            let names = (["asterisk"] + settings.cloudExports.map(\.name)).joined(separator: "、")
+            printError("不认识的格式「\(format)」：可用 \(names)（云呼叫中心格式在 hotline.cloud_exports 中配置）。")
+            throw ExitCode(1)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("无法读取文件 \(file)：请检查路径和读取权限。")
+            throw ExitCode(1)
+        }
+        let store = try hub.openStore(config)
+        let intake = IntakeService(store: store)
+        let hotline = HotlineIntake(settings: settings, intake: intake, store: store, timeZone: config.office.timeZone)
+        let source = (format == "asterisk" ? "asterisk-import:" : "cloud-import:\(format):") + file
+        let importer = CallFileImport(taker: CallRowTaker(hotline: hotline, source: source), format: importFormat)
+        let bar = ProgressBar(unit: .bytes)
+        let summary: CallImportSummary
+        do {
+            summary = try await importer.run(data) { done, total in bar.show(done: done, total: total) }
+        } catch let error as CallFileError {
+            bar.finish()
+            printError("无法导入 \(file)：\(error.reason)")
+            throw ExitCode(1)
+        }
+        bar.finish()
+        print("""
+            导入完成：共 \(summary.rows) 行，通话 \(summary.calls) 条；新立案件 \(summary.casesOpened) 件，\
+            回拨案件 \(summary.callbacksOpened) 件，并入已有回拨 \(summary.folded) 次，自动办结回拨 \(summary.callbacksClosed) 件。
+            """)
+        if summary.rejected > 0 {
+            print("有 \(summary.rejected) 行无法导入，已逐行记录（行号、列、字段、原因）：请用 GET /api/v1/hotline/rejected?source=\(source) 查看并更正后重新导入。")
+        }
     }
 }

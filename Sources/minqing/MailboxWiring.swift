@@ -10,12 +10,6 @@ import MinqingWeb
 
 /// Builds one poller per configured mailbox account (the composition root's only mailbox code).
 enum MailboxWiring {
-    static func planner(_ config: HubConfig) -> any NotificationPlanner {
-        CompositePlanner([
-            AcknowledgementPlanner(enabled: config.mailbox.acknowledgement.enabled, target: config.mailbox.acknowledgement.target),
-        ])
-    }
-
     static func endpoint(_ account: MailboxSettings.Account) -> MailEndpoint {
         let scheme = account.tls == .implicit ? "imaps" : "imap"
         return MailEndpoint(

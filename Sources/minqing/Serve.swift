@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineAdapter
 import Hummingbird
 import JSONIntakeAdapter
 import Logging
@@ -40,8 +41,7 @@ struct Serve: AsyncParsableCommand {
             logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
         }
         let outboxSignal = ChangeSignal()
-        let planner = CompositePlanner([notifications.planner, MailboxWiring.planner(config)])
-        let store = try hub.openStore(config, planner: planner, outboxSignal: outboxSignal)
+        let store = try hub.openStore(config, outboxSignal: outboxSignal)
         let dispatcher = Dispatcher(
             store: store, targets: notifications.targets, composer: notifications.composer, clock: SystemClock(),
             signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
@@ -49,17 +49,25 @@ struct Serve: AsyncParsableCommand {
         if demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
         let pollers = MailboxWiring.pollers(config, curl: client, intake: intake, store: store, logger: logger, metrics: metrics)
 
+        let hotline = config.hotline.map {
+            HotlineIntake(settings: $0, intake: intake, store: store, timeZone: config.office.timeZone, logger: logger)
+        }
+        var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
+        if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
+            services.append(CDRFollower(
+                path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
+                pollInterval: asterisk.pollInterval, logger: logger))
+            logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
+        }
         let deps = WebDependencies(
             config: config, store: store, intake: intake, registry: registry,
-            readinessChecks: MailboxWiring.readiness(pollers))
+            readinessChecks: MailboxWiring.readiness(pollers), hotline: hotline)
         let host = self.host ?? config.server.host
         let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(
-            services: [app, dispatcher] + pollers.map { $0 as any Service }, gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+        let group = ServiceGroup(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         await client.shutdown(.finishInFlight)
         print("民情通已停止。")

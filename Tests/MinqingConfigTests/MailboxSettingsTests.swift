@@ -9,7 +9,7 @@ struct MailboxSettingsTests {
     @Test("the example mailbox loads with defaults from the environment, its password a secret")
     func example() throws {
         let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
-        #expect(config.mailbox.acknowledgement == .init(enabled: true, target: "email"))
+        #expect(config.mailbox.acknowledgement == .init(enabled: true, target: "staff-email"))
         let office = try #require(config.mailbox.accounts.first)
         #expect(office.name == "office" && office.host == "127.0.0.1" && office.port == 993 && office.tls == .implicit)
         #expect(office.interval == 60 && office.disposition == .move && office.processedFolder == "已登记")
@@ -23,7 +23,7 @@ struct MailboxSettingsTests {
         #expect(local.tls == .none && local.port == 10143 && local.interval == 0.25 && local.password.value == "s3cret")
     }
 
-    @Test("a wrong TLS mode, interval, duplicate name or unknown key is reported with its line")
+    @Test("a wrong TLS mode, interval, duplicate name, unknown key or undefined receipt target is reported with its line")
     func errors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -41,7 +41,8 @@ struct MailboxSettingsTests {
         """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let lines = error?.issues.map(\.description) ?? []
-        #expect(lines.count == 4, "\(lines)")
+        #expect(lines.count == 5, "\(lines)")
+        #expect(lines.contains { $0.contains("mailbox") && $0.contains("回执要经通知目标「email」发送，但 targets 中没有它") }, "\(lines)")
         #expect(lines.contains { $0.contains("minqing.yaml:5:") && $0.contains("mailbox.accounts[0].tls") && $0.contains("implicit, starttls, none") }, "\(lines)")
         #expect(lines.contains { $0.contains("mailbox.accounts[1].interval") && $0.contains("不是时长") }, "\(lines)")
         #expect(lines.contains { $0.contains("mailbox.accounts[1]") && $0.contains("重复") }, "\(lines)")

@@ -20,7 +20,7 @@ final class HubProcess: @unchecked Sendable {
     }
 
     /// Starts the hub on a free port and waits until it says it is listening.
-    init(data: URL) throws {
+    init(data: URL, environment extra: [String: String] = [:]) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw TestFailure("找不到 minqing 可执行文件 \(Self.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
         }
@@ -29,6 +29,7 @@ final class HubProcess: @unchecked Sendable {
                              "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
         var env = ProcessInfo.processInfo.environment
         env["MINQING_API_TOKEN"] = Self.token
+        env.merge(extra) { $1 }
         process.environment = env
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

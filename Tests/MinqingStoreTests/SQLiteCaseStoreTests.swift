@@ -20,6 +20,14 @@ struct SQLiteCaseStoreTests {
         }
     }
 
+    @Test("conforms to the HotlineLedger contract", arguments: CaseStoreConformance.hotlineChecks)
+    func conformsHotline(_ check: CaseStoreConformance.Check) async throws {
+        try await check.run {
+            let path = Self.tempPath()
+            return { settings in try SQLiteCaseStore(path: path, settings: settings) }
+        }
+    }
+
     @Test("the ledger runs in WAL mode with full fsync")
     func walAndFullSync() async throws {
         let path = Self.tempPath()

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineAdapter
 import Hummingbird
 import HummingbirdTesting
 import MinqingConfig
@@ -29,7 +30,11 @@ struct TestHub {
         store = try SQLiteCaseStore(path: path, settings: LedgerSettings(factory: CaseFactory(vocabulary: config.vocabulary)))
         let registry = PrometheusCollectorRegistry()
         let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
-        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry)
+        let (ledger, manual, zone) = (store, clock, config.office.timeZone)
+        let hotline = config.hotline.map {
+            HotlineIntake(settings: $0, intake: intake, store: ledger, clock: manual, timeZone: zone)
+        }
+        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline)
         routes = RouteTableView(table: HubRouter.build(deps))
     }
 
