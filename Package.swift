@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl",
                 "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter",
+                "MailboxAdapter", "HotlineAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

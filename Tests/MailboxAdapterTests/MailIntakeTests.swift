@@ -94,14 +94,4 @@ struct AcknowledgementTests {
         #expect(planner.plan(for: change(action: "message", before: true)).isEmpty)
         #expect(planner.plan(for: change(action: "accept", before: true)).isEmpty)
     }
-
-    @Test("the receipt text is Chinese, names the case id in the subject, and says how to follow up")
-    func text() {
-        let text = AcknowledgementText(for: change().after, office: "青山镇群众工作办公室")
-        #expect(text.subject == "[MQ-20261122-0042] 您的来信已登记（青山镇群众工作办公室）")
-        #expect(text.body.hasPrefix("王大娘："))
-        #expect(text.body.contains("案件编号为 MQ-20261122-0042"))
-        #expect(text.body.contains("直接回复本邮件"))
-        #expect(MailThreadHints(mail: ParsedMail(subject: "Re: " + text.subject)).namedCase == CaseID("MQ-20261122-0042"))
-    }
 }

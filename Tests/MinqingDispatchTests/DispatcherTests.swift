@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 
 /// The dispatcher over a real SQLite ledger and real loopback receivers, with time on a manual clock.
-@Suite("Dispatcher with a manual clock")
+@Suite("Dispatcher with a manual clock", .timeLimit(.minutes(1)))
 struct DispatcherTests {
     static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
 

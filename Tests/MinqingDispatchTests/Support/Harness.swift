@@ -42,7 +42,7 @@ final class DispatchHarness: Sendable {
             path: directory.appendingPathComponent("minqing.sqlite").path,
             settings: LedgerSettings(
                 caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-                factory: CaseFactory(vocabulary: config.vocabulary), planner: setup.planner, outboxSignal: signal))
+                factory: CaseFactory(vocabulary: config.vocabulary), planner: HubPlanners.planner(for: config), outboxSignal: signal))
     }
 
     func dispatcher(clock: any SleepingClock, random: @escaping @Sendable () -> Double = { 0.5 }) -> Dispatcher {

@@ -1,14 +1,13 @@
 import HotlineAdapter
 import MailboxAdapter
-import MinqingApp
 import MinqingConfig
 import MinqingCore
 
 /// Every planner of the hub, stacked: the configured notification rules, the mailbox's acknowledgements and the
 /// 12345 status reports. Every command that writes cases opens the store with this one, so no path can change a
 /// case without writing the notifications it causes.
-enum HubPlanners {
-    static func planner(for config: HubConfig) -> any NotificationPlanner {
+public enum HubPlanners {
+    public static func planner(for config: HubConfig) -> any NotificationPlanner {
         var planners: [any NotificationPlanner] = [
             NotificationSetup.planner(for: config),
             AcknowledgementPlanner(enabled: config.mailbox.acknowledgement.enabled, target: config.mailbox.acknowledgement.target),
