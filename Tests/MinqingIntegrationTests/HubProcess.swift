@@ -20,12 +20,12 @@ final class HubProcess: @unchecked Sendable {
     }
 
     /// Starts the hub on a free port and waits until it says it is listening.
-    init(data: URL, environment extra: [String: String] = [:]) throws {
+    init(data: URL, config: URL = repoRoot.appendingPathComponent("Config/example"), environment extra: [String: String] = [:]) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw TestFailure("找不到 minqing 可执行文件 \(Self.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
         }
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--config", repoRoot.appendingPathComponent("Config/example").path,
+        process.arguments = ["serve", "--config", config.path,
                              "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
         var env = ProcessInfo.processInfo.environment
         env["MINQING_API_TOKEN"] = Self.token
