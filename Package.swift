@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "minqing", targets: ["minqing"]),
+        .executable(name: "minqing-bench-dispatch", targets: ["minqing-bench-dispatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -178,6 +179,17 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             path: "Adapters/Mailbox",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks (Benchmarks/*.sh run them in release builds)
+        .executableTarget(
+            name: "minqing-bench-dispatch",
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingTesting", "WebhookAdapter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DispatchBench",
             swiftSettings: swiftSettings
         ),
 

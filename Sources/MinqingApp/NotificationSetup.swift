@@ -21,23 +21,33 @@ public struct NotificationSetup: Sendable {
     public let unconfigured: [String]
 
     public init(config: HubConfig, client: CurlClient) throws {
+        let templates = try Self.templates(for: config)
+        let usable = config.targets.filter(\.isConfigured)
+        unconfigured = config.targets.filter { !$0.isConfigured }.map(\.name)
+        planner = Self.planner(for: config)
+        composer = NotificationComposer(
+            templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
+            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
+        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
+    }
+
+    /// The office's templates, checked: each parses, and every event a rule sends has one. `check-config` runs this.
+    public static func templates(for config: HubConfig) throws(NotificationSetupError) -> TemplateSet {
         let templates: TemplateSet
         do {
             templates = try TemplateSet.load(from: config.templatesURL)
         } catch {
             throw NotificationSetupError(message: error.description)
         }
-        let usable = config.targets.filter(\.isConfigured)
-        unconfigured = config.targets.filter { !$0.isConfigured }.map(\.name)
-        let missing = Set(config.notifications.flatMap { $0.events.map(\.rawValue) }).filter { !templates.has($0) }
+        var needed = Set(config.notifications.flatMap { $0.events.map(\.rawValue) })
+        if config.mailbox.acknowledgement.enabled { needed.insert(NotificationEvent.acknowledged.rawValue) }
+        let missing = needed.filter { !templates.has($0) }
         if !missing.isEmpty {
-            throw NotificationSetupError(message: "缺少通知模板：" + missing.sorted().map { "templates/\($0).mustache" }.joined(separator: "、"))
+            throw NotificationSetupError(message: "缺少通知模板："
+                + missing.sorted().map { "\(config.templatesURL.path)/\($0).mustache" }.joined(separator: "、")
+                + "。请从 Config/example/templates 复制后修改")
         }
-        planner = Self.planner(for: config)
-        composer = NotificationComposer(
-            templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
-            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
-        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
+        return templates
     }
 
     /// The planner of the configured notification rules; it needs no network, so every command can build it.

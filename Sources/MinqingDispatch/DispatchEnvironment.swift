@@ -1,7 +1,9 @@
+import Foundation
 import Logging
 import Metrics
 import MinqingCore
 import MinqingStore
+import Synchronization
 
 /// What every lane shares.
 struct DispatchEnvironment: Sendable {
@@ -15,6 +17,29 @@ struct DispatchEnvironment: Sendable {
     let metrics: any MetricsFactory
     let random: @Sendable () -> Double
     let observer: @Sendable (DeliveryRecord) -> Void
+    let stop: StopFlag
+}
+
+/// Set once when the hub shuts down gracefully: lanes stop waiting for send slots, deliveries already sent finish
+/// and are recorded, nothing new is claimed.
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    let signal = ChangeSignal()
+
+    var isSet: Bool { flag.withLock { $0 } }
+
+    func set() {
+        flag.withLock { $0 = true }
+        signal.notify()
+    }
+
+    /// Waits until `deadline` on `clock`, or less if the hub stops; true when it is stopping.
+    func wait(until deadline: Date, on clock: any SleepingClock) async -> Bool {
+        while !isSet, clock.now() < deadline, !Task.isCancelled {
+            await signal.wait(until: deadline, on: clock)
+        }
+        return isSet || Task.isCancelled
+    }
 }
 
 /// Writes attempt records with group commit: every lane finishing at about the same moment shares one transaction.

@@ -42,15 +42,23 @@ public final class Dispatcher: Service {
         let environment = DispatchEnvironment(
             store: store, composer: composer, clock: clock, signal: signal,
             recorder: DeliveryRecorder(store: store, logger: logger), logger: logger, metrics: metrics, random: random,
-            observer: observer)
+            observer: observer, stop: StopFlag())
         self.environment = environment
         self.lease = lease
         lanes = Dictionary(targets.map { ($0.target.name, Lane(target: $0.target, settings: $0.settings, environment: environment)) },
                            uniquingKeysWith: { first, _ in first })
     }
 
+    /// On graceful shutdown it stops claiming, lets deliveries already on the wire finish and records them
+    /// (each bounded by its target's timeout), and returns; rows still waiting stay in the outbox for the next start.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await self.dispatch() }
+        let environment = self.environment
+        try await withGracefulShutdownHandler {
+            try await self.dispatch()
+        } onGracefulShutdown: {
+            environment.stop.set()
+            environment.signal.notify()
+        }
     }
 
     private func dispatch() async throws {
@@ -68,13 +76,14 @@ public final class Dispatcher: Service {
         environment.logger.info("dispatcher started", metadata: ["targets": "\(known.sorted().joined(separator: ","))"])
 
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
+            while !Task.isCancelled, !environment.stop.isSet {
                 let now = clock.now()
                 var limits: [String: Int] = [:]
                 var wakeAt: Date?
                 for (name, lane) in lanes {
+                    // Claim in batches (a quarter of the lane at least): one claim transaction serves many deliveries.
                     let free = await lane.freeCapacity(at: now)
-                    if free > 0 { limits[name] = free }
+                    if free > 0, free >= lane.claimBatch || free == lane.settings.concurrency { limits[name] = free }
                     if let end = await lane.pauseEnd(after: now) { wakeAt = min(wakeAt ?? end, end) }
                 }
                 let claimed: [OutboxEntry]
@@ -82,6 +91,7 @@ public final class Dispatcher: Service {
                     claimed = try await store.claimNotifications(
                         dueAt: now, leaseUntil: now.addingTimeInterval(lease.seconds), limits: limits)
                 } catch {
+                    if Task.isCancelled { break }
                     environment.logger.error("claiming notifications failed", metadata: ["error": "\(error)"])
                     await environment.signal.wait(until: now.addingTimeInterval(5), on: clock)
                     continue

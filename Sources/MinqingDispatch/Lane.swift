@@ -64,6 +64,9 @@ actor Lane {
         return max(0, settings.concurrency - inHand)
     }
 
+    /// The smallest number of free places worth a claim transaction (a lane that is busy gets more at a time).
+    nonisolated var claimBatch: Int { max(1, settings.concurrency / 4) }
+
     /// When a pause ends, so the dispatcher wakes for it.
     func pauseEnd(after now: Date) -> Date? { pausedUntil.flatMap { $0 > now ? $0 : nil } }
 
@@ -101,11 +104,7 @@ actor Lane {
         }
 
         let slot = reserveSlot(now: clock.now())
-        do {
-            try await clock.sleep(until: slot)
-        } catch {
-            return nil
-        }
+        if await environment.stop.wait(until: slot, on: clock) { return nil }
         var reservation: Int64?
         if settings.rateLimit.isLimited {
             reservation = try? await environment.store.reserveSend(DeliveryAttempt(

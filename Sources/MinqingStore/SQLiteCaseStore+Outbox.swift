@@ -18,6 +18,8 @@ extension SQLiteCaseStore {
                 latency_ms INTEGER,
                 detail TEXT
             );
+            CREATE INDEX outbox_target_due ON outbox (target, state, next_attempt_at);
+            CREATE INDEX outbox_leased ON outbox (target, lease_until) WHERE lease_until IS NOT NULL;
             CREATE INDEX delivery_attempts_notification ON delivery_attempts (notification_id, id);
             CREATE INDEX delivery_attempts_target ON delivery_attempts (target, started_at);
             CREATE TABLE target_states (
@@ -55,16 +57,21 @@ extension SQLiteCaseStore {
         return try await pool.write { db in
             var claimed: [OutboxEntry] = []
             for (target, limit) in wanted {
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM outbox
-                        WHERE target = ? AND state IN ('pending', 'retrying') AND next_attempt_at <= ?
-                          AND (lease_until IS NULL OR lease_until <= ?)
-                        ORDER BY next_attempt_at, created_at LIMIT ?
-                        """,
-                    arguments: [target, now.timeIntervalSince1970, now.timeIntervalSince1970, limit])
-                claimed += try rows.map(self.outboxEntry(from:))
+                // One index range per state, read in due order (no sort of a large backlog), then merged.
+                var rows: [Row] = []
+                for state in ["retrying", "pending"] {
+                    rows += try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT * FROM outbox INDEXED BY outbox_target_due
+                            WHERE target = ? AND state = ? AND next_attempt_at <= ?
+                              AND (lease_until IS NULL OR lease_until <= ?)
+                            ORDER BY next_attempt_at LIMIT ?
+                            """,
+                        arguments: [target, state, now.timeIntervalSince1970, now.timeIntervalSince1970, limit])
+                }
+                let due = try rows.map(self.outboxEntry(from:)).sorted { ($0.nextAttemptAt, $0.createdAt) < ($1.nextAttemptAt, $1.createdAt) }
+                claimed += due.prefix(limit)
             }
             for entry in claimed {
                 try db.execute(
@@ -157,17 +164,33 @@ extension SQLiteCaseStore {
     }
 
     public func nextNotificationDue(targets: Set<String>) async throws -> Date? {
-        let (clause, names) = Self.targetList(targets)
-        guard !clause.isEmpty else { return nil }
+        guard !targets.isEmpty else { return nil }
         return try await pool.read { db in
-            try Double.fetchOne(
-                db,
-                sql: """
-                    SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) FROM outbox
-                    WHERE state IN ('pending', 'retrying') AND target IN \(clause)
-                    """,
-                arguments: StatementArguments(names)
-            ).map(Date.init(timeIntervalSince1970:))
+            // Per target, the earliest row nobody holds (index order: stops at the first), and the earliest lease
+            // that runs out (a lease held by a dispatcher that died).
+            var earliest: Double?
+            for target in targets.sorted() {
+                var candidates: [Double?] = []
+                for state in ["retrying", "pending"] {
+                    candidates.append(try Double.fetchOne(
+                        db,
+                        sql: """
+                            SELECT next_attempt_at FROM outbox INDEXED BY outbox_target_due
+                            WHERE target = ? AND state = ? AND lease_until IS NULL
+                            ORDER BY next_attempt_at LIMIT 1
+                            """,
+                        arguments: [target, state]))
+                }
+                candidates.append(try Double.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MIN(MAX(next_attempt_at, lease_until)) FROM outbox INDEXED BY outbox_leased
+                        WHERE target = ? AND lease_until IS NOT NULL AND state IN ('pending', 'retrying')
+                        """,
+                    arguments: [target]))
+                for t in candidates.compactMap({ $0 }) { earliest = min(earliest ?? t, t) }
+            }
+            return earliest.map(Date.init(timeIntervalSince1970:))
         }
     }
 

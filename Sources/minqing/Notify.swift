@@ -13,12 +13,12 @@ struct Notify: AsyncParsableCommand {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "向一个通知目标发送测试消息（相当于机器人页面上的「测试」按钮），显示对方的答复。")
-        @Option(help: "配置目录") var config: String = "Config/example"
+        @OptionGroup var hub: HubOptions
         @Option(help: "通知目标名称（minqing.yaml 中 targets 的 name）") var target: String
         @Option(help: "邮件目标的收件地址（默认发给群工办干事）") var to: [String] = []
 
         func run() async throws {
-            let options = HubOptions(config: config)
+            let options = hub
             let hubConfig = try options.loadConfig()
             guard let settings = hubConfig.targets.first(where: { $0.name == target }) else {
                 printError("没有名为「\(target)」的通知目标（已配置：\(hubConfig.targets.map(\.name).joined(separator: ", "))）")

@@ -7,7 +7,7 @@ import Testing
 /// same data, delivers every notification of every acknowledged message — and the receiver applies each once.
 @Suite("Dispatch crash durability", .serialized, .timeLimit(.minutes(3)))
 struct DispatchCrashTests {
-    /// The example township with the county webhook retrying every 50 ms, so a test need not wait minutes.
+    /// The example township with the county webhook retrying every 100 ms (for 6 s), so a test need not wait minutes.
     static func fastRetryConfig() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-dispatch-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -17,24 +17,30 @@ struct DispatchCrashTests {
         var text = try String(contentsOf: main, encoding: .utf8)
         let anchor = "    secret: ${MINQING_WEBHOOK_SECRET:-}"
         guard text.contains(anchor) else { throw TestFailure("the example config no longer has the webhook secret line") }
-        text = text.replacingOccurrences(of: anchor, with: anchor + "\n    retry: [50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms, 50ms]")
+        text = text.replacingOccurrences(of: anchor, with: anchor + "\n    retry: [" + Array(repeating: "100ms", count: 60).joined(separator: ", ") + "]")
         try text.write(to: main, atomically: true, encoding: .utf8)
         return root.appendingPathComponent("example")
     }
 
-    /// Fails a seeded 30 % of requests; applies each webhook-id once, remembering which case it was about.
+    /// Fails a seeded 30 % of requests; applies each webhook-id once, remembering which case it was about. Until the
+    /// test opens it, it takes only `gate` notifications and answers 503 to the rest, so the hub is surely killed with
+    /// notifications still to deliver.
     final class Receiver: Sendable {
         struct State {
             var seed: UInt64 = 0x5EED_2026
             var appliedCase: [String: String] = [:]
             var repeats = 0
+            var gate: Int? = 100
         }
+
+        func open() { state.withLock { $0.gate = nil } }
         let state = Mutex(State())
         let applied = EventLog<String>()
 
         func answer(_ request: LoopbackHTTPReceiver.RecordedRequest) -> LoopbackHTTPReceiver.Answer {
             let fail = state.withLock { s -> Bool in
                 s.seed = s.seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                if let gate = s.gate, s.appliedCase.count >= gate { return true }
                 return (s.seed >> 33) % 10 < 3
             }
             if fail { return .json(#"{"error":"busy"}"#, status: 503) }
@@ -71,17 +77,17 @@ struct DispatchCrashTests {
                     }
                 }
             }
-            group.addTask {
-                await receiver.applied.wait(forCount: 120)
-                hub.kill9()
-            }
             try await group.waitForAll()
         }
+        await receiver.applied.wait(forCount: 100)
+        hub.kill9()
         #expect(hub.process.terminationReason == .uncaughtSignal)
         let cases = Set(acked.all.values)
         let appliedBeforeRestart = receiver.applied.events.count
         #expect(appliedBeforeRestart < cases.count, "killed while notifications were still being delivered")
+        #expect(cases.count == 16 * 40, "every message was acknowledged before the kill")
 
+        receiver.open()
         let restarted = try HubProcess(data: data, config: config, environment: env)
         await receiver.applied.wait { Set($0).isSuperset(of: cases) }
         restarted.terminate()

@@ -1,0 +1,61 @@
+import Foundation
+import MinqingConfig
+import MinqingCore
+import Testing
+
+@Suite("Notification targets configuration")
+struct TargetSettingsTests {
+    static let env = ["MINQING_API_TOKEN": "test-token-0123456789abcdef"]
+
+    @Test("the example's targets read their addresses and secrets from the environment; without them they are listed but unused")
+    func exampleTargets() throws {
+        let bare = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
+        #expect(bare.targets.map(\.name) == ["county-webhook", "office-wecom", "leaders-dingtalk", "cadres-feishu", "staff-email"])
+        #expect(bare.targets.allSatisfy { !$0.isConfigured })
+        let env = Self.env.merging([
+            "MINQING_WEBHOOK_URL": "https://county.example.cn/hooks/minqing", "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "MINQING_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx",
+            "MINQING_DINGTALK_URL": "https://oapi.dingtalk.com/robot/send?access_token=abc", "MINQING_DINGTALK_SECRET": "SECxyz",
+            "MINQING_FEISHU_URL": "https://open.feishu.cn/open-apis/bot/v2/hook/uuid", "MINQING_FEISHU_SECRET": "fs",
+            "MINQING_SMTP_URL": "smtps://smtp.qiye.163.com:465",
+        ]) { $1 }
+        let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: env)
+        #expect(config.targets.allSatisfy { $0.isConfigured })
+        let wecom = try #require(config.targets.first { $0.name == "office-wecom" })
+        #expect("\(wecom.url!)" == "<secret>", "a robot URL holds its key, so it never prints")
+        #expect(config.targets.first { $0.name == "leaders-dingtalk" }?.isPrivate == true)
+        #expect(config.targets.first { $0.name == "staff-email" }?.smtp?.fromName == "青山镇群工办")
+        let created = try #require(config.notifications.first { $0.events.contains(.created) })
+        #expect(created.targets == ["county-webhook", "office-wecom", "staff-email"], "a new case notifies the webhook, the office's WeCom group and the staff by e-mail")
+    }
+
+    @Test("an unknown target type, an undefined target in a rule, a bad event, a duplicate and a non-https URL are reported with their lines")
+    func errors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-targets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/directory.yaml"),
+                                         to: dir.appendingPathComponent("directory.yaml"))
+        try """
+        office: { name: 测试镇 }
+        api: { tokens: [ { name: t, token: test-token-0123456789abcdef } ] }
+        mailbox: { acknowledgement: { enabled: false } }
+        targets:
+          - { name: hook, type: webhook, url: "ftp://county.example.cn/in" }
+          - { name: hook, type: wecom, url: "https://qyapi.weixin.qq.com/x" }
+          - { name: sms, type: sms, url: "https://sms.example.cn" }
+          - { name: robot, type: dingtalk, url: "https://oapi.dingtalk.com/x", rate_limit: [ { count: 0, per: 1m } ] }
+        notifications:
+          - { on: [case.created, case.exploded], targets: [hook, county] }
+        """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
+        let lines = error?.issues.map(\.description) ?? []
+        #expect(lines.count == 6, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:5:") && $0.contains("https://") }, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:6:") && $0.contains("「hook」重复") }, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:7:") && $0.contains("targets[2].type") && $0.contains("webhook, wecom, dingtalk, feishu, email") }, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:8:") && $0.contains("大于 0") }, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:10:") && $0.contains("case.exploded") }, "\(lines)")
+        #expect(lines.contains { $0.contains("minqing.yaml:10:") && $0.contains("未定义的通知目标「county」") }, "\(lines)")
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import MinqingTesting
+import Testing
+
+/// `notify test`, `outbox list` and `outbox replay`, run as the built binary against a loopback receiver.
+@Suite("Notification commands")
+struct NotifyCommandTests {
+    func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = HubProcess.token
+        return env.merging(extra) { $1 }
+    }
+
+    @Test("notify test sends one test message and shows the answer; a refusing receiver exits 1 with the reason")
+    func notifyTest() async throws {
+        let receiver = try await LoopbackHTTPReceiver.start { request in
+            request.uri.hasPrefix("/gone") ? .json("{}", status: 410) : .json(#"{"errcode":0,"errmsg":"ok"}"#)
+        }
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let ok = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "office-wecom"],
+                                  environment: environment(["MINQING_WECOM_URL": receiver.url("/wecom")]))
+        #expect(await ok.waitForExit() == 0, "\(ok.output)")
+        #expect(ok.output.contains("发送成功"))
+        let sent = try #require(receiver.snapshot.requests.first)
+        #expect(sent.bodyText.contains("民情通通知测试"))
+        let gone = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "county-webhook"],
+                                    environment: environment(["MINQING_WEBHOOK_URL": receiver.url("/gone")]))
+        #expect(await gone.waitForExit() == 1)
+        #expect(gone.output.contains("发送失败") && gone.output.contains("410"))
+        let unset = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "cadres-feishu"],
+                                     environment: environment([:]))
+        #expect(await unset.waitForExit() == 1)
+        #expect(unset.output.contains("没有地址"))
+        await receiver.stop()
+    }
+
+    @Test("outbox list shows a dead-lettered notification with its reason; replay sends it again after the receiver is fixed")
+    func listAndReplay() async throws {
+        let healthy = Healthy()
+        let receiver = try await LoopbackHTTPReceiver.start { _ in
+            healthy.isUp ? .json(#"{"ok":true}"#) : .json(#"{"error":"bad request"}"#, status: 400)
+        }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-outbox-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let env = ["MINQING_WEBHOOK_URL": receiver.url("/county")]
+        let hub = try HubProcess(data: data, environment: env)
+        let (status, body) = try await post("\(hub.base)/api/v1/messages", message("outbox-cli-1"))
+        #expect(status == 201)
+        await receiver.waitUntil { $0.requests.count == 1 }
+        hub.terminate()
+
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let list = try ChildProcess(HubProcess.binary.path, ["outbox", "list", "--state", "dead", "--attempts", "--config", config, "--data", data.path],
+                                    environment: environment(env))
+        #expect(await list.waitForExit() == 0)
+        #expect(list.output.contains("共 1 条") && list.output.contains("county-webhook") && list.output.contains("发送失败"), "\(list.output)")
+        #expect(list.output.contains("HTTP 400") && list.output.contains(body["case_id"] as? String ?? "?"), "\(list.output)")
+        let id = try #require(list.output.split(separator: "\n").dropFirst().first?.split(separator: " ").first.map(String.init))
+
+        healthy.isUp = true
+        let replay = try ChildProcess(HubProcess.binary.path, ["outbox", "replay", id, "--config", config, "--data", data.path],
+                                      environment: environment(env))
+        #expect(await replay.waitForExit() == 0)
+        #expect(replay.output.contains("已安排重发 1 条"))
+        let again = try HubProcess(data: data, environment: env)
+        await receiver.waitUntil { $0.requests.count == 2 }
+        again.terminate()
+        #expect(Set(receiver.snapshot.requests.compactMap { $0.header("webhook-id") }).count == 1, "the same id again")
+        let twice = try ChildProcess(HubProcess.binary.path, ["outbox", "replay", id, "--config", config, "--data", data.path],
+                                     environment: environment(env))
+        #expect(await twice.waitForExit() == 1)
+        #expect(twice.output.contains("已送达") && twice.output.contains("无需重发"))
+        await receiver.stop()
+    }
+
+    final class Healthy: @unchecked Sendable {
+        private let lock = NSLock()
+        private var up = false
+        var isUp: Bool {
+            get { lock.withLock { up } }
+            set { lock.withLock { up = newValue } }
+        }
+    }
+}
