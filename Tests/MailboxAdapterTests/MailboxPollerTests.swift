@@ -102,6 +102,21 @@ struct MailboxPollerTests {
         }
     }
 
+    @Test("with disposition leave, unread mail stays unread and read mail stays read")
+    func leaveAsItWas() async throws {
+        try await MailboxHarness.with { h in
+            for n in 1...3 { try h.server.deliver(SampleMail.plain(n)) }
+            let imap = IMAPClient(curl: h.curl, account: h.server.account)
+            let uids = try await imap.searchUIDs(in: "INBOX", from: 1)
+            try #require(uids.count == 3)
+            try await imap.addFlags(["\\Seen"], uid: uids[1], in: "INBOX")
+            let report = try await h.poller(.leave).pollOnce()
+            #expect(report.created == 3)
+            #expect(try await imap.searchUnseenUIDs(in: "INBOX", from: 1) == [uids[0], uids[2]])
+            #expect(try await imap.searchUIDs(in: "INBOX", from: 1) == uids, "nothing moved or deleted")
+        }
+    }
+
     @Test("a UIDVALIDITY change re-scans the folder without duplicating what was stored")
     func uidValidityChange() async throws {
         try await MailboxHarness.with { h in

@@ -134,7 +134,7 @@ public actor MailboxPoller: Service {
         // With move, everything still in the folder is either new or left over from an interrupted move.
         let uids = try await imap.searchUIDs(in: settings.folder, from: isMove ? 1 : report.lastUID &+ 1)
         for uid in uids where uid <= report.lastUID {
-            if await !dispose(uid: uid) { report.dispositionFailures += 1 }
+            if await !dispose(uid: uid, wasUnseen: false) { report.dispositionFailures += 1 }
         }
         let fresh = uids.filter { $0 > report.lastUID }
         var start = 0
@@ -154,6 +154,11 @@ public actor MailboxPoller: Service {
     }
 
     private func ingest(_ batch: [UInt32], uidValidity: UInt32, into report: inout PollReport) async throws {
+        // Fetching marks a message \Seen; to leave mail as it was, remember which were unread and restore that.
+        var unseen: Set<UInt32> = []
+        if case .leave = settings.disposition, let first = batch.min() {
+            unseen = Set(try await imap.searchUnseenUIDs(in: settings.folder, from: first))
+        }
         var fetched = try await fetchAll(batch, uidValidity: uidValidity)
         var rawInBatch: [String: Data] = [:]
         for (index, item) in fetched.enumerated() {
@@ -193,7 +198,7 @@ public actor MailboxPoller: Service {
                 "imap.uid": "\(uid)", "case.id": "\(receipt.caseID)", "source.ref": "\(message.sourceRef)",
                 "intake.created": "\(receipt.created)", "intake.follow_up": "\(receipt.followUp)",
             ])
-            if await !dispose(uid: uid) { report.dispositionFailures += 1 }
+            if await !dispose(uid: uid, wasUnseen: unseen.contains(uid)) { report.dispositionFailures += 1 }
         }
     }
 
@@ -270,7 +275,7 @@ public actor MailboxPoller: Service {
     }
 
     /// Applies the disposition; false (logged, counted) when the server refused. Never deletes.
-    private func dispose(uid: UInt32) async -> Bool {
+    private func dispose(uid: UInt32, wasUnseen: Bool) async -> Bool {
         do {
             switch settings.disposition {
             case .move(let destination):
@@ -278,7 +283,7 @@ public actor MailboxPoller: Service {
             case .flag(let keyword):
                 try await imap.addFlags([keyword], uid: uid, in: settings.folder)
             case .leave:
-                break
+                if wasUnseen { try await imap.removeFlags(["\\Seen"], uid: uid, in: settings.folder) }
             }
             return true
         } catch {

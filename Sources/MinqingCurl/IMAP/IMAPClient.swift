@@ -47,6 +47,13 @@ public struct IMAPClient: Sendable {
         return IMAPSyntax.searchResults(from: lines).filter { $0 >= first }.sorted()
     }
 
+    /// The UIDs ≥ `first` that are not `\Seen`, ascending (a poller that must leave mail as it found it asks first,
+    /// since fetching a message marks it seen).
+    public func searchUnseenUIDs(in folder: String, from first: UInt32) async throws(CurlError) -> [UInt32] {
+        let lines = try await command("UID SEARCH UID \(max(1, first)):* UNSEEN", in: folder)
+        return IMAPSyntax.searchResults(from: lines).filter { $0 >= first }.sorted()
+    }
+
     /// The raw bytes (RFC 5322, CRLF) of the message with this UID. With `uidValidity`, fails with
     /// `.notFound` instead of fetching if the folder's UIDVALIDITY has changed. A UID that does not
     /// exist (any more) also gives `.notFound`. Larger than `Configuration.maxMailBytes` gives `.tooLarge`.
@@ -63,6 +70,14 @@ public struct IMAPClient: Sendable {
             throw .invalid("invalid IMAP flags \(flags)", url: account.url)
         }
         _ = try await command("UID STORE \(uid) +FLAGS.SILENT (\(flags.joined(separator: " ")))", in: folder)
+    }
+
+    /// `UID STORE uid -FLAGS.SILENT (flags)`.
+    public func removeFlags(_ flags: [String], uid: UInt32, in folder: String) async throws(CurlError) {
+        guard !flags.isEmpty, flags.allSatisfy(IMAPSyntax.isValidFlag) else {
+            throw .invalid("invalid IMAP flags \(flags)", url: account.url)
+        }
+        _ = try await command("UID STORE \(uid) -FLAGS.SILENT (\(flags.joined(separator: " ")))", in: folder)
     }
 
     /// `UID MOVE` (RFC 6851) of one message to `destination`, which must exist.
