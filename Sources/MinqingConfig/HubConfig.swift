@@ -73,6 +73,10 @@ extension HubConfig {
         let hotline = m.optional("hotline").map { HotlineSettings.read($0, directory: directory, configURL: url) }
         let targets = m.optional("targets").map(readTargets) ?? []
         let notifications = m.optional("notifications").map { readNotificationRules($0, targets: targets) } ?? []
+        if let report = (hotline ?? nil)?.workOrderReportTarget, !targets.contains(where: { $0.name == report }),
+           let node = m.optional("hotline") {
+            node.report("12345 工单要回传到通知目标「\(report)」，但 targets 中没有它（已定义：\(targets.map(\.name).joined(separator: ", "))）")
+        }
         if let ack = mailbox?.acknowledgement, ack.enabled, !targets.contains(where: { $0.name == ack.target }),
            let node = m.optional("mailbox") {
             node.report("回执要经通知目标「\(ack.target)」发送，但 targets 中没有它（已定义：\(targets.map(\.name).joined(separator: ", "))）")

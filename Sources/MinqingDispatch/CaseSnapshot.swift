@@ -16,6 +16,8 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
     public var statusName: String
     public var channel: String
     public var channelName: String
+    /// The source's reference (`12345:<工单号>`, `call:<id>`, a form id), so a receiving system can match its own record.
+    public var sourceRef: String
     public var village: String?
     public var villageName: String?
     public var category: String?

@@ -77,7 +77,7 @@ public struct NotificationComposer: Sendable {
         func text(_ s: String) -> String { unmasked ? s : masking.numbers(in: s) }
         return CaseSnapshot(
             id: r.id.description, status: r.status.rawValue, statusName: r.status.displayName,
-            channel: r.channel.rawValue, channelName: r.channel.displayName,
+            channel: r.channel.rawValue, channelName: r.channel.displayName, sourceRef: r.sourceRef,
             village: r.village, villageName: r.village.map { directory.villageName($0) ?? $0 },
             category: r.category, categoryName: r.category.map { directory.categoryName($0) ?? $0 },
             subject: text(r.subject), body: text(r.body), priority: r.priority.rawValue, severity: r.severity.rawValue,
