@@ -193,7 +193,7 @@ let package = Package(
             dependencies: ["MinqingStore", "MinqingTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting"], swiftSettings: swiftSettings),
+        .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting", "MinqingCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [

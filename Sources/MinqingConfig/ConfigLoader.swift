@@ -1,6 +1,7 @@
 import Foundation
 
-/// Loads and validates a configuration directory: `minqing.yaml` and `directory.yaml`.
+/// Loads and validates a configuration directory: `minqing.yaml`, `directory.yaml` and (when present)
+/// `routing.yaml`.
 ///
 /// `serve`, `check-config` and the tests all call this one function. It reports every problem it finds (not just
 /// the first), each with file, line and key, and never returns a half-valid configuration.
@@ -27,7 +28,14 @@ public enum ConfigLoader {
         }
         let directoryConfig = document(directoryFile).flatMap(Directory.read)
         let main = document(mainFile)
-        let config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
+        var config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RoutingSettings.file).path),
+           let root = document(RoutingSettings.file)
+        {
+            let routing = RoutingSettings.read(
+                root, directory: directoryConfig, targets: config?.targets.map(\.name) ?? [], configURL: directory)
+            config?.routing = routing
+        }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty
                 ? [ConfigIssue(file: displayPath(directory), line: 1, column: 1, key: "", message: "配置不完整")]

@@ -325,5 +325,47 @@ public enum CaseStoreConformance {
             let r = try await ingestOne(store, m)
             try requireEqual(try await store.fetchCase(r.caseID)?.flags, [.unreadableMessage], "flags")
         },
+    ] + routingChecks
+
+    /// New cases filed by the factory's router (三定 at registration): stored with the case and its audit event,
+    /// seen by the planner in the same transaction, kept across a reopen.
+    static let routingChecks: [Check] = [
+        Check(description: "a new case is filed by the router in the same transaction: 三定, reasons and concerns stored, the planner sees them") { open in
+            let deadline = start.addingTimeInterval(7200)
+            let router = ClosureRouter { record, now in
+                RoutingOutcome(
+                    rules: ["测试规则"], reasons: ["匹配规则「测试规则」", "承办人员：陈志强"], leader: "sun-wei",
+                    staff: record.concerns.contains("chen") ? "wang-li" : "chen", deadline: now.addingTimeInterval(7200),
+                    priority: .urgent, severity: .major, notify: ["leaders"], concerns: ["zhou"])
+            }
+            let planner = ClosurePlanner { change in
+                change.event.action == "received"
+                    ? (change.after.routing?.notify ?? []).map { OutboxDraft(target: $0, event: "case.created", recipients: [change.after.staff ?? ""]) }
+                    : []
+            }
+            var ledger = settings(planner)
+            ledger.factory.router = router
+            let store = try await open(ledger)
+            var m = message("routed-1")
+            m.concerns = ["chen"]
+            let receipt = try await ingestOne(store, m)
+            let record = try await store.fetchCase(receipt.caseID)
+            try requireEqual(record?.status, .received, "status stays received")
+            try requireEqual(record?.leader, "sun-wei", "leader")
+            try requireEqual(record?.staff, "wang-li", "staff avoids the concerned person")
+            try requireEqual(record?.deadline, deadline, "deadline")
+            try requireEqual(record?.priority, .urgent, "priority")
+            try requireEqual(record?.severity, .major, "severity")
+            try requireEqual(record?.concerns, ["chen", "zhou"], "concerns from the message and the router")
+            try requireEqual(record?.routing?.reasons, ["匹配规则「测试规则」", "承办人员：陈志强"], "reasons on the case")
+            let trail = try await store.auditTrail(of: receipt.caseID)
+            try requireEqual(trail.first?.details["routing"], "匹配规则「测试规则」；承办人员：陈志强", "reasons in the audit event")
+            try requireEqual(trail.first?.details["staff"], "wang-li", "staff in the audit event")
+            let outbox = try await store.outboxEntries(state: nil, limit: 10)
+            try requireEqual(outbox.map(\.target), ["leaders"], "routed target planned in the same transaction")
+            try requireEqual(outbox.first?.recipients, ["wang-li"], "recipient from the routed case")
+            let reopened = try await open(ledger)
+            try requireEqual(try await reopened.fetchCase(receipt.caseID)?.routing, record?.routing, "routing survives a reopen")
+        },
     ]
 }

@@ -44,4 +44,23 @@ struct OperatorCommandTests {
         #expect(await second.waitForExit() == 2)
         #expect(second.output.contains("新登记 0 封，已登记过 2 封"))
     }
+
+    @Test("routes test prints the decision and its reasons from the example routing rules, and rejects unknown keys")
+    func routesTest() async throws {
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = HubProcess.token
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let child = try ChildProcess(try binary(), [
+            "routes", "test", "--config", config, "category=土地", "village=龙泉村", "body=宅基地界址纠纷",
+            "at=2026-11-02T10:00",
+        ], environment: env)
+        #expect(await child.waitForExit() == 0)
+        #expect(child.output.contains("责任领导：孙伟（sun-wei）"), "\(child.output)")
+        #expect(child.output.contains("承办人员：李海涛（li-haitao）"), "\(child.output)")
+        #expect(child.output.contains("办理期限：2026-11-23T17:30:00+08:00"), "\(child.output)")
+        #expect(child.output.contains("1. 匹配规则「土地纠纷 › 土地纠纷（龙泉村，国土所）」"), "\(child.output)")
+        let bad = try ChildProcess(try binary(), ["routes", "test", "--config", config, "colour=red"], environment: env)
+        #expect(await bad.waitForExit() == 2)
+        #expect(bad.output.contains("无法识别「colour=red」"), "\(bad.output)")
+    }
 }
