@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads and validates a configuration directory: `minqing.yaml`, `directory.yaml` and (when present)
-/// `routing.yaml`.
+/// `routing.yaml` and `schedules.yaml`.
 ///
 /// `serve`, `check-config` and the tests all call this one function. It reports every problem it finds (not just
 /// the first), each with file, line and key, and never returns a half-valid configuration.
@@ -29,12 +29,18 @@ public enum ConfigLoader {
         let directoryConfig = document(directoryFile).flatMap(Directory.read)
         let main = document(mainFile)
         var config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(RoutingSettings.file).path),
-           let root = document(RoutingSettings.file)
-        {
-            let routing = RoutingSettings.read(
-                root, directory: directoryConfig, targets: config?.targets.map(\.name) ?? [], configURL: directory)
-            config?.routing = routing
+        let targets = config?.targets.map(\.name) ?? []
+        func optionalDocument(_ name: String) -> ConfigNode? {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) ? document(name) : nil
+        }
+        let schedules = optionalDocument(SchedulesSettings.file).flatMap {
+            SchedulesSettings.read($0, directory: directoryConfig, targets: targets)
+        }
+        config?.schedules = schedules
+        if let root = optionalDocument(RoutingSettings.file) {
+            config?.routing = RoutingSettings.read(
+                root, directory: directoryConfig, targets: targets, configURL: directory,
+                escalations: schedules.map { Set($0.escalations.keys) })
         }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty

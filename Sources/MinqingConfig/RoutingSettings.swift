@@ -8,8 +8,8 @@ public struct RoutingSettings: Sendable {
     public var calendar: WorkCalendar
 
     /// The router new cases are filed with.
-    public func router(directory: Directory) -> Router {
-        Router(tree: tree, people: directory.routingPeople, calendar: calendar)
+    public func router(directory: Directory, schedules: Schedules = Schedules()) -> Router {
+        Router(tree: tree, people: directory.routingPeople, calendar: calendar, schedules: schedules)
     }
 }
 
@@ -29,9 +29,11 @@ extension RoutingSettings {
 
     /// Reads `routing.yaml`; person, village, category and target names are checked against the directory and
     /// `targets` (`未定义的通知目标「x」`).
-    static func read(_ root: ConfigNode, directory: Directory?, targets: [String], configURL: URL) -> RoutingSettings? {
+    static func read(
+        _ root: ConfigNode, directory: Directory?, targets: [String], configURL: URL, escalations: Set<String>? = nil
+    ) -> RoutingSettings? {
         guard let m = root.mapping else { return nil }
-        let context = Context(directory: directory, targets: targets)
+        let context = Context(directory: directory, targets: targets, escalations: escalations)
         var officeHours = OfficeHours.standard
         if let oh = m.optional("office_hours") {
             do { officeHours = try OfficeHours(parsing: oh.strings) } catch { oh.report(error.message) }
@@ -69,6 +71,17 @@ extension RoutingSettings {
     private struct Context {
         var directory: Directory?
         var targets: [String]
+        /// Policy names of `schedules.yaml`; nil when there is no such file (then any name is accepted).
+        var escalations: Set<String>?
+
+        func escalation(_ n: ConfigNode) -> String? {
+            guard let name = n.string else { return nil }
+            if let escalations, !escalations.contains(name) {
+                n.report("未定义的督办升级规则「\(name)」（schedules.yaml 的 escalation 中已定义：\(escalations.sorted().joined(separator: ", "))）")
+                return nil
+            }
+            return name
+        }
 
         func person(_ n: ConfigNode) -> String? {
             guard let id = n.string else { return nil }
@@ -141,6 +154,7 @@ extension RoutingSettings {
         match.severities = Set(list("severity").compactMap { $0.oneOf(Severity.self) })
         match.officeHours = m.optional("office_hours")?.bool
         match.workday = m.optional("workday")?.bool
+        match.marketDay = m.optional("market_day")?.bool
         m.finish()
         return match
     }
@@ -154,7 +168,7 @@ extension RoutingSettings {
         s.priority = m.optional("priority")?.oneOf(Priority.self)
         s.severity = m.optional("severity")?.oneOf(Severity.self)
         s.notify = m.optional("notify").map { $0.node.sequence != nil ? $0.items : [$0] }?.compactMap(context.target) ?? []
-        s.escalation = m.optional("escalation")?.string
+        s.escalation = m.optional("escalation").flatMap(context.escalation)
         return s
     }
 

@@ -8,13 +8,20 @@ public enum Assignee: Sendable, Hashable, CustomStringConvertible {
     case villageLeader
     /// The village's 包村干部.
     case villageCadre
+    /// Today's market-day duty leader (the market serving the case's village, else any market meeting today).
+    case marketDuty
+    /// Whoever is on duty on the named roster (`schedules.yaml`).
+    case roster(String)
 
-    /// The words used in `routing.yaml`: `principal_leader`, `village_leader`, `village_cadre` or a person id.
+    /// The words used in `routing.yaml`: `principal_leader`, `village_leader`, `village_cadre`, `market_duty`,
+    /// `roster:NAME` or a person id.
     public init(configValue: String) {
         switch configValue {
         case "principal_leader": self = .principalLeader
         case "village_leader": self = .villageLeader
         case "village_cadre": self = .villageCadre
+        case "market_duty": self = .marketDuty
+        case let text where text.hasPrefix("roster:"): self = .roster(String(text.dropFirst("roster:".count)))
         default: self = .person(configValue)
         }
     }
@@ -25,6 +32,8 @@ public enum Assignee: Sendable, Hashable, CustomStringConvertible {
         case .principalLeader: "党政主要领导"
         case .villageLeader: "包村领导"
         case .villageCadre: "包村干部"
+        case .marketDuty: "赶集日接访领导"
+        case .roster(let name): "「\(name)」值班人员"
         }
     }
 }

@@ -17,13 +17,16 @@ public struct RouteMatch: Sendable, Hashable {
     public var officeHours: Bool?
     /// true: only on working days; false: only on weekends and holidays.
     public var workday: Bool?
+    /// true: only on a market day (of the market serving the case's village, or of any market when the village is
+    /// unknown); false: only on other days.
+    public var marketDay: Bool?
 
     public init() {}
 
     public var isEmpty: Bool { self == RouteMatch() }
 
     /// Whether the case matches at `now`; when it does, the conditions that held, in Chinese («类别=land»…).
-    func matches(_ record: CaseRecord, at now: Date, calendar: WorkCalendar) -> [String]? {
+    func matches(_ record: CaseRecord, at now: Date, calendar: WorkCalendar, schedules: Schedules) -> [String]? {
         var held: [String] = []
         if !channels.isEmpty {
             guard channels.contains(record.channel) else { return nil }
@@ -56,6 +59,12 @@ public struct RouteMatch: Sendable, Hashable {
         if let workday {
             guard calendar.isWorkday(now) == workday else { return nil }
             held.append(workday ? "工作日" : "非工作日")
+        }
+        if let marketDay {
+            let market = schedules.marketDutyLeader(on: calendar.clock.day(of: now), village: record.village)
+            let serves = market.map { m in record.village.map(m.duty.villages.contains) ?? true } ?? false
+            guard serves == marketDay else { return nil }
+            held.append(marketDay ? "\(market!.duty.marketName)集日" : "非集日")
         }
         return held
     }

@@ -11,9 +11,11 @@ extension RoutingTree {
     /// is about — in `concerns`, or (with `namesInTextAreConcerns`) named in the subject or body — is never
     /// chosen: the next candidate is taken, and the reason says so.
     public func decide(
-        _ record: CaseRecord, at now: Date, people: RoutingPeople, calendar: WorkCalendar
+        _ record: CaseRecord, at now: Date, people: RoutingPeople, calendar: WorkCalendar,
+        schedules: Schedules = .init()
     ) -> RoutingOutcome {
-        let found = matches(record, at: now, calendar: calendar)
+        let found = matches(record, at: now, calendar: calendar, schedules: schedules)
+        let today = calendar.clock.day(of: now)
         var reasons: [String] = []
         var warnings: [String] = []
         for m in found {
@@ -53,25 +55,42 @@ extension RoutingTree {
         }
 
         let village = record.village.flatMap { people.villages[$0] }
+        /// Who an on-duty assignee stands for today.
+        func duty(_ wanted: Assignee) -> DutyAssignment? {
+            switch wanted {
+            case .marketDuty: schedules.marketDutyLeader(on: today, village: record.village)?.assignment
+            case .roster(let name): schedules.roster(name)?.onDuty(on: today, calendar: calendar)
+            default: nil
+            }
+        }
         let leaderRule = first(\.leader)
         let leaderChoice = leaderRule.map { ($0.value, $0.rule) }
             ?? (severity == .major ? (.principalLeader, "重大事项由党政主要领导负责") : (.villageLeader, "一般事项由包村领导负责"))
         let leader = choose(
             "责任领导", leaderChoice.0, because: leaderChoice.1, fallback: people.principalLeaders,
-            village: village, people: people, excluded: excluded, reasons: &reasons, warnings: &warnings)
+            village: village, duty: duty, people: people, excluded: excluded, reasons: &reasons, warnings: &warnings)
 
         let staffRule = first(\.staff)
         let staffChoice = staffRule.map { ($0.value, $0.rule) } ?? (.villageCadre, "由包村干部承办")
         let staff = choose(
             "承办人员", staffChoice.0, because: staffChoice.1, fallback: fallbackStaff,
-            village: village, people: people, excluded: excluded, reasons: &reasons, warnings: &warnings)
+            village: village, duty: duty, people: people, excluded: excluded, reasons: &reasons, warnings: &warnings)
 
         var deadline: Date?
         if let span = first(\.deadline) {
             let result = calendar.deadline(from: now, adding: span.value)
             deadline = result.date
             reasons.append("办理期限：\(span.value)，至 \(HubTime.iso(result.date))（\(span.rule)）")
-            if let warning = result.warning { warnings.append(warning) }
+            var warning = result.warning
+            if let period = schedules.sensitivePeriod(on: today), let cap = period.deadline {
+                let capped = calendar.deadline(from: now, adding: cap)
+                if capped.date < result.date {
+                    deadline = capped.date
+                    warning = capped.warning
+                    reasons.append("敏感时期「\(period.name)」：期限缩短为\(cap)，至 \(HubTime.iso(capped.date))")
+                }
+            }
+            if let warning { warnings.append(warning) }
         }
 
         var notify: [String] = []
@@ -90,7 +109,8 @@ extension RoutingTree {
     /// The first candidate of `wanted` (then `fallback`) nobody excludes, with a reason for each step.
     private func choose(
         _ role: String, _ wanted: Assignee, because why: String, fallback: [String],
-        village: RoutingPeople.Village?, people: RoutingPeople, excluded: (String) -> Bool,
+        village: RoutingPeople.Village?, duty: (Assignee) -> DutyAssignment?, people: RoutingPeople,
+        excluded: (String) -> Bool,
         reasons: inout [String], warnings: inout [String]
     ) -> String? {
         var candidates: [(id: String, label: String)] = []
@@ -101,6 +121,12 @@ extension RoutingTree {
             if let village { candidates.append((village.leader, "\(village.name)包村领导")) }
         case .villageCadre:
             if let village { candidates.append((village.cadre, "\(village.name)包村干部")) }
+        case .marketDuty, .roster:
+            if let d = duty(wanted) {
+                candidates.append((d.person, d.reason))
+            } else {
+                reasons.append("\(role)：今天没有\(wanted)，改由备选人员")
+            }
         }
         if village == nil, wanted == .villageLeader || wanted == .villageCadre {
             reasons.append("\(role)：案件未注明村（社区），无法按\(wanted)指派")
