@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "MinqingApp",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
                 "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "MinqingDispatch",
             dependencies: [
-                "MinqingCore", "MinqingStore", "MinqingCurl",
+                "MinqingCore", "MinqingStore", "MinqingCurl", "MinqingRouting",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -230,9 +230,11 @@ extension SQLiteCaseStore {
 
     private func outboxEntry(from row: Row) throws -> OutboxEntry {
         OutboxEntry(
-            id: row["id"], caseID: CaseID(row["case_id"] as String)!, target: row["target"], event: row["event"],
+            id: row["id"], caseID: (row["case_id"] as String?).flatMap(CaseID.init), target: row["target"],
+            event: row["event"],
             recipients: try decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
-            snapshot: try decoder.decode(CaseRecord.self, from: Data((row["snapshot"] as String).utf8)),
+            snapshot: try (row["snapshot"] as String?).map { try decoder.decode(CaseRecord.self, from: Data($0.utf8)) },
+            context: row["context"], jobKey: row["job_key"],
             state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])

@@ -67,6 +67,7 @@ public enum HubRouter {
             timeZone: deps.config.office.timeZone
         ).register(on: routes)
         CaseRoutes(deps: deps).register(on: routes)
+        ForwardedRoutes(deps: deps).register(on: routes)
         if let hotline = deps.hotline {
             HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.maxBodyBytes).register(on: routes)
         }

@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
             HotlineIntake(settings: $0, intake: intake, store: store, timeZone: config.office.timeZone, logger: logger)
         }
         var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
+        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: SystemClock(), signal: ChangeSignal()) {
+            services.append(scheduler)
+        }
         if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
             services.append(CDRFollower(
                 path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
