@@ -54,6 +54,7 @@ public enum HubRouter {
         router.add(middleware: MetricsMiddleware())
         let routes = RouteTable(router: router)
         HealthRoutes(deps: deps).register(on: routes)
+        DutyCalendarRoutes(deps: deps).register(on: routes)
         router.add(middleware: BearerAuthMiddleware(tokens: deps.config.api.tokens.map(\.token.value)))
         JSONIntakeRoutes(
             intake: deps.intake,

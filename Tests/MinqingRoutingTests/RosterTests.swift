@@ -94,3 +94,30 @@ struct RosterTests {
         #expect(sensitive.reasons.last == "敏感时期「两会」：期限缩短为3个工作日，至 2026-03-10T17:30:00+08:00")
     }
 }
+
+@Suite("Duty calendar feed")
+struct DutyFeedTests {
+    @Test("a leader's feed lists market-day duty with time and place, reception days and roster days, in RFC 5545 form")
+    func feed() {
+        let schedules = Schedules(
+            rosters: [Roster(name: "带班", rotation: Rotation(people: ["A", "B"], period: .weekly, anchor: day("2026-11-30")))],
+            marketDuties: [RosterTests.market],
+            receptionDays: [ReceptionDay(leader: "A", rule: .weekdays([.monday]), start: ClockTime(hour: 9)!,
+                                         end: ClockTime(hour: 12)!, place: "接待室,二楼")])
+        let feed = DutyFeed(schedules: schedules, calendar: Fixtures.calendar, domain: "qingshan.gov.cn")
+        let events = feed.events(for: "A", from: day("2026-12-01"), to: day("2026-12-08"))
+        #expect(events.map { "\($0.day) \($0.summary)" } == [
+            "2026-12-01 石桥赶集日接访", "2026-12-01 带班值班", "2026-12-02 带班值班", "2026-12-03 带班值班",
+            "2026-12-04 带班值班", "2026-12-05 带班值班", "2026-12-06 带班值班", "2026-12-07 石桥赶集日接访",
+            "2026-12-07 领导接待日",  // Monday; 12-07 starts B's week on the roster
+        ])
+        #expect(feed.events(for: "A", from: day("2026-12-14"), to: day("2026-12-14")).map(\.summary) == ["领导接待日", "带班值班"])
+        let text = feed.ics(for: "A", name: "刘建国", from: day("2026-12-14"), to: day("2026-12-14"))
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(text.contains("DTSTART;TZID=Asia/Shanghai:20261214T090000\r\nDTEND;TZID=Asia/Shanghai:20261214T120000\r\n"))
+        #expect(text.contains("LOCATION:接待室\\,二楼\r\n"))
+        #expect(text.contains("DTSTART;VALUE=DATE:20261214\r\nDTEND;VALUE=DATE:20261215\r\n"))
+        #expect(text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        #expect(text.hasSuffix("END:VCALENDAR\r\n"))
+    }
+}
