@@ -40,7 +40,8 @@ public enum ConfigLoader {
         if let root = optionalDocument(RoutingSettings.file) {
             config?.routing = RoutingSettings.read(
                 root, directory: directoryConfig, targets: targets, configURL: directory,
-                escalations: schedules.map { Set($0.escalations.keys) })
+                escalations: schedules.map { Set($0.escalations.keys) },
+                rosters: Set(schedules?.schedules.rosters.map(\.name) ?? []))
         }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty

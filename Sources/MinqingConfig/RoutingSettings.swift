@@ -20,7 +20,8 @@ extension Directory {
             people: people.map { .init(id: $0.id, name: $0.name, isPrincipalLeader: $0.roles.contains(.principalLeader)) },
             villages: Dictionary(uniqueKeysWithValues: villages.map {
                 ($0.code, RoutingPeople.Village(name: $0.name, cadre: $0.cadre, leader: $0.leader))
-            }))
+            }),
+            categories: Dictionary(categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 
@@ -30,10 +31,11 @@ extension RoutingSettings {
     /// Reads `routing.yaml`; person, village, category and target names are checked against the directory and
     /// `targets` (`未定义的通知目标「x」`).
     static func read(
-        _ root: ConfigNode, directory: Directory?, targets: [String], configURL: URL, escalations: Set<String>? = nil
+        _ root: ConfigNode, directory: Directory?, targets: [String], configURL: URL, escalations: Set<String>? = nil,
+        rosters: Set<String> = []
     ) -> RoutingSettings? {
         guard let m = root.mapping else { return nil }
-        let context = Context(directory: directory, targets: targets, escalations: escalations)
+        let context = Context(directory: directory, targets: targets, escalations: escalations, rosters: rosters)
         var officeHours = OfficeHours.standard
         if let oh = m.optional("office_hours") {
             do { officeHours = try OfficeHours(parsing: oh.strings) } catch { oh.report(error.message) }
@@ -73,6 +75,8 @@ extension RoutingSettings {
         var targets: [String]
         /// Policy names of `schedules.yaml`; nil when there is no such file (then any name is accepted).
         var escalations: Set<String>?
+        /// Roster names of `schedules.yaml` (for `roster:NAME`).
+        var rosters: Set<String>
 
         func escalation(_ n: ConfigNode) -> String? {
             guard let name = n.string else { return nil }
@@ -95,7 +99,13 @@ extension RoutingSettings {
         func assignee(_ n: ConfigNode) -> Assignee? {
             guard let text = n.string else { return nil }
             let a = Assignee(configValue: text)
-            if case .person = a, person(n) == nil { return nil }
+            switch a {
+            case .person: if person(n) == nil { return nil }
+            case .roster(let name) where !rosters.contains(name):
+                n.report("未定义的值班表「\(name)」（schedules.yaml 的 rosters 中已定义：\(rosters.sorted().joined(separator: ", "))）")
+                return nil
+            default: break
+            }
             return a
         }
 

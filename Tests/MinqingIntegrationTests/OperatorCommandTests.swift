@@ -58,7 +58,7 @@ struct OperatorCommandTests {
         #expect(child.output.contains("责任领导：孙伟（sun-wei）"), "\(child.output)")
         #expect(child.output.contains("承办人员：李海涛（li-haitao）"), "\(child.output)")
         #expect(child.output.contains("办理期限：2026-11-23T17:30:00+08:00"), "\(child.output)")
-        #expect(child.output.contains("1. 匹配规则「土地纠纷 › 土地纠纷（龙泉村，国土所）」"), "\(child.output)")
+        #expect(child.output.contains("1. 匹配规则「土地纠纷 › 土地纠纷（龙泉村，国土所）」（类别为土地，村（社区）为龙泉村）"), "\(child.output)")
         let bad = try ChildProcess(try binary(), ["routes", "test", "--config", config, "colour=red"], environment: env)
         #expect(await bad.waitForExit() == 2)
         #expect(bad.output.contains("无法识别「colour=red」"), "\(bad.output)")

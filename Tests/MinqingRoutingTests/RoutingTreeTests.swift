@@ -18,7 +18,8 @@ enum RoutingFixtures {
         villages: [
             "v1": .init(name: "青山村", cadre: "chen", leader: "sun"),
             "v2": .init(name: "柳塘村", cadre: "zhou", leader: "zhao"),
-        ])
+        ],
+        categories: ["demolition": "拆迁", "land": "土地"])
 
     static let tree = RoutingTree(
         defaults: .init(deadline: .calendarDays(60)),
@@ -136,7 +137,7 @@ struct RoutingTreeTests {
         let record = F.record(village: "v1", category: "demolition", body: "反映陈志强", concerns: ["liu"])
         let o = F.tree.decide(record, at: instant("2026-10-15 10:00"), people: F.people, calendar: Fixtures.calendar)
         #expect(o.reasons == [
-            "匹配规则「拆迁」（类别为demolition）",
+            "匹配规则「拆迁」（类别为拆迁）",
             "严重程度：重大（规则「拆迁」）",
             "来件提及「陈志强」，按回避规定不指派、不通知此人（如无关可由干事更正反映对象）",
             "责任领导：刘建国是被反映对象，回避",

@@ -26,7 +26,9 @@ public struct RouteMatch: Sendable, Hashable {
     public var isEmpty: Bool { self == RouteMatch() }
 
     /// Whether the case matches at `now`; when it does, the conditions that held, in Chinese («类别=land»…).
-    func matches(_ record: CaseRecord, at now: Date, calendar: WorkCalendar, schedules: Schedules) -> [String]? {
+    func matches(
+        _ record: CaseRecord, at now: Date, calendar: WorkCalendar, schedules: Schedules, people: RoutingPeople = .init(people: [], villages: [:])
+    ) -> [String]? {
         var held: [String] = []
         if !channels.isEmpty {
             guard channels.contains(record.channel) else { return nil }
@@ -34,11 +36,11 @@ public struct RouteMatch: Sendable, Hashable {
         }
         if !categories.isEmpty {
             guard let c = record.category, categories.contains(c) else { return nil }
-            held.append("类别为\(c)")
+            held.append("类别为\(people.categories[c] ?? c)")
         }
         if !villages.isEmpty {
             guard let v = record.village, villages.contains(v) else { return nil }
-            held.append("村（社区）为\(v)")
+            held.append("村（社区）为\(people.villages[v]?.name ?? v)")
         }
         if !keywords.isEmpty {
             guard let word = RouteMatch.firstKeyword(keywords, in: record) else { return nil }

@@ -28,10 +28,13 @@ public struct RoutingPeople: Sendable, Hashable {
 
     public var people: [Person]
     public var villages: [String: Village]
+    /// Category code → name (土地 for `land`), for the reasons people read.
+    public var categories: [String: String]
 
-    public init(people: [Person], villages: [String: Village]) {
+    public init(people: [Person], villages: [String: Village], categories: [String: String] = [:]) {
         self.people = people
         self.villages = villages
+        self.categories = categories
     }
 
     public func name(of id: String) -> String {

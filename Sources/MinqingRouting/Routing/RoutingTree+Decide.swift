@@ -14,7 +14,7 @@ extension RoutingTree {
         _ record: CaseRecord, at now: Date, people: RoutingPeople, calendar: WorkCalendar,
         schedules: Schedules = .init()
     ) -> RoutingOutcome {
-        let found = matches(record, at: now, calendar: calendar, schedules: schedules)
+        let found = matches(record, at: now, calendar: calendar, schedules: schedules, people: people)
         let today = calendar.clock.day(of: now)
         var reasons: [String] = []
         var warnings: [String] = []

@@ -32,14 +32,17 @@ public struct RoutingTree: Sendable, Hashable {
     }
 
     /// The matching paths, in order: the safety rule first, then the routes (see `Route`).
-    func matches(_ record: CaseRecord, at now: Date, calendar: WorkCalendar, schedules: Schedules) -> [Match] {
+    func matches(
+        _ record: CaseRecord, at now: Date, calendar: WorkCalendar, schedules: Schedules, people: RoutingPeople
+    ) -> [Match] {
         var out: [Match] = []
         if let safety, let word = RouteMatch.firstKeyword(safety.keywords, in: record) {
             var settings = safety.settings
             settings.priority = settings.priority ?? .urgent
             out.append(Match(names: [SafetyRule.name], conditions: ["含安全关键词「\(word)」"], settings: settings))
         }
-        walk(routes, parent: Match(names: [], conditions: [], settings: .init()), record, now, calendar, schedules, into: &out)
+        walk(routes, parent: Match(names: [], conditions: [], settings: .init()), record, now, calendar, schedules, people,
+             into: &out)
         return out
     }
 
@@ -47,16 +50,16 @@ public struct RoutingTree: Sendable, Hashable {
     @discardableResult
     private func walk(
         _ routes: [Route], parent: Match, _ record: CaseRecord, _ now: Date, _ calendar: WorkCalendar,
-        _ schedules: Schedules, into out: inout [Match]
+        _ schedules: Schedules, _ people: RoutingPeople, into out: inout [Match]
     ) -> Bool {
         var any = false
         for route in routes {
-            guard let held = route.match.matches(record, at: now, calendar: calendar, schedules: schedules) else { continue }
+            guard let held = route.match.matches(record, at: now, calendar: calendar, schedules: schedules, people: people) else { continue }
             any = true
             let here = Match(
                 names: parent.names + [route.name], conditions: parent.conditions + held,
                 settings: parent.settings.overlaid(by: route.settings))
-            if !walk(route.routes, parent: here, record, now, calendar, schedules, into: &out) { out.append(here) }
+            if !walk(route.routes, parent: here, record, now, calendar, schedules, people, into: &out) { out.append(here) }
             if !route.continue { break }
         }
         return any
