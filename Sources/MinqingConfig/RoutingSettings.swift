@@ -13,6 +13,18 @@ public struct RoutingSettings: Sendable {
     }
 }
 
+extension RoutingSettings {
+    /// A warning when this year's or next year's holiday calendar is missing (schedules are announced each
+    /// November), e.g. 「2027年的节假日安排尚未配置：…」; nil when both are there.
+    public func calendarWarning(today: Date, timeZone: TimeZone) -> String? {
+        let year = CivilDay(today, in: timeZone).year
+        let missing = [year, year + 1].filter { !calendar.hasData(forYear: $0) }
+        guard !missing.isEmpty else { return nil }
+        let years = missing.map { "\($0)年" }.joined(separator: "、")
+        return "\(years)的节假日安排尚未配置：跨入该年的办理期限只按双休日推算，可能不准确。请在节假日目录中添加 cn-\(missing[0]).yaml（国务院通知发布后）"
+    }
+}
+
 extension Directory {
     /// The directory as the router sees it.
     public var routingPeople: RoutingPeople {

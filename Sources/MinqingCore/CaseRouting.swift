@@ -20,6 +20,8 @@ public struct RoutingOutcome: Sendable, Codable, Hashable {
     public var escalation: String?
     /// Things a clerk must check (no leader could be chosen, holiday data missing …), in Chinese.
     public var warnings: [String]
+    /// Years the deadline was counted through without holiday data (the case is flagged `deadlineUnreliable`).
+    public var missingCalendarYears: [Int] = []
 
     public init(
         rules: [String] = [], reasons: [String] = [], leader: String? = nil, staff: String? = nil,
@@ -67,6 +69,7 @@ extension CaseRecord {
         deadline = outcome.deadline
         for person in outcome.concerns where !concerns.contains(person) { concerns.append(person) }
         routing = outcome
+        if !outcome.missingCalendarYears.isEmpty, !flags.contains(.deadlineUnreliable) { flags.append(.deadlineUnreliable) }
         var details: [String: String] = ["routing": outcome.reasons.joined(separator: "；")]
         if !outcome.rules.isEmpty { details["routing.rules"] = outcome.rules.joined(separator: ",") }
         if let leader { details["leader"] = leader }

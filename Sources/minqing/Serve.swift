@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
         for name in notifications.unconfigured {
             logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
         }
+        if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
+            logger.warning("\(warning)")
+        }
         let outboxSignal = ChangeSignal()
         let store = try hub.openStore(config, outboxSignal: outboxSignal)
         let dispatcher = Dispatcher(

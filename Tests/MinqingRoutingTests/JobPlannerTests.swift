@@ -61,3 +61,24 @@ struct JobPlannerTests {
         }
     }
 }
+
+@Suite("Scheduled jobs: digests and sensitive periods")
+struct DigestJobTests {
+    @Test("the digest goes out on working days, and every day of a sensitive period", arguments: [
+        (false, "2026-03-01 17:30", true),   // Sunday inside 两会 (03-01 … 03-15)
+        (false, "2026-03-21 17:30", false),  // Saturday after it
+        (false, "2026-03-23 17:30", true),   // Monday
+        (true, "2026-03-23 17:30", false),   // only in sensitive periods
+        (true, "2026-03-14 17:30", true),
+    ])
+    func digest(onlySensitive: Bool, at: String, expected: Bool) {
+        let schedules = Schedules(sensitivePeriods: [SensitivePeriod(name: "两会", from: day("2026-03-01"), to: day("2026-03-15"))])
+        let planner = JobPlanner(
+            policies: [:], schedules: schedules,
+            alerts: AlertSettings(digestTargets: ["wecom"], digestOnlyInSensitivePeriods: onlySensitive),
+            calendar: Fixtures.calendar, people: RoutingFixtures.people)
+        let keys = planner.due(at: instant(at), cases: []).map(\.key)
+        #expect(keys == (expected ? ["digest:\(at.prefix(10))"] : []))
+        #expect(planner.due(at: instant(at).addingTimeInterval(-60), cases: []).isEmpty)  // not before 17:30
+    }
+}

@@ -163,5 +163,9 @@ struct RoutingTreeTests {
         let record = F.record(village: "v2", category: "land")
         let o = F.tree.decide(record, at: instant("2026-12-28 10:00"), people: F.people, calendar: Fixtures.calendar)
         #expect(o.warnings == ["2027年节假日安排未配置，该期限仅按双休日推算，可能不准确"])
+        #expect(o.missingCalendarYears == [2027])
+        var filed = record
+        _ = filed.applyRouting(o)
+        #expect(filed.flags == [.deadlineUnreliable])
     }
 }

@@ -77,9 +77,11 @@ extension RoutingTree {
             village: village, duty: duty, people: people, excluded: excluded, reasons: &reasons, warnings: &warnings)
 
         var deadline: Date?
+        var missingYears: Set<Int> = []
         if let span = first(\.deadline) {
             let result = calendar.deadline(from: now, adding: span.value)
             deadline = result.date
+            missingYears = result.missingYears
             reasons.append("办理期限：\(span.value)，至 \(HubTime.iso(result.date))（\(span.rule)）")
             var warning = result.warning
             if let period = schedules.sensitivePeriod(on: today), let cap = period.deadline {
@@ -87,6 +89,7 @@ extension RoutingTree {
                 if capped.date < result.date {
                     deadline = capped.date
                     warning = capped.warning
+                    missingYears = capped.missingYears
                     reasons.append("敏感时期「\(period.name)」：期限缩短为\(cap)，至 \(HubTime.iso(capped.date))")
                 }
             }
@@ -100,10 +103,12 @@ extension RoutingTree {
         let escalation = first(\.escalation)
         if let escalation { reasons.append("督办升级：\(escalation.value)（\(escalation.rule)）") }
 
-        return RoutingOutcome(
+        var outcome = RoutingOutcome(
             rules: found.map { $0.names.joined(separator: " › ") }, reasons: reasons, leader: leader, staff: staff,
             deadline: deadline, priority: priority, severity: severity, notify: notify, concerns: concerns,
             escalation: escalation?.value, warnings: warnings)
+        outcome.missingCalendarYears = missingYears.sorted()
+        return outcome
     }
 
     /// The first candidate of `wanted` (then `fallback`) nobody excludes, with a reason for each step.
