@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "MinqingApp",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
                 "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter",
                 "MailboxAdapter", "HotlineAdapter",
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "MinqingDispatch",
             dependencies: [
-                "MinqingCore", "MinqingStore", "MinqingCurl",
+                "MinqingCore", "MinqingStore", "MinqingCurl", "MinqingRouting",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -206,7 +206,7 @@ let package = Package(
             dependencies: ["MinqingStore", "MinqingTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting"], swiftSettings: swiftSettings),
+        .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting", "MinqingCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [

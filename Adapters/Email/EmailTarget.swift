@@ -27,7 +27,7 @@ public struct EmailTarget: NotificationTarget {
     }
 
     func messageID(for delivery: Delivery) -> String {
-        guard let caseID = CaseID(delivery.snapshot.id) else { return "\(delivery.id)@\(domain)" }
+        guard let caseID = delivery.snapshot.flatMap({ CaseID($0.id) }) else { return "<\(delivery.id)@\(domain)>" }
         return HubMessageID.make(caseID: caseID, token: delivery.id, domain: domain)
     }
 
@@ -39,12 +39,12 @@ public struct EmailTarget: NotificationTarget {
             text += "\n\n查看详情：\(link)"
             html += "\n<p><a href=\"\(link)\">查看详情</a></p>"
         }
-        let subject = c.title.contains("[\(delivery.snapshot.id)]") ? c.title : "[\(delivery.snapshot.id)] \(c.title)"
+        let subject = delivery.snapshot.map { s in c.title.contains("[\(s.id)]") ? c.title : "[\(s.id)] \(c.title)" } ?? c.title
         return MIMEMessage(
             from: from, to: delivery.recipients.compactMap { r in r.email.map { (r.name == r.email ? nil : r.name, $0) } },
             subject: subject, messageID: messageID(for: delivery), date: delivery.sentAt, text: text,
             html: "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\n\(html)\n</body></html>",
-            extraHeaders: [("Auto-Submitted", "auto-generated"), ("X-Minqing-Case", delivery.snapshot.id)])
+            extraHeaders: [("Auto-Submitted", "auto-generated")] + (delivery.snapshot.map { [("X-Minqing-Case", $0.id)] } ?? []))
     }
 
     public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {

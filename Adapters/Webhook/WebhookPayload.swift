@@ -15,7 +15,8 @@ struct WebhookPayload: Encodable {
 
     struct Payload: Encodable {
         var notificationID: String
-        var `case`: CaseSnapshot
+        /// Absent for notifications about no single case (`market.duty`, `digest.daily`).
+        var `case`: CaseSnapshot?
         var text: Text
         var links: Links
 

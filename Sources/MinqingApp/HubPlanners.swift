@@ -11,6 +11,7 @@ public enum HubPlanners {
         var planners: [any NotificationPlanner] = [
             NotificationSetup.planner(for: config),
             AcknowledgementPlanner(enabled: config.mailbox.acknowledgement.enabled, target: config.mailbox.acknowledgement.target),
+            SchedulerSetup.forwardPlanner(for: config),
         ]
         if let target = config.hotline?.workOrderReportTarget { planners.append(WorkOrderPlanner(target: target)) }
         return CompositePlanner(planners)

@@ -68,7 +68,8 @@ public struct NotificationSetup: Sendable {
                         }
                     })
             },
-            village: { code in directory.village(code).map { ($0.cadre, $0.leader) } })
+            village: { code in directory.village(code).map { ($0.cadre, $0.leader) } },
+            targets: kinds.mapValues { !$0.isGroup })
     }
 
     /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Loads and validates a configuration directory: `minqing.yaml` and `directory.yaml`.
+/// Loads and validates a configuration directory: `minqing.yaml`, `directory.yaml` and (when present)
+/// `routing.yaml` and `schedules.yaml`.
 ///
 /// `serve`, `check-config` and the tests all call this one function. It reports every problem it finds (not just
 /// the first), each with file, line and key, and never returns a half-valid configuration.
@@ -27,7 +28,21 @@ public enum ConfigLoader {
         }
         let directoryConfig = document(directoryFile).flatMap(Directory.read)
         let main = document(mainFile)
-        let config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
+        var config = main.flatMap { HubConfig.read($0, directory: directoryConfig, url: directory) }
+        let targets = config?.targets.map(\.name) ?? []
+        func optionalDocument(_ name: String) -> ConfigNode? {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) ? document(name) : nil
+        }
+        let schedules = optionalDocument(SchedulesSettings.file).flatMap {
+            SchedulesSettings.read($0, directory: directoryConfig, targets: targets)
+        }
+        config?.schedules = schedules
+        if let root = optionalDocument(RoutingSettings.file) {
+            config?.routing = RoutingSettings.read(
+                root, directory: directoryConfig, targets: targets, configURL: directory,
+                escalations: schedules.map { Set($0.escalations.keys) },
+                rosters: Set(schedules?.schedules.rosters.map(\.name) ?? []))
+        }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty
                 ? [ConfigIssue(file: displayPath(directory), line: 1, column: 1, key: "", message: "配置不完整")]

@@ -1,5 +1,6 @@
 import Foundation
 import MinqingCore
+import MinqingRouting
 
 /// Who is who: the office, county offices, people and their roles, villages with their 包村 cadres, categories,
 /// markets (`directory.yaml`).
@@ -198,7 +199,11 @@ extension Directory {
         guard let m = n.mapping else { return nil }
         let code = m.required("code")?.string
         let name = m.required("name")?.string
-        let rule = m.required("rule", hint: "如 农历逢三、六、九")?.string
+        let ruleNode = m.required("rule", hint: "如 农历逢三、六、九")
+        let rule = ruleNode?.string
+        if let rule {
+            do { _ = try MarketRule(phrase: rule) } catch { ruleNode?.report(error.description) }
+        }
         let place = m.required("place")?.string
         let villages = m.optional("villages")?.strings ?? []
         m.finish()

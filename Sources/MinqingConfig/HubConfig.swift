@@ -1,5 +1,6 @@
 import Foundation
 import MinqingCore
+import MinqingRouting
 
 /// Everything the hub reads from a configuration directory, validated.
 public struct HubConfig: Sendable {
@@ -16,11 +17,23 @@ public struct HubConfig: Sendable {
     public var templatesURL: URL
     /// The hotline channel (`hotline:`); nil when the office has none.
     public var hotline: HotlineSettings?
+    /// `routing.yaml`: how new cases are filed (三定); nil when the folder has no such file.
+    public var routing: RoutingSettings?
+    /// `schedules.yaml`: rosters, market-day duty, reception days, sensitive periods, escalation and alerts.
+    public var schedules: SchedulesSettings?
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
 
     /// The vocabulary intake uses to file villages and categories.
     public var vocabulary: IntakeVocabulary { directory.vocabulary }
+
+    /// The factory every store of this configuration files new cases with: the vocabulary, and the routing rules
+    /// when `routing.yaml` is present.
+    public var caseFactory: CaseFactory {
+        CaseFactory(
+            vocabulary: vocabulary,
+            router: routing?.router(directory: directory, schedules: schedules?.schedules ?? Schedules()))
+    }
 }
 
 public struct OfficeSettings: Sendable {

@@ -85,6 +85,8 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
     case missingSubject = "missing_subject"
     /// The adapter could not read the message (broken MIME, too large to fetch); the raw message is attached.
     case unreadableMessage = "unreadable_message"
+    /// The routed deadline falls in a year without a holiday calendar file: counted on weekends only.
+    case deadlineUnreliable = "deadline_unreliable"
 
     public var displayName: String {
         switch self {
@@ -94,6 +96,7 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
         case .invalidIDNumber: "身份证号校验不通过，请核实"
         case .missingSubject: "来信未写标题，已取正文开头"
         case .unreadableMessage: "来信无法正常解析，原件已作为附件保存，请打开附件人工阅读并补录"
+        case .deadlineUnreliable: "办理期限所在年份的节假日安排未配置，期限仅按双休日推算：请添加该年的节假日文件后核对期限"
         }
     }
 }

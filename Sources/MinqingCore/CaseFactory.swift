@@ -5,9 +5,12 @@ import Foundation
 /// Nothing here refuses a message: what cannot be filed is kept as written and flagged for a clerk.
 public struct CaseFactory: Sendable {
     public var vocabulary: IntakeVocabulary
+    /// Decides 三定 for every new case (`routing.yaml`); nil leaves new cases for a clerk to assign.
+    public var router: (any CaseRouter)?
 
-    public init(vocabulary: IntakeVocabulary = .init()) {
+    public init(vocabulary: IntakeVocabulary = .init(), router: (any CaseRouter)? = nil) {
         self.vocabulary = vocabulary
+        self.router = router
     }
 
     /// Longest subject derived from the body when the message has none.
@@ -47,7 +50,11 @@ public struct CaseFactory: Sendable {
             subject: subject, body: message.body, attachments: attachments, flags: flags)
         var linked = record
         linked.repeatOf = message.repeatOf.filter { $0 != id }
+        linked.concerns = message.concerns.compactMap(\.nonEmpty)
         var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef]
+        if let router {
+            details.merge(linked.applyRouting(router.route(linked, at: registeredAt))) { _, new in new }
+        }
         if !linked.repeatOf.isEmpty { details["repeat_of"] = linked.repeatOf.map(\.description).joined(separator: ",") }
         if !flags.isEmpty { details["flags"] = flags.map(\.rawValue).joined(separator: ",") }
         let event = AuditEvent(

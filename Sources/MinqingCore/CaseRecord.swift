@@ -80,6 +80,8 @@ public struct CaseRecord: Sendable, Codable, Hashable, Identifiable {
     public var referredTo: String?
     public var escalatedTo: String?
     public var flags: [CaseFlag]
+    /// How the routing rules filed the case at registration, with their reasons; nil when no rules ran.
+    public var routing: RoutingOutcome?
     /// Bumped on every change; used for optimistic concurrency.
     public var version: Int
 

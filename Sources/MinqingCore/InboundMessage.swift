@@ -39,6 +39,8 @@ public struct InboundMessage: Sendable, Hashable {
     /// Earlier cases from the same person (same phone on any channel, 重复来电/重复来信) that the adapter found;
     /// the new case links to them (`CaseRecord.repeatOf`). Ignored for a follow-up.
     public var repeatOf: [CaseID]
+    /// People or units the message says the complaint is about (person ids or names), when the source knows.
+    public var concerns: [String] = []
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),

@@ -48,12 +48,18 @@ public struct OutboxEntry: Sendable, Hashable, Codable {
     public enum State: String, Sendable, Codable, CaseIterable { case pending, retrying, delivered, dead }
 
     public var id: String
-    public var caseID: CaseID
+    /// The case the notification is about; nil for one that is about no single case (market-day alerts, digests).
+    public var caseID: CaseID?
     public var target: String
     public var event: String
     public var recipients: [String]
-    /// The case at the time of the change (so a delivery shows what the people were told then).
-    public var snapshot: CaseRecord
+    /// The case at the time of the change (so a delivery shows what the people were told then); nil with `caseID`.
+    public var snapshot: CaseRecord?
+    /// The template values of a notification about no single case, as a JSON object (already fit for any
+    /// audience: it never holds complainants' personal data).
+    public var context: String?
+    /// The scheduler's job key, when a scheduled job wrote the row (at most one row per key and target).
+    public var jobKey: String?
     public var state: State
     public var attempts: Int
     public var nextAttemptAt: Date
@@ -61,9 +67,12 @@ public struct OutboxEntry: Sendable, Hashable, Codable {
     public var lastError: String?
 
     public init(
-        id: String, caseID: CaseID, target: String, event: String, recipients: [String], snapshot: CaseRecord,
+        id: String, caseID: CaseID?, target: String, event: String, recipients: [String], snapshot: CaseRecord?,
+        context: String? = nil, jobKey: String? = nil,
         state: State, attempts: Int, nextAttemptAt: Date, createdAt: Date, lastError: String?
     ) {
+        self.context = context
+        self.jobKey = jobKey
         self.id = id
         self.caseID = caseID
         self.target = target

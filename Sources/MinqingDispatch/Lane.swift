@@ -89,10 +89,11 @@ actor Lane {
         }
         // Who the case is about may have been recorded after this row was written: check the case as it is now.
         var entry = entry
-        if let current = try? await environment.store.fetchCase(entry.caseID) {
-            entry.snapshot.concerns = Array(Set(entry.snapshot.concerns).union(current.concerns)).sorted()
+        if let id = entry.caseID, let current = try? await environment.store.fetchCase(id) {
+            let known = entry.snapshot?.concerns ?? []
+            entry.snapshot?.concerns = Array(Set(known).union(current.concerns)).sorted()
         }
-        let content: NotificationContent, snapshot: CaseSnapshot, recipients: [Contact]
+        let content: NotificationContent, snapshot: CaseSnapshot?, recipients: [Contact]
         switch environment.composer.compose(entry, for: settings.audience) {
         case .suppress(let reason):
             return await finish(DeliveryRecord(

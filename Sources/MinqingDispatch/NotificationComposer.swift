@@ -23,13 +23,13 @@ public struct NotificationComposer: Sendable {
     }
 
     public enum Composition: Sendable {
-        case send(NotificationContent, snapshot: CaseSnapshot, recipients: [Contact])
+        case send(NotificationContent, snapshot: CaseSnapshot?, recipients: [Contact])
         /// Not sent, with the reason for the dead-letter list.
         case suppress(String)
     }
 
     public func compose(_ entry: OutboxEntry, for audience: Audience) -> Composition {
-        let record = entry.snapshot
+        guard let record = entry.snapshot else { return composeFromContext(entry, for: audience) }
         let concerned = Set(record.concerns.flatMap(keys(for:)))
         if let member = audience.members.first(where: { !concerned.isDisjoint(with: keys(for: $0)) }) {
             return .suppress("回避：案件反映的是「\(member)」，不得发送到其所在的群或系统（信访工作条例第三十条）")
@@ -62,6 +62,32 @@ public struct NotificationComposer: Sendable {
             return .suppress("缺少通知模板 templates/\(entry.event).mustache，请补充后在「通知发送」中重发")
         }
         return .send(content, snapshot: snapshot, recipients: recipients)
+    }
+
+    /// A notification about no single case (market-day alert, digest): its stored context, which holds no
+    /// complainant data, plus the office's name; people addressed by id.
+    func composeFromContext(_ entry: OutboxEntry, for audience: Audience) -> Composition {
+        guard let text = entry.context, let value = try? JSONDecoder().decode(TemplateValue.self, from: Data(text.utf8)),
+              var context = value.native as? [String: Any]
+        else { return .suppress("通知内容缺失（context 不是 JSON 对象），无法发送") }
+        let event = NotificationEvent(rawValue: entry.event)
+        context["office"] = ["name": directory.officeName]
+        context["event"] = ["kind": entry.event, "name": event?.displayName ?? entry.event]
+        context["private"] = audience.isPrivate
+        var recipients: [Contact] = []
+        if audience.addressesPeople {
+            for key in entry.recipients {
+                guard let contact = directory.contact(key) else {
+                    return .suppress("收件人「\(key)」不在人员名录中：请在 directory.yaml 中补充此人的邮箱")
+                }
+                if !recipients.contains(contact) { recipients.append(contact) }
+            }
+            if recipients.isEmpty { return .suppress("没有收件人") }
+        }
+        guard let content = templates.render(entry.event, context: context) else {
+            return .suppress("缺少通知模板 templates/\(entry.event).mustache，请补充后在「通知发送」中重发")
+        }
+        return .send(content, snapshot: nil, recipients: recipients)
     }
 
     /// The snapshot a target may see: complainant's name only when private, numbers masked unless private,
@@ -137,5 +163,33 @@ public struct NotificationComposer: Sendable {
             if let e = c.email { keys.insert(e) }
         }
         return keys
+    }
+}
+
+/// A JSON value as the template engine wants it (dictionaries, arrays, strings, numbers, booleans).
+enum TemplateValue: Decodable {
+    case object([String: TemplateValue]), array([TemplateValue]), string(String), int(Int), double(Double), bool(Bool), null
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(Int.self) { self = .int(v) }
+        else if let v = try? c.decode(Double.self) { self = .double(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else if let v = try? c.decode([TemplateValue].self) { self = .array(v) }
+        else { self = .object(try c.decode([String: TemplateValue].self)) }
+    }
+
+    var native: Any {
+        switch self {
+        case .object(let d): d.mapValues(\.native)
+        case .array(let a): a.map(\.native)
+        case .string(let s): s
+        case .int(let i): i
+        case .double(let d): d
+        case .bool(let b): b
+        case .null: ""
+        }
     }
 }

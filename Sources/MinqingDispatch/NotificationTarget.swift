@@ -30,12 +30,13 @@ public struct Delivery: Sendable {
     public var content: NotificationContent
     /// Resolved people to address (e-mail recipients, robot @mentions); never a person the case is about.
     public var recipients: [Contact]
-    /// The case at the time of the change, already masked for this target's audience.
-    public var snapshot: CaseSnapshot
+    /// The case at the time of the change, already masked for this target's audience; nil for a notification
+    /// about no single case (market-day alert, digest).
+    public var snapshot: CaseSnapshot?
 
     public init(
         id: String, event: String, createdAt: Date, attempt: Int, sentAt: Date, content: NotificationContent, recipients: [Contact],
-        snapshot: CaseSnapshot
+        snapshot: CaseSnapshot?
     ) {
         self.id = id
         self.event = event

@@ -32,10 +32,17 @@ public struct RulePlanner: NotificationPlanner {
     public var rules: [Rule]
     /// The 包村 cadre and leader of a village code.
     public var village: @Sendable (String) -> (cadre: String, leader: String)?
+    /// Every usable target, with whether it addresses people: a new case is also announced to the targets its
+    /// routing decision names (`RoutingOutcome.notify`, from `routing.yaml`), to its leader and staff.
+    public var targets: [String: Bool]
 
-    public init(rules: [Rule], village: @escaping @Sendable (String) -> (cadre: String, leader: String)?) {
+    public init(
+        rules: [Rule], village: @escaping @Sendable (String) -> (cadre: String, leader: String)?,
+        targets: [String: Bool] = [:]
+    ) {
         self.rules = rules
         self.village = village
+        self.targets = targets
     }
 
     public func plan(for change: CaseChange) -> [OutboxDraft] {
@@ -48,6 +55,14 @@ public struct RulePlanner: NotificationPlanner {
                 let people = target.addressesPeople ? recipients(rule.recipients, for: record) : []
                 if target.addressesPeople, people.isEmpty { continue }
                 drafts.append(OutboxDraft(target: target.name, event: event.rawValue, recipients: people))
+            }
+        }
+        if event == .created, change.before == nil {
+            for name in record.routing?.notify ?? [] where !drafts.contains(where: { $0.target == name }) {
+                guard let addressesPeople = targets[name] else { continue }
+                let people = addressesPeople ? recipients([.responsible, .leader], for: record) : []
+                if addressesPeople, people.isEmpty { continue }
+                drafts.append(OutboxDraft(target: name, event: event.rawValue, recipients: people))
             }
         }
         return drafts

@@ -19,6 +19,7 @@ extension WorkCalendar {
     ///   that is inside office hours, otherwise at the next opening. The deadline is the instant the n-th office
     ///   hour is complete; ending exactly at a break gives the break's start (12:00, not 14:30).
     ///   `.workingHours(0)` is the first office moment at or after `start`.
+    /// - `.hours(n)`: `start` plus n clock hours; no holiday data is used.
     ///
     /// Working-day and working-hour results list in `missingYears` every year they walked through that has no
     /// calendar data (the start day excluded when it is not counted).
@@ -41,6 +42,10 @@ extension WorkCalendar {
                 date: clock.date(lastDay, secondsFromMidnight: officeHours.closing.secondsFromMidnight),
                 lastDay: lastDay,
                 missingYears: missingYears(from: firstCounted, to: lastDay))
+
+        case .hours(let count):
+            let end = start.addingTimeInterval(TimeInterval(max(count, 0) * 3600))
+            return DeadlineResult(date: end, lastDay: clock.day(of: end), missingYears: [])
 
         case .workingHours(let count):
             let end = addingOfficeTime(seconds: max(count, 0) * 3600, to: start)

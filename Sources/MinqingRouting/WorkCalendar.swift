@@ -92,6 +92,23 @@ public struct WorkCalendar: Sendable {
         return candidate
     }
 
+    /// The last working day strictly before `day`.
+    public func previousWorkday(before day: CivilDay) -> CivilDay {
+        var candidate = day.adding(days: -1)
+        while !isWorkday(candidate) { candidate = candidate.adding(days: -1) }
+        return candidate
+    }
+
+    /// The instant of `time` on `day` in the calendar's zone.
+    public func date(_ day: CivilDay, at time: ClockTime) -> Date {
+        clock.date(day, secondsFromMidnight: time.secondsFromMidnight)
+    }
+
+    /// The local day of `date` in the calendar's zone.
+    public func day(of date: Date) -> CivilDay {
+        clock.day(of: date)
+    }
+
     /// Whether `date` falls inside office hours on a working day.
     public func isWithinOfficeHours(_ date: Date) -> Bool {
         let day = clock.day(of: date)

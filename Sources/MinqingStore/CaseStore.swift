@@ -54,6 +54,15 @@ public protocol CaseStore: Sendable {
     func replayNotifications(_ ids: [String], at now: Date) async throws -> [String]
     func targetStates() async throws -> [TargetState]
     func saveTargetState(_ state: TargetState) async throws
+    // MARK: The scheduler's side of the outbox
+
+    /// Writes the notifications of scheduled jobs in one transaction, each at most once per `(jobKey, target)`:
+    /// a key already written (before a restart, or by another instance) is skipped. A case-bound item carries the
+    /// case as it is now as its snapshot; an item whose case does not exist is skipped. Returns how many rows
+    /// were written.
+    func enqueueScheduled(_ items: [ScheduledNotification], at now: Date) async throws -> Int
+    /// The job keys written at or after `since`.
+    func scheduledJobKeys(since: Date) async throws -> Set<String>
     /// The durable IMAP cursor of a configured mailbox; nil before its first poll.
     func mailboxCursor(_ mailbox: String) async throws -> MailboxCursor?
     /// Stores a mailbox's cursor. Within one UIDVALIDITY it only moves forward (a lower `lastUID` keeps the stored
@@ -75,6 +84,27 @@ public struct MailboxCursor: Sendable, Hashable, Codable {
     }
 }
 
+
+/// One notification a scheduled job sends (reminder, overdue notice, market-day alert, digest).
+public struct ScheduledNotification: Sendable, Hashable {
+    public var jobKey: String
+    /// The case it is about; nil for a market-day alert or digest, which carry `context` instead.
+    public var caseID: CaseID?
+    public var target: String
+    public var event: String
+    public var recipients: [String]
+    /// Template values as a JSON object, for notifications about no single case.
+    public var context: String?
+
+    public init(jobKey: String, caseID: CaseID?, target: String, event: String, recipients: [String], context: String? = nil) {
+        self.jobKey = jobKey
+        self.caseID = caseID
+        self.target = target
+        self.event = event
+        self.recipients = recipients
+        self.context = context
+    }
+}
 
 /// Filters for the ledger list. All given filters must match.
 public struct CaseQuery: Sendable, Hashable {

@@ -3,6 +3,8 @@ import GRDB
 import MinqingCore
 
 extension SQLiteCaseStore {
+    /// v2: leases, delivery attempts and target states. (The outbox's claim indexes are made by v3, which rebuilds
+    /// the table.)
     static func migrateDispatch(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE outbox ADD COLUMN lease_until REAL;
@@ -18,8 +20,6 @@ extension SQLiteCaseStore {
                 latency_ms INTEGER,
                 detail TEXT
             );
-            CREATE INDEX outbox_target_due ON outbox (target, state, next_attempt_at);
-            CREATE INDEX outbox_leased ON outbox (target, lease_until) WHERE lease_until IS NOT NULL;
             CREATE INDEX delivery_attempts_notification ON delivery_attempts (notification_id, id);
             CREATE INDEX delivery_attempts_target ON delivery_attempts (target, started_at);
             CREATE TABLE target_states (
@@ -253,9 +253,11 @@ extension SQLiteCaseStore {
 
     private func outboxEntry(from row: Row) throws -> OutboxEntry {
         OutboxEntry(
-            id: row["id"], caseID: CaseID(row["case_id"] as String)!, target: row["target"], event: row["event"],
+            id: row["id"], caseID: (row["case_id"] as String?).flatMap(CaseID.init), target: row["target"],
+            event: row["event"],
             recipients: try decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
-            snapshot: try decoder.decode(CaseRecord.self, from: Data((row["snapshot"] as String).utf8)),
+            snapshot: try (row["snapshot"] as String?).map { try decoder.decode(CaseRecord.self, from: Data($0.utf8)) },
+            context: row["context"], jobKey: row["job_key"],
             state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])

@@ -109,6 +109,7 @@ public final class SQLiteCaseStore: CaseStore {
                 """)
         }
         registerHotlineMigration(&m)
+        m.registerMigration("v3-scheduled-jobs", foreignKeyChecks: .deferred, migrate: migrateScheduledJobs)
         return m
     }
 

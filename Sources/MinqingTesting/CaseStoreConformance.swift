@@ -200,7 +200,7 @@ public enum CaseStoreConformance {
             let outbox = try await store.outboxEntries(state: nil, limit: 10)
             try requireEqual(outbox.map(\.event), ["case.created", "case.assigned"], "outbox events")
             try requireEqual(outbox[1].recipients, ["陈志强"], "recipients")
-            try requireEqual(outbox[1].snapshot.staff, "陈志强", "snapshot is the changed case")
+            try requireEqual(outbox[1].snapshot?.staff, "陈志强", "snapshot is the changed case")
             try requireEqual(Set(outbox.map(\.id)).count, 2, "distinct idempotency ids")
         },
         Check(description: "an illegal or stale transition changes nothing") { open in
@@ -324,6 +324,79 @@ public enum CaseStoreConformance {
             m.flags = [.unreadableMessage]
             let r = try await ingestOne(store, m)
             try requireEqual(try await store.fetchCase(r.caseID)?.flags, [.unreadableMessage], "flags")
+        },
+    ] + routingChecks + scheduledChecks
+
+    /// The scheduler's side of the outbox: at most one row per job key and target, across reopens.
+    static let scheduledChecks: [Check] = [
+        Check(description: "scheduled notifications are written once per job key and target, case-bound ones with the case as it is now, others with their context") { open in
+            let store = try await open(settings())
+            let receipt = try await ingestOne(store, message("sched-1"))
+            let items = [
+                ScheduledNotification(jobKey: "remind:x", caseID: receipt.caseID, target: "email", event: "case.reminder", recipients: ["chen"]),
+                ScheduledNotification(jobKey: "remind:x", caseID: receipt.caseID, target: "wecom", event: "case.reminder", recipients: []),
+                ScheduledNotification(jobKey: "market:m:2026-12-11:evening", caseID: nil, target: "wecom", event: "market.duty",
+                                      recipients: ["liu"], context: "{\"market\":{\"name\":\"青山集\"}}"),
+                ScheduledNotification(jobKey: "remind:y", caseID: CaseID("MQ-20990101-0001")!, target: "email", event: "case.reminder", recipients: []),
+            ]
+            try requireEqual(try await store.enqueueScheduled(items, at: start), 3, "rows written (the missing case skipped)")
+            try requireEqual(try await store.enqueueScheduled(items, at: start.addingTimeInterval(60)), 0, "a second run writes nothing")
+            let reopened = try await open(settings())
+            try requireEqual(try await reopened.enqueueScheduled(items, at: start.addingTimeInterval(120)), 0, "nor after a reopen")
+            let rows = try await reopened.outboxEntries(state: .pending, limit: 10)
+            try requireEqual(rows.count, 3, "three rows")
+            let market = rows.first { $0.event == "market.duty" }
+            try requireEqual(market?.caseID, nil, "market alert belongs to no case")
+            try requireEqual(market?.snapshot, nil, "and has no snapshot")
+            try requireEqual(market?.context, "{\"market\":{\"name\":\"青山集\"}}", "its context is kept")
+            try requireEqual(market?.jobKey, "market:m:2026-12-11:evening", "with its job key")
+            try requireEqual(rows.first { $0.target == "email" }?.snapshot?.id, receipt.caseID, "case-bound row carries the case")
+            try requireEqual(try await reopened.scheduledJobKeys(since: start), ["remind:x", "market:m:2026-12-11:evening"], "job keys")
+            let claimed = try await reopened.claimNotifications(dueAt: start.addingTimeInterval(180), leaseUntil: start.addingTimeInterval(480),
+                                                                limits: ["wecom": 5, "email": 5])
+            try requireEqual(claimed.count, 3, "the dispatcher claims them like any other row")
+        },
+    ]
+
+    /// New cases filed by the factory's router (三定 at registration): stored with the case and its audit event,
+    /// seen by the planner in the same transaction, kept across a reopen.
+    static let routingChecks: [Check] = [
+        Check(description: "a new case is filed by the router in the same transaction: 三定, reasons and concerns stored, the planner sees them") { open in
+            let deadline = start.addingTimeInterval(7200)
+            let router = ClosureRouter { record, now in
+                RoutingOutcome(
+                    rules: ["测试规则"], reasons: ["匹配规则「测试规则」", "承办人员：陈志强"], leader: "sun-wei",
+                    staff: record.concerns.contains("chen") ? "wang-li" : "chen", deadline: now.addingTimeInterval(7200),
+                    priority: .urgent, severity: .major, notify: ["leaders"], concerns: ["zhou"])
+            }
+            let planner = ClosurePlanner { change in
+                change.event.action == "received"
+                    ? (change.after.routing?.notify ?? []).map { OutboxDraft(target: $0, event: "case.created", recipients: [change.after.staff ?? ""]) }
+                    : []
+            }
+            var ledger = settings(planner)
+            ledger.factory.router = router
+            let store = try await open(ledger)
+            var m = message("routed-1")
+            m.concerns = ["chen"]
+            let receipt = try await ingestOne(store, m)
+            let record = try await store.fetchCase(receipt.caseID)
+            try requireEqual(record?.status, .received, "status stays received")
+            try requireEqual(record?.leader, "sun-wei", "leader")
+            try requireEqual(record?.staff, "wang-li", "staff avoids the concerned person")
+            try requireEqual(record?.deadline, deadline, "deadline")
+            try requireEqual(record?.priority, .urgent, "priority")
+            try requireEqual(record?.severity, .major, "severity")
+            try requireEqual(record?.concerns, ["chen", "zhou"], "concerns from the message and the router")
+            try requireEqual(record?.routing?.reasons, ["匹配规则「测试规则」", "承办人员：陈志强"], "reasons on the case")
+            let trail = try await store.auditTrail(of: receipt.caseID)
+            try requireEqual(trail.first?.details["routing"], "匹配规则「测试规则」；承办人员：陈志强", "reasons in the audit event")
+            try requireEqual(trail.first?.details["staff"], "wang-li", "staff in the audit event")
+            let outbox = try await store.outboxEntries(state: nil, limit: 10)
+            try requireEqual(outbox.map(\.target), ["leaders"], "routed target planned in the same transaction")
+            try requireEqual(outbox.first?.recipients, ["wang-li"], "recipient from the routed case")
+            let reopened = try await open(ledger)
+            try requireEqual(try await reopened.fetchCase(receipt.caseID)?.routing, record?.routing, "routing survives a reopen")
         },
     ]
 }

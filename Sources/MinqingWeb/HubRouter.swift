@@ -54,6 +54,7 @@ public enum HubRouter {
         router.add(middleware: MetricsMiddleware())
         let routes = RouteTable(router: router)
         HealthRoutes(deps: deps).register(on: routes)
+        DutyCalendarRoutes(deps: deps).register(on: routes)
         router.add(middleware: BearerAuthMiddleware(tokens: deps.config.api.tokens.map(\.token.value)))
         JSONIntakeRoutes(
             intake: deps.intake,
@@ -67,6 +68,7 @@ public enum HubRouter {
             timeZone: deps.config.office.timeZone
         ).register(on: routes)
         CaseRoutes(deps: deps).register(on: routes)
+        ForwardedRoutes(deps: deps).register(on: routes)
         if let hotline = deps.hotline {
             HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.maxBodyBytes).register(on: routes)
         }

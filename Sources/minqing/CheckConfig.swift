@@ -14,6 +14,9 @@ struct CheckConfig: ParsableCommand {
         do {
             let config = try ConfigLoader.load(from: URL(fileURLWithPath: directory))
             let d = config.directory
+            if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
+                printError("注意：\(warning)")
+            }
             let templates = try NotificationSetup.templates(for: config)
             print("配置无误：\(config.office.name)，\(d.people.count) 人，\(d.villages.count) 个村（社区），\(d.categories.count) 个类别，\(d.markets.count) 个集市，\(templates.names.count) 个通知模板。")
             for t in config.targets {

@@ -30,7 +30,7 @@ struct Outbox: AsyncParsableCommand {
             print("共 \(entries.count) 条")
             for e in entries {
                 let when = HubTime.iso(e.nextAttemptAt, in: config.office.timeZone).prefix(19).replacingOccurrences(of: "T", with: " ")
-                var line = "\(e.id)  \(e.caseID)  \(e.target)  \(e.event)  \(e.state.displayName)  已试 \(e.attempts) 次"
+                var line = "\(e.id)  \(e.caseID?.description ?? "（非案件通知）")  \(e.target)  \(e.event)  \(e.state.displayName)  已试 \(e.attempts) 次"
                 if e.state == .retrying || e.state == .pending { line += "  下次 \(when)" }
                 if let error = e.lastError, e.state != .delivered { line += "  原因：\(error)" }
                 print(line)

@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
         for name in notifications.unconfigured {
             logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
         }
+        if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
+            logger.warning("\(warning)")
+        }
         let outboxSignal = ChangeSignal()
         let store = try hub.openStore(config, outboxSignal: outboxSignal)
         let dispatcher = Dispatcher(
@@ -53,6 +56,9 @@ struct Serve: AsyncParsableCommand {
             HotlineIntake(settings: $0, intake: intake, store: store, timeZone: config.office.timeZone, logger: logger)
         }
         var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
+        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: SystemClock(), signal: ChangeSignal()) {
+            services.append(scheduler)
+        }
         if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
             services.append(CDRFollower(
                 path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,

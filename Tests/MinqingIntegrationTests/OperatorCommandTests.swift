@@ -44,4 +44,56 @@ struct OperatorCommandTests {
         #expect(await second.waitForExit() == 2)
         #expect(second.output.contains("新登记 0 封，已登记过 2 封"))
     }
+
+    @Test("routes test prints the decision and its reasons from the example routing rules, and rejects unknown keys")
+    func routesTest() async throws {
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = HubProcess.token
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let child = try ChildProcess(try binary(), [
+            "routes", "test", "--config", config, "category=土地", "village=龙泉村", "body=宅基地界址纠纷",
+            "at=2026-11-02T10:00",
+        ], environment: env)
+        #expect(await child.waitForExit() == 0)
+        #expect(child.output.contains("责任领导：孙伟（sun-wei）"), "\(child.output)")
+        #expect(child.output.contains("承办人员：李海涛（li-haitao）"), "\(child.output)")
+        #expect(child.output.contains("办理期限：2026-11-23T17:30:00+08:00"), "\(child.output)")
+        #expect(child.output.contains("1. 匹配规则「土地纠纷 › 土地纠纷（龙泉村，国土所）」（类别为土地，村（社区）为龙泉村）"), "\(child.output)")
+        let bad = try ChildProcess(try binary(), ["routes", "test", "--config", config, "colour=red"], environment: env)
+        #expect(await bad.waitForExit() == 2)
+        #expect(bad.output.contains("无法识别「colour=red」"), "\(bad.output)")
+    }
+
+    @Test("calendar --json lists workdays, holidays and make-up days, and warns loudly about a year without data")
+    func calendarJSON() async throws {
+        var env = ProcessInfo.processInfo.environment
+        env["MINQING_API_TOKEN"] = HubProcess.token
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let child = try ChildProcess(try binary(), ["calendar", "--config", config, "--from", "2026-10-07", "--to", "2026-10-11", "--json"],
+                                     environment: env)
+        #expect(await child.waitForExit() == 0)
+        let rows = try JSONSerialization.jsonObject(with: Data(child.output.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.map { $0["date"] as? String } == ["2026-10-07", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-11"])
+        #expect(rows.map { $0["workday"] as? Bool } == [false, true, true, true, false])  // 10-10 Sat 调休上班
+        #expect(rows[0]["holiday"] as? String == "国庆节")
+        #expect(rows[3]["make_up_workday"] as? Bool == true)
+        let missing = try ChildProcess(try binary(), ["calendar", "--config", config, "--from", "2027-01-01", "--to", "2027-01-01"],
+                                       environment: env)
+        #expect(await missing.waitForExit() == 0)
+        #expect(missing.output.contains("2027年的节假日安排未配置"), "\(missing.output)")
+    }
+
+    @Test("markets days --json prints the market days of a table phrase, 闰六月 2025 included; a bad phrase is explained")
+    func marketDays() async throws {
+        let child = try ChildProcess(try binary(), ["markets", "days", "--rule", "农历逢三、六、九", "--from", "2025-07-20", "--to", "2025-08-02", "--json"])
+        #expect(await child.waitForExit() == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(child.output.utf8)) as? [String: Any]
+        let days = (object?["days"] as? [[String: Any]] ?? []).map { $0["date"] as? String }
+        // 六月廿六, 六月廿九, then 闰六月初一 = 07-25: 初三 07-27, 初六 07-30, 初九 08-02
+        #expect(days == ["2025-07-20", "2025-07-23", "2025-07-27", "2025-07-30", "2025-08-02"])
+        #expect(object?["rule"] as? String == "农历逢三、六、九")
+        let bad = try await ChildProcess.run(try binary(), ["markets", "days", "--rule", "偶尔", "--from", "2025-07-20", "--to", "2025-08-02"])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("无法识别的集日规则“偶尔”"))
+    }
 }

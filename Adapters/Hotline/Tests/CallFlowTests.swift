@@ -99,7 +99,7 @@ struct CallFlowTests {
         let outbox = try await kit.store.outboxEntries(state: nil, limit: 10)
         #expect(outbox.map(\.event).sorted() == ["case.closed", "case.replied"])
         #expect(outbox.allSatisfy { $0.target == "county-12345" && $0.caseID == id })
-        #expect(outbox.first { $0.event == "case.closed" }?.snapshot.status == .closed)
+        #expect(outbox.first { $0.event == "case.closed" }?.snapshot?.status == .closed)
         let again = try await kit.hotline.takeWorkOrder(WorkOrder(number: "GD202611160001", content: "重发", deadline: due))
         #expect(!again.receipt.created && again.receipt.caseID == id)
         // A case that is not a work order reports nothing.

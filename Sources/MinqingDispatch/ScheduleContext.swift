@@ -1,0 +1,58 @@
+import Foundation
+import MinqingCore
+import MinqingRouting
+
+/// The template values of market-day alerts and digests (`market.duty`, `digest.daily`; listed in
+/// `templates/README.md`). They never carry complainants' data, so any audience may see them.
+public struct ScheduleContext: Sendable {
+    public var schedules: Schedules
+    public var people: RoutingPeople
+    public var calendar: WorkCalendar
+
+    public init(schedules: Schedules, people: RoutingPeople, calendar: WorkCalendar) {
+        self.schedules = schedules
+        self.people = people
+        self.calendar = calendar
+    }
+
+    /// - Parameter closedToday: for a digest, how many cases were closed (办结) on its day.
+    func json(for job: DueJob, cases: [CaseRecord], closedToday: Int = 0, now: Date) -> String? {
+        let value: [String: Any]
+        switch job.action {
+        case .marketDuty(let market, let day, _):
+            guard let duty = schedules.marketDuties.first(where: { $0.market == market }),
+                  let assignment = duty.onDuty(on: day) else { return nil }
+            let open = cases.filter { $0.village.map(duty.villages.contains) ?? false }
+                .sorted { $0.id.description < $1.id.description }
+            value = [
+                "market": [
+                    "name": duty.marketName, "date": "\(day)（农历\(day.lunar.monthAndDayName)）", "place": duty.place,
+                    "villages": duty.villages.map { people.villages[$0]?.name ?? $0 }.joined(separator: "、"),
+                ],
+                "duty": ["leader": people.name(of: assignment.person)],
+                "has_cases": !open.isEmpty, "case_count": open.count,
+                "cases": open.map { c in
+                    ["id": c.id.description, "subject": c.subject,
+                     "village": c.village.map { people.villages[$0]?.name ?? $0 } ?? "", "status": c.status.displayName]
+                },
+            ]
+        case .digest(let day):
+            let overdue = cases.filter { $0.isOverdue(at: now) }.sorted { $0.id.description < $1.id.description }
+            value = [
+                "digest": [
+                    "date": "\(day)",
+                    "new_count": cases.filter { calendar.day(of: $0.registeredAt) == day }.count,
+                    "open_count": cases.count, "closed_count": closedToday, "overdue_count": overdue.count,
+                ],
+                "overdue": overdue.map { c in
+                    ["id": c.id.description, "subject": c.subject, "staff": c.staff.map(people.name(of:)) ?? "未指派",
+                     "deadline": c.deadline.map { HubTime.iso($0, in: calendar.timeZone) } ?? ""]
+                },
+            ]
+        default:
+            return nil
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
