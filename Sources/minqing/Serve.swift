@@ -61,9 +61,13 @@ struct Serve: AsyncParsableCommand {
             logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
         }
         // Form tokens are signed with a key of this process: a form shown before a restart is re-shown, filled in.
+        let form = config.webform
         let webForm = WebFormSettings(
-            maxPhotos: min(config.intake.maxAttachments, 4), maxPhotoBytes: min(config.intake.maxAttachmentBytes, 5 << 20),
-            tokenKey: Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+            maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),
+            maxPhotoBytes: min(config.intake.maxAttachmentBytes, form.maxPhotoBytes),
+            minimumFillTime: TimeInterval(form.minFillSeconds), perAddressLimit: form.perAddressPerHour,
+            perPhoneLimit: form.perPhonePerHour, tokenKey: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
+            trustForwardedFor: form.trustForwardedFor)
         let users = try StaffUsers(file: URL(fileURLWithPath: hub.data).appendingPathComponent("users.json"),
                                    directory: config.directory)
         let deps = WebDependencies(
