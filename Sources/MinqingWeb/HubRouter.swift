@@ -67,6 +67,8 @@ public enum HubRouter {
             try WebFormRoutes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
                               settings: settings, timeZone: deps.config.office.timeZone).register(on: routes)
         }
+        Open311Routes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
+                      apiKeys: deps.config.api.tokens.map(\.token.value), timeZone: deps.config.office.timeZone).register(on: routes)
         if let users = deps.users {
             try ConsoleRoutes(deps: deps, users: users).register(on: routes)
             routes.on(.get, "/console/assets/{name}") { _, context in
