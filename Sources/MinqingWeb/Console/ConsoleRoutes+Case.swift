@@ -151,3 +151,64 @@ extension ConsoleRoutes {
         return Response(status: .seeOther, headers: [.location: "/console/cases/\(receipt.caseID)"])
     }
 }
+
+// MARK: Dashboard and monthly report
+
+extension ConsoleRoutes {
+    /// The period of `?from=&to=` (dates, `to` inclusive) or `?month=YYYY-MM`; the current month by default.
+    func period(_ request: Request) -> (from: Date, to: Date, label: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let params = request.uri.queryParameters
+        let now = deps.clock.now()
+        if let month = params.get("month"), let start = HubTime.parse(month + "-01T00:00:00", defaultTimeZone: zone),
+           let end = calendar.date(byAdding: .month, value: 1, to: start) {
+            return (start, end, month.replacingOccurrences(of: "-", with: " 年 ") + " 月")
+        }
+        if let f = params.get("from"), let t = params.get("to"), let from = HubTime.parse(f + "T00:00:00", defaultTimeZone: zone),
+           let to = HubTime.parse(t + "T00:00:00", defaultTimeZone: zone) {
+            return (from, to.addingTimeInterval(86_400), "\(f) 至 \(t)")
+        }
+        let c = calendar.dateComponents([.year, .month], from: now)
+        let start = calendar.date(from: c)!
+        return (start, calendar.date(byAdding: .month, value: 1, to: start)!, String(format: "%04d 年 %02d 月", c.year!, c.month!))
+    }
+
+    func stats(from: Date, to: Date) async throws -> LedgerStats {
+        var q = CaseQuery()
+        q.registeredFrom = from
+        q.registeredTo = to
+        q.limit = CaseQuery.maxLimit
+        var records: [CaseRecord] = []
+        while true {
+            let page = try await deps.store.searchCases(q)
+            records += page.items
+            q.offset += page.items.count
+            if page.items.isEmpty || q.offset >= page.total { break }
+        }
+        var audits: [CaseID: [AuditEvent]] = [:]
+        for r in records where r.deadline != nil || r.status == .replied { audits[r.id] = try await deps.store.auditTrail(of: r.id) }
+        return LedgerStats(records: records, audits: audits, now: deps.clock.now(),
+                           villageName: { directory.village($0)?.name ?? $0 }, categoryName: { directory.category($0)?.name ?? $0 })
+    }
+
+    @_optimize(none)
+    func dashboard(_ request: Request, printable: Bool) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        let (from, to, label) = period(request)
+        let s = try await stats(from: from, to: to)
+        let now = deps.clock.now()
+        let c = base(current, [
+            "title": printable ? "月度报表 \(label)" : "统计", "period": label, "printable": printable, "total": s.total,
+            "replyRate": LedgerStats.percent(s.replyRate), "onTimeRate": LedgerStats.percent(s.onTimeRate),
+            "satisfactionRate": LedgerStats.percent(s.satisfactionRate),
+            "replied": s.replied, "takenUp": s.takenUp, "onTime": s.onTime, "dueOrReplied": s.dueOrReplied,
+            "satisfied": s.satisfied, "rated": s.rated,
+            "charts": [("按状态", s.byStatus), ("按渠道", s.byChannel), ("按村（社区）", s.byVillage), ("按类别", s.byCategory)].map { title, counts in
+                ["title": title, "chart": LedgerStats.bars(counts), "table": counts.map { ["label": $0.label, "count": $0.count] }] as [String: Any]
+            },
+            "overdue": s.overdue.map { row($0, user: current.user, now: now) },
+        ])
+        return pages.response("dashboard", c)
+    }
+}

@@ -39,6 +39,8 @@ struct ConsoleRoutes: Sendable {
         routes.on(.get, "/console/cases/{id}/attachments/{sha}") { request, context in
             try await attachment(request, id: context.parameters.get("id") ?? "", sha: context.parameters.get("sha") ?? "")
         }
+        routes.on(.get, "/console/dashboard") { request, _ in try await dashboard(request, printable: false) }
+        routes.on(.get, "/console/report") { request, _ in try await dashboard(request, printable: true) }
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
         routes.on(.post, "/console/walkin") { request, _ in try await walkin(request) }
     }
