@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "WebFormAdapter",
             dependencies: [
-                "MinqingCore", "MinqingHTTP", "MinqingStore", "MinqingConfig",
+                "MinqingCore", "MinqingHTTP", "MinqingStore", "MinqingConfig", "MinqingRouting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -51,6 +51,7 @@ public struct WebFormRoutes: Sendable {
         routes.on(.get, "/status") { _, _ in pages.response("status", base(["lookup": true])) }
         routes.on(.post, "/status") { request, context in try await lookup(request, context: context) }
         routes.on(.post, "/status/rate") { request, context in try await rate(request, context: context) }
+        routes.on(.get, "/reception") { _, _ in pages.response("reception", base(ReceptionDays.context(directory: directory, now: clock.now(), timeZone: timeZone))) }
         routes.on(.get, "/assets/{name}") { _, context in
             StaticAssets.response(named: context.parameters.get("name") ?? "") ?? Response(status: .notFound)
         }

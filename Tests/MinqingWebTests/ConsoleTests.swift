@@ -192,4 +192,35 @@ struct ConsoleTests {
         let page = try await hub.store.searchCases(.init())
         #expect(page.total == 1 && page.items[0].channel == .visit)
     }
+
+    @Test("<script> typed by staff (walk-in fields, notes, reply) comes back escaped on the case page and the public status page")
+    func staffTextEscaped() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("wang-li")
+        let evil = "<script>alert(1)</script>"
+        let id = try await hub.value { client in
+            let cookie = try await hub.login(client, "wang-li")
+            let html = String(buffer: try await client.execute(uri: "/console/walkin", method: .get, headers: [.cookie: cookie]).body)
+            var headers = formHeaders
+            headers[.cookie] = cookie
+            let fields = [("_csrf", firstMatch(#"name="_csrf" value="([^"]+)""#, in: html) ?? ""), ("nonce", firstMatch(#"name="nonce" value="([^"]+)""#, in: html) ?? ""),
+                          ("name", evil), ("phone", "13712345678"), ("subject", evil), ("text", evil)]
+            let r = try await client.execute(uri: "/console/walkin", method: .post, headers: headers, body: urlEncoded(fields))
+            let id = String((r.headers[.location] ?? "").split(separator: "/").last ?? "")
+            for action in [[("action", "note"), ("text", evil)], [("action", "accept"), ("note", evil)],
+                           [("action", "assign"), ("leader", "sun-wei"), ("staff", "chen-zhiqiang"), ("deadline", "2026-12-07")],
+                           [("action", "reply"), ("outcome", "resolved"), ("text", evil)]] {
+                let token = try await hub.csrf(client, cookie: cookie, page: "/console/cases/\(id)")
+                let done = try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + action))
+                #expect(done.status == .seeOther)
+            }
+            let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(!page.contains(evil) && page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            let status = String(buffer: try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", "5678")])).body)
+            #expect(status.contains("id=\"reply\""))
+            #expect(!status.contains(evil) && status.contains("&lt;script&gt;"))
+            return id
+        }
+        #expect(CaseID(id) != nil)
+    }
 }
