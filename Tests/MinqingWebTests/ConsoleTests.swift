@@ -159,12 +159,14 @@ struct ConsoleTests {
             let noDeadline = try await act([("action", "assign"), ("leader", "sun-wei"), ("staff", "chen-zhiqiang")])
             #expect(String(buffer: noDeadline.body).contains("请填写办理期限"))
             #expect(try await act([("action", "assign"), ("leader", "sun-wei"), ("staff", "chen-zhiqiang"), ("deadline", "2026-12-07")]).status == .seeOther)
+            #expect(try await act([("action", "note"), ("item", "调查"), ("text", "到现场丈量")]).status == .seeOther)
             #expect(try await act([("action", "reply"), ("outcome", "resolved"), ("text", "已协调拆除围墙。")]).status == .seeOther)
             #expect(try await act([("action", "follow_up"), ("satisfaction", "satisfied"), ("note", "电话回访")]).status == .seeOther)
             #expect(try await act([("action", "close"), ("note", "办结")]).status == .seeOther)
             let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
             #expect(page.contains("id=\"case-status\">办结<"))
-            for step in ["受理", "交办（三定）", "答复", "回访", "办结"] { #expect(page.contains("<b>\(step)</b>"), "audit shows \(step)") }
+            for step in ["受理", "交办（三定）", "添加进展", "答复", "回访", "办结"] { #expect(page.contains("<b>\(step)</b>"), "audit shows \(step)") }
+            #expect(page.contains("【调查】到现场丈量"))
         }
         let caseID = try #require(CaseID(id))
         let record = try #require(try await hub.store.fetchCase(caseID))
@@ -222,5 +224,35 @@ struct ConsoleTests {
             return id
         }
         #expect(CaseID(id) != nil)
+    }
+
+    @Test("a typed paper letter with a scan becomes a mailbox case; the same letter number again is the same case; no CSRF, no case")
+    func letter() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("wang-li")
+        try await hub.test { client in
+            let cookie = try await hub.login(client, "wang-li")
+            let csrf = try await hub.csrf(client, cookie: cookie, page: "/console/letter")
+            func post(_ token: String?) async throws -> TestResponse {
+                var m = Multipart()
+                if let token { m.field("_csrf", token) }
+                for (k, v) in [("letter_no", "XF-2026-0101"), ("received_at", "2026-11-21"), ("name", "张秀英"), ("phone", "13812345678"),
+                               ("village", "431028101201"), ("subject", "宅基地纠纷"), ("text", "邻居建房占了我家宅基地。")] { m.field(k, v) }
+                m.file("scans", filename: "第1页.jpg", type: "image/jpeg", jpegWithGPS)
+                var (body, headers) = m.finished
+                headers[.cookie] = cookie
+                return try await client.execute(uri: "/console/letter", method: .post, headers: headers, body: body)
+            }
+            #expect(try await post(nil).status == .forbidden)
+            let first = try await post(csrf)
+            #expect(first.status == .seeOther)
+            let again = try await post(csrf)
+            #expect(again.headers[.location] == first.headers[.location])
+        }
+        let page = try await hub.store.searchCases(.init())
+        #expect(page.total == 1)
+        let record = try #require(page.items.first)
+        #expect(record.channel == .mailbox && record.sourceRef == "letter:XF-2026-0101" && record.attachments.count == 1)
+        #expect(record.attachments.first?.contentType == "image/jpeg")
     }
 }

@@ -4,6 +4,9 @@ import WebFormAdapter
 
 /// A console action form → a `CaseAction`. Errors say, in Chinese, which field to fix.
 enum ActionForm {
+    /// 四包: investigate, coordinate, supervise, stabilise.
+    static let fourDuties = ["调查", "协调", "督办", "稳控"]
+
     struct Invalid: Error { let message: String }
 
     static func action(_ form: FormBody, timeZone: TimeZone) throws(Invalid) -> CaseAction {
@@ -35,7 +38,11 @@ enum ActionForm {
         case .extend:
             return .extend(until: try date("until", "新的办理期限"), reason: try need("reason", "请填写延期理由"),
                            approver: try need("approver", "请填写批准人（本机关负责人）"))
-        case .note: return .note(text: try need("text", "请填写进展内容"))
+        case .note:
+            // 四包 checklist: the duty the note reports on, kept as a tag at the start of the note.
+            let text = try need("text", "请填写进展内容")
+            if let item = form["item"], fourDuties.contains(item) { return .note(text: "【\(item)】\(text)") }
+            return .note(text: text)
         case .escalate: return .escalate(to: try need("to", "请填写上报单位"), reason: try need("reason", "请填写上报理由"))
         case .reply:
             guard let o = form["outcome"].flatMap(Outcome.init(rawValue:)) else { throw Invalid(message: "请选择答复结果（四到位）") }

@@ -41,6 +41,8 @@ struct ConsoleRoutes: Sendable {
         }
         routes.on(.get, "/console/dashboard") { request, _ in try await dashboard(request, printable: false) }
         routes.on(.get, "/console/report") { request, _ in try await dashboard(request, printable: true) }
+        routes.on(.get, "/console/letter") { request, _ in try await letterPage(request) }
+        routes.on(.post, "/console/letter") { request, _ in try await letter(request) }
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
         routes.on(.post, "/console/walkin") { request, _ in try await walkin(request) }
     }
