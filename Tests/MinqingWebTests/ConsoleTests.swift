@@ -255,4 +255,53 @@ struct ConsoleTests {
         #expect(record.channel == .mailbox && record.sourceRef == "letter:XF-2026-0101" && record.attachments.count == 1)
         #expect(record.attachments.first?.contentType == "image/jpeg")
     }
+
+    @Test("the case page shows each notification of the case and every delivery attempt")
+    func notifications() async throws {
+        let planner = ClosurePlanner { change in
+            change.event.action == "assign" ? [OutboxDraft(target: "office-wecom", event: "case.assigned")] : []
+        }
+        let hub = try TestHub(planner: planner)
+        try await hub.addUser("liu-jianguo")
+        let id = try await assignedCase(hub)
+        let now = hub.clock.now()
+        let claimed = try await hub.store.claimNotifications(dueAt: now, leaseUntil: now + 60, limits: ["office-wecom": 10])
+        let entry = try #require(claimed.first)
+        try await hub.store.recordDeliveries([DeliveryRecord(
+            attempt: DeliveryAttempt(notificationID: entry.id, target: "office-wecom", number: 1, startedAt: now, result: .rateLimited,
+                                     httpStatus: 200, detail: "errcode 45009"), state: .retrying, nextAttemptAt: now + 60)])
+        let again = try await hub.store.claimNotifications(dueAt: now + 61, leaseUntil: now + 120, limits: ["office-wecom": 10])
+        #expect(again.count == 1)
+        try await hub.store.recordDeliveries([DeliveryRecord(
+            attempt: DeliveryAttempt(notificationID: entry.id, target: "office-wecom", number: 2, startedAt: now + 61, result: .delivered, httpStatus: 200),
+            state: .delivered)])
+        try await hub.test { client in
+            let cookie = try await hub.login(client, "liu-jianguo")
+            let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            let section = firstMatch(#"id="notifications">([\s\S]*?)</ul>\s*</li>"#, in: page) ?? page
+            #expect(section.contains("office-wecom · case.assigned · 已送达"))
+            #expect(section.contains("第 1 次") && section.contains("被限流") && section.contains("errcode 45009"))
+            #expect(section.contains("第 2 次") && section.contains("已送达"))
+        }
+    }
+
+    @Test("a county viewer reads the ledger but gets no action forms, and a posted action is refused")
+    func countyViewerReadOnly() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("fang-jing")
+        let id = try await assignedCase(hub)
+        try await hub.test { client in
+            let cookie = try await hub.login(client, "fang-jing")
+            let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(page.contains("县级查看") && !page.contains("id=\"actions\""))
+            #expect(page.contains("138****5678"), "not assigned, not a leader: masked")
+            let token = try await hub.csrf(client, cookie: cookie)
+            var headers = formHeaders
+            headers[.cookie] = cookie
+            let r = try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers,
+                                             body: urlEncoded([("_csrf", token), ("action", "note"), ("text", "县里看过")]))
+            #expect(r.status == .forbidden)
+        }
+        #expect(try await hub.store.auditTrail(of: id).allSatisfy { $0.action != "note" })
+    }
 }

@@ -22,13 +22,14 @@ struct TestHub {
     let clock: ManualClock
     let routes: RouteTableView
 
-    init(maxBodyBytes: Int? = nil) throws {
+    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil) throws {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
                                            environment: ["MINQING_API_TOKEN": token])
         if let maxBodyBytes { config.server.maxBodyBytes = maxBodyBytes }
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
-        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(factory: CaseFactory(vocabulary: config.vocabulary)))
+        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
+            factory: CaseFactory(vocabulary: config.vocabulary), planner: planner ?? ClosurePlanner { _ in [] }))
         let registry = PrometheusCollectorRegistry()
         let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
         let (ledger, manual, zone) = (store, clock, config.office.timeZone)

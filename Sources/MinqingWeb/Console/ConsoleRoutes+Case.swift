@@ -16,9 +16,9 @@ extension ConsoleRoutes {
         for entry in entries {
             let attempts = try await deps.store.deliveryAttempts(notificationID: entry.id)
             notifications.append([
-                "target": entry.target, "event": entry.event, "state": entry.state.rawValue,
+                "target": entry.target, "event": entry.event, "state": Self.stateName(entry.state),
                 "attempts": attempts.map { a -> [String: Any] in
-                    ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": "\(a.result)",
+                    ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": Self.resultName(a.result),
                      "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
                 },
             ])
@@ -38,7 +38,7 @@ extension ConsoleRoutes {
             "outcome": record.outcome?.displayName ?? "", "reply": record.replyText ?? "",
             "satisfaction": record.satisfaction?.displayName ?? "", "lookupCode": WebFormRoutes.lookupCode(for: record) ?? "",
             "repeats": record.repeatOf.map(\.description), "mergedInto": record.mergedInto?.description ?? "",
-            "flags": record.flags.map(\.rawValue),
+            "flags": record.flags.map(\.displayName),
             "attachments": pii ? record.attachments.map { ["name": $0.filename, "sha": $0.sha256, "size": $0.size, "type": $0.contentType] } : [],
             "attachmentsHidden": !pii && !record.attachments.isEmpty,
             "hasAttachments": pii && !record.attachments.isEmpty, "hasRepeats": !record.repeatOf.isEmpty,
@@ -58,6 +58,26 @@ extension ConsoleRoutes {
         for kind in allowed { ctx["can_\(kind.rawValue)"] = true }
         if let error { ctx["error"] = error }
         return ctx
+    }
+
+    static func stateName(_ state: OutboxEntry.State) -> String {
+        switch state {
+        case .pending: "待发送"
+        case .retrying: "重试中"
+        case .delivered: "已送达"
+        case .dead: "投递失败"
+        }
+    }
+
+    static func resultName(_ result: DeliveryAttempt.Result) -> String {
+        switch result {
+        case .sending: "发送中"
+        case .delivered: "已送达"
+        case .failed: "失败"
+        case .rateLimited: "被限流"
+        case .rejected: "被拒收"
+        case .suppressed: "未发送（回避或目标停用）"
+        }
     }
 
     func fetch(_ idText: String) async throws -> CaseRecord? {
