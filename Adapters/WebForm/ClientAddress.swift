@@ -4,8 +4,8 @@ import Hummingbird
 
 /// The client's address as the rate limits see it: the socket peer, or the first `X-Forwarded-For` entry when the
 /// hub runs behind the office's own reverse proxy.
-enum ClientAddress {
-    static func of(_ request: Request, context: some RequestContext, trustForwardedFor: Bool) -> String {
+public enum ClientAddress {
+    public static func of(_ request: Request, context: some RequestContext, trustForwardedFor: Bool) -> String {
         if trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
             let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             if !first.isEmpty { return first }

@@ -20,12 +20,13 @@ extension TestHub {
         return String(session.split(separator: ";")[0])
     }
 
-    func loginResponse(_ client: any TestClientProtocol, _ id: String, password: String) async throws -> (TestResponse, String) {
+    func loginResponse(_ client: any TestClientProtocol, _ id: String, password: String, ip: String = "10.0.0.1") async throws -> (TestResponse, String) {
         let page = try await client.execute(uri: "/console/login", method: .get)
         let csrf = firstMatch(#"name="_csrf" value="([^"]+)""#, in: String(buffer: page.body)) ?? ""
         let pre = String((page.headers[.setCookie] ?? "").split(separator: ";")[0])
         var headers = formHeaders
         headers[.cookie] = pre
+        headers[HTTPField.Name("X-Forwarded-For")!] = ip
         let response = try await client.execute(uri: "/console/login", method: .post, headers: headers,
                                                 body: urlEncoded([("_csrf", csrf), ("user", id), ("password", password)]))
         return (response, csrf)

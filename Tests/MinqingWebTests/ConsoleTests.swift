@@ -41,6 +41,12 @@ struct ConsoleTests {
             hub.clock.advance(by: 15 * 60 + 1)
             let (again, _) = try await hub.loginResponse(client, "wang-li", password: testPassword)
             #expect(again.status == .seeOther)
+            // One address guessing many accounts is stopped too (20 failures per 15 minutes).
+            for i in 0..<20 { _ = try await hub.loginResponse(client, "guess-\(i)", password: "wrong-password", ip: "10.66.0.1") }
+            let (fromGuesser, _) = try await hub.loginResponse(client, "wang-li", password: testPassword, ip: "10.66.0.1")
+            #expect(fromGuesser.status == .tooManyRequests)
+            let (elsewhere, _) = try await hub.loginResponse(client, "wang-li", password: testPassword, ip: "10.66.0.2")
+            #expect(elsewhere.status == .seeOther)
             // A login post without the login page's CSRF cookie is refused.
             let forged = try await client.execute(uri: "/console/login", method: .post, headers: formHeaders,
                                                   body: urlEncoded([("_csrf", "x"), ("user", "wang-li"), ("password", testPassword)]))

@@ -14,7 +14,9 @@ struct ConsoleRoutes: Sendable {
     let deps: WebDependencies
     let auth: ConsoleAuth
     let pages: Pages
+    /// Failed logins per account (5 per 15 minutes) and per client address (20 per 15 minutes, against guessing many accounts).
     let loginLimiter: RateLimiter
+    let addressLimiter: RateLimiter
     let masking = Masking()
 
     init(deps: WebDependencies, users: StaffUsers) throws {
@@ -23,6 +25,7 @@ struct ConsoleRoutes: Sendable {
                            secureCookies: deps.config.server.publicURL.hasPrefix("https:"))
         pages = try Pages(directory: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
         loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
+        addressLimiter = RateLimiter(limit: 20, window: 15 * 60, clock: deps.clock)
     }
 
     var directory: Directory { deps.config.directory }
@@ -30,7 +33,9 @@ struct ConsoleRoutes: Sendable {
 
     func register<Context: RequestContext>(on routes: RouteTable<Context>) {
         routes.on(.get, "/console/login") { request, _ in await loginPage(request) }
-        routes.on(.post, "/console/login") { request, _ in try await login(request) }
+        routes.on(.post, "/console/login") { request, context in
+            try await login(request, address: ClientAddress.of(request, context: context, trustForwardedFor: deps.webForm?.trustForwardedFor ?? false))
+        }
         routes.on(.post, "/console/logout") { request, _ in try await logout(request) }
         routes.on(.get, "/console") { request, _ in try await ledger(request) }
         routes.on(.get, "/console/export.csv") { request, _ in try await export(request) }
@@ -57,7 +62,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     @_optimize(none)
-    func login(_ request: Request) async throws -> Response {
+    func login(_ request: Request, address: String) async throws -> Response {
         var request = request
         let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 16 << 10), as: UTF8.self))
         guard let pre = ConsoleAuth.cookie(ConsoleAuth.loginCookie, in: request), let given = form.raw("_csrf"),
@@ -65,11 +70,12 @@ struct ConsoleRoutes: Sendable {
             return await loginPage(request, error: "登录页面已过期，请重新输入账号和密码", status: .forbidden)
         }
         let id = form["user"] ?? ""
-        guard await loginLimiter.allow("user:" + id) else {
+        guard await loginLimiter.allow("user:" + id), await addressLimiter.allow("ip:" + address) else {
             return await loginPage(request, error: "登录失败次数过多，请 15 分钟后再试，或联系管理员重置密码", status: .tooManyRequests)
         }
         guard let user = await auth.users.authenticate(id: id, password: form.raw("password") ?? "") else {
             await loginLimiter.record("user:" + id)
+            await addressLimiter.record("ip:" + address)
             return await loginPage(request, error: "账号或密码不正确", status: .unauthorized)
         }
         await loginLimiter.reset("user:" + id)
