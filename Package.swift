@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // MARK: The hub
@@ -57,12 +59,18 @@ let package = Package(
             name: "MinqingWeb",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "MailboxAdapter", "HotlineAdapter",
+                "WebFormAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["openapi.yaml"],
+            resources: [.copy("Templates"), .copy("Assets")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -80,6 +88,7 @@ let package = Package(
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
                 "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter", "HotlineAdapter", "MinqingRouting",
+                "WebFormAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -118,6 +127,19 @@ let package = Package(
         ),
 
         // MARK: Adapters (one foreign protocol each)
+        .target(
+            name: "WebFormAdapter",
+            dependencies: [
+                "MinqingCore", "MinqingHTTP", "MinqingStore", "MinqingConfig", "MinqingRouting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Adapters/WebForm",
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JSONIntakeAdapter",
             dependencies: ["MinqingCore", "MinqingHTTP", .product(name: "Hummingbird", package: "hummingbird")],
@@ -210,8 +232,9 @@ let package = Package(
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [
-                "MinqingWeb", "MinqingTesting", "HotlineAdapter",
+                "MinqingWeb", "MinqingTesting", "HotlineAdapter", "WebFormAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

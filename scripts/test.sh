@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd; do
+for pkg in libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd chromium chromium-driver fonts-wqy-microhei; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -9,6 +9,7 @@ public struct HubConfig: Sendable {
     public var storage: StorageSettings
     public var api: APISettings
     public var intake: IntakeSettings
+    public var webform: WebFormConfig = .defaults
     public var mailbox: MailboxSettings = .defaults
     public var directory: Directory
     public var targets: [TargetSettings]
@@ -83,6 +84,7 @@ extension HubConfig {
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
         let mailbox = m.optional("mailbox").flatMap(MailboxSettings.read) ?? (m.has("mailbox") ? nil : MailboxSettings.defaults)
+        let webform = m.optional("webform").flatMap(WebFormConfig.read) ?? (m.has("webform") ? nil : WebFormConfig.defaults)
         let hotline = m.optional("hotline").map { HotlineSettings.read($0, directory: directory, configURL: url) }
         let targets = m.optional("targets").map(readTargets) ?? []
         let notifications = m.optional("notifications").map { readNotificationRules($0, targets: targets) } ?? []
@@ -98,11 +100,13 @@ extension HubConfig {
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.appendingPathComponent(path)
         } ?? url.appendingPathComponent("templates")
         m.finish()
-        guard let office, let server, let storage, let api, let intake, let mailbox, let directory else { return nil }
+        guard let office, let server, let storage, let api, let intake, let mailbox, let directory, let webform else { return nil }
         if case .some(.none) = hotline { return nil }
-        return HubConfig(office: office, server: server, storage: storage, api: api, intake: intake, mailbox: mailbox,
+        var config = HubConfig(office: office, server: server, storage: storage, api: api, intake: intake, mailbox: mailbox,
                          directory: directory, targets: targets, notifications: notifications,
                          templatesURL: templates, hotline: hotline ?? nil, directoryURL: url)
+        config.webform = webform
+        return config
     }
 
     private static func readOffice(_ n: ConfigNode) -> OfficeSettings? {

@@ -9,6 +9,7 @@ import MinqingCore
 import MinqingHTTP
 import MinqingStore
 import Prometheus
+import WebFormAdapter
 
 /// What the web layer needs; the composition root (`minqing serve`) and the tests build one.
 public struct WebDependencies: Sendable {
@@ -21,11 +22,18 @@ public struct WebDependencies: Sendable {
     public var readinessChecks: [ReadinessCheck]
     /// The hotline channel's intake, when configured (`hotline:`); its routes are served then.
     public var hotline: HotlineIntake?
+    /// The public form's limits and token key; nil serves no public pages.
+    public var webForm: WebFormSettings?
+    /// Console accounts; nil serves no console.
+    public var users: StaffUsers?
 
     public init(
         config: HubConfig, store: any CaseStore, intake: any MessageIntake, clock: any WallClock = SystemClock(),
-        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], hotline: HotlineIntake? = nil
+        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], hotline: HotlineIntake? = nil,
+        webForm: WebFormSettings? = nil, users: StaffUsers? = nil
     ) {
+        self.webForm = webForm
+        self.users = users
         self.hotline = hotline
         self.config = config
         self.store = store
@@ -49,12 +57,25 @@ public struct ReadinessCheck: Sendable {
 
 public enum HubRouter {
     /// Builds the hub's router. Public routes first; everything under `/api/v1` needs a bearer token.
-    public static func build(_ deps: WebDependencies) -> RouteTable<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    /// Public pages and the console (cookie sessions) come before the bearer-token middleware.
+    public static func build(_ deps: WebDependencies) throws -> RouteTable<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         let routes = RouteTable(router: router)
         HealthRoutes(deps: deps).register(on: routes)
         DutyCalendarRoutes(deps: deps).register(on: routes)
+        if let settings = deps.webForm {
+            try WebFormRoutes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
+                              settings: settings, timeZone: deps.config.office.timeZone).register(on: routes)
+        }
+        Open311Routes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
+                      apiKeys: deps.config.api.tokens.map(\.token.value), timeZone: deps.config.office.timeZone).register(on: routes)
+        if let users = deps.users {
+            try ConsoleRoutes(deps: deps, users: users).register(on: routes)
+            routes.on(.get, "/console/assets/{name}") { _, context in
+                ConsoleAssets.response(named: context.parameters.get("name") ?? "") ?? Response(status: .notFound)
+            }
+        }
         router.add(middleware: BearerAuthMiddleware(tokens: deps.config.api.tokens.map(\.token.value)))
         JSONIntakeRoutes(
             intake: deps.intake,
@@ -79,9 +100,9 @@ public enum HubRouter {
     public static func application(
         _ deps: WebDependencies, host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
-            router: build(deps).router,
+            router: try build(deps).router,
             configuration: .init(address: .hostname(host, port: port), serverName: "minqing"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -13,6 +13,7 @@ import MinqingCurl
 import MinqingDispatch
 import MinqingStore
 import MinqingWeb
+import WebFormAdapter
 import Prometheus
 import ServiceLifecycle
 
@@ -65,11 +66,21 @@ struct Serve: AsyncParsableCommand {
                 pollInterval: asterisk.pollInterval, logger: logger))
             logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
         }
+        // Form tokens are signed with a key of this process: a form shown before a restart is re-shown, filled in.
+        let form = config.webform
+        let webForm = WebFormSettings(
+            maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),
+            maxPhotoBytes: min(config.intake.maxAttachmentBytes, form.maxPhotoBytes),
+            minimumFillTime: TimeInterval(form.minFillSeconds), perAddressLimit: form.perAddressPerHour,
+            perPhoneLimit: form.perPhonePerHour, tokenKey: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
+            trustForwardedFor: form.trustForwardedFor)
+        let users = try StaffUsers(file: URL(fileURLWithPath: hub.data).appendingPathComponent("users.json"),
+                                   directory: config.directory)
         let deps = WebDependencies(
             config: config, store: store, intake: intake, registry: registry,
-            readinessChecks: MailboxWiring.readiness(pollers), hotline: hotline)
+            readinessChecks: MailboxWiring.readiness(pollers), hotline: hotline, webForm: webForm, users: users)
         let host = self.host ?? config.server.host
-        let app = HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
+        let app = try HubRouter.application(deps, host: host, port: port ?? config.server.port, logger: logger) { port in
             let line = "民情通已启动：http://\(host):\(port)  （台账：\(config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path)）\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }

@@ -9,6 +9,7 @@ import MinqingStore
 import MinqingTesting
 import MinqingWeb
 import Prometheus
+import WebFormAdapter
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let token = "test-token-0123456789abcdef"
@@ -21,25 +22,33 @@ struct TestHub {
     let clock: ManualClock
     let routes: RouteTableView
 
-    init(maxBodyBytes: Int? = nil) throws {
+    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil) throws {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
                                            environment: ["MINQING_API_TOKEN": token])
         if let maxBodyBytes { config.server.maxBodyBytes = maxBodyBytes }
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
-        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(factory: CaseFactory(vocabulary: config.vocabulary)))
+        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
+            factory: CaseFactory(vocabulary: config.vocabulary), planner: planner ?? ClosurePlanner { _ in [] }))
         let registry = PrometheusCollectorRegistry()
         let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
         let (ledger, manual, zone) = (store, clock, config.office.timeZone)
         let hotline = config.hotline.map {
             HotlineIntake(settings: $0, intake: intake, store: ledger, clock: manual, timeZone: zone)
         }
-        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline)
-        routes = RouteTableView(table: HubRouter.build(deps))
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        users = try StaffUsers(file: dir.appendingPathComponent("users.json"), directory: config.directory, cost: 4)
+        webForm = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustForwardedFor: true)
+        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline,
+                               webForm: webForm, users: users)
+        routes = RouteTableView(table: try HubRouter.build(deps))
     }
 
+    let users: StaffUsers
+    let webForm: WebFormSettings
+
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: HubRouter.build(deps).router)
+        let app = Application(router: try HubRouter.build(deps).router)
         try await app.test(.router, body)
     }
 }
@@ -47,7 +56,7 @@ struct TestHub {
 /// The recorded routes (RouteTable is not Sendable; its entries are).
 struct RouteTableView: Sendable {
     let entries: [String]
-    init(table: RouteTable<BasicRequestContext>) { entries = table.entries.map(\.description) }
+    init(table: RouteTable<HubRequestContext>) { entries = table.entries.map(\.description) }
 }
 
 func json(_ object: Any) -> ByteBuffer {

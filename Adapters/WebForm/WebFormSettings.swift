@@ -1,0 +1,50 @@
+import Foundation
+
+/// Limits and spam defences of the public form (民情直通车). Defaults suit a township office; the composition
+/// root passes its own (the token key, the body limits from `intake:`).
+public struct WebFormSettings: Sendable {
+    /// Photos one message may carry.
+    public var maxPhotos: Int
+    /// Bytes one photo may have.
+    public var maxPhotoBytes: Int
+    /// Seconds between showing the form and accepting it; faster submissions are treated as scripts.
+    public var minimumFillTime: TimeInterval
+    /// New cases one client address may open per `window`.
+    public var perAddressLimit: Int
+    /// New cases one phone number may open per `window`.
+    public var perPhoneLimit: Int
+    /// Status look-ups one client address may try per `window` (guards the 4-digit phone suffix).
+    public var lookupLimit: Int
+    public var window: TimeInterval
+    /// How long a rendered form stays valid.
+    public var formLifetime: TimeInterval
+    /// Signs form tokens (so the fill time cannot be forged).
+    public var tokenKey: Data
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy the office runs).
+    public var trustForwardedFor: Bool
+    public var maxSubjectLength: Int
+    public var maxTextLength: Int
+
+    public init(
+        maxPhotos: Int = 4, maxPhotoBytes: Int = 5 << 20, minimumFillTime: TimeInterval = 3,
+        perAddressLimit: Int = 10, perPhoneLimit: Int = 5, lookupLimit: Int = 30, window: TimeInterval = 3600,
+        formLifetime: TimeInterval = 6 * 3600, tokenKey: Data, trustForwardedFor: Bool = false,
+        maxSubjectLength: Int = 60, maxTextLength: Int = 5000
+    ) {
+        self.maxPhotos = maxPhotos
+        self.maxPhotoBytes = maxPhotoBytes
+        self.minimumFillTime = minimumFillTime
+        self.perAddressLimit = perAddressLimit
+        self.perPhoneLimit = perPhoneLimit
+        self.lookupLimit = lookupLimit
+        self.window = window
+        self.formLifetime = formLifetime
+        self.tokenKey = tokenKey
+        self.trustForwardedFor = trustForwardedFor
+        self.maxSubjectLength = maxSubjectLength
+        self.maxTextLength = maxTextLength
+    }
+
+    /// The largest request body the form can legitimately send.
+    public var maxBodyBytes: Int { maxPhotos * (maxPhotoBytes + 4096) + 256 << 10 }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MinqingConfig
+import MinqingCore
+import MinqingStore
+import WebFormAdapter
+
+extension ConsoleRoutes {
+    func caseContext(_ record: CaseRecord, current: ConsoleAuth.Current, error: String? = nil) async throws -> [String: Any] {
+        let pii = seesPII(current.user, record)
+        let c = pii ? record.complainant : masking.complainant(record.complainant)
+        let audit = try await deps.store.auditTrail(of: record.id)
+        let entries = try await deps.store.outboxEntries(state: nil, limit: 10_000).filter { $0.caseID == record.id }
+        var notifications: [[String: Any]] = []
+        for entry in entries {
+            let attempts = try await deps.store.deliveryAttempts(notificationID: entry.id)
+            notifications.append([
+                "target": entry.target, "event": entry.event, "state": Self.stateName(entry.state),
+                "attempts": attempts.map { a -> [String: Any] in
+                    ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": Self.resultName(a.result),
+                     "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
+                },
+            ])
+        }
+        let allowed = CaseAction.Kind.allCases.filter { CaseStateMachine.allowedFrom($0).contains(record.status) }
+        var ctx = base(current, [
+            "title": record.id.description, "id": record.id.description, "status": record.status.displayName,
+            "channel": record.channel.displayName, "registered": WebFormRoutes.format(record.registeredAt, zone),
+            "village": record.village.flatMap { directory.village($0)?.name } ?? record.village ?? "未填",
+            "category": record.category.flatMap { directory.category($0)?.name } ?? record.category ?? "未填",
+            "subject": pii ? record.subject : masking.numbers(in: record.subject),
+            "body": pii ? record.body : masking.numbers(in: record.body),
+            "name": c.name ?? "匿名", "phone": c.phone ?? "", "idNumber": c.idNumber ?? "", "email": c.email ?? "",
+            "masked": !pii, "leader": personName(record.leader), "staff": personName(record.staff),
+            "deadline": record.deadline.map { WebFormRoutes.format($0, zone) } ?? "",
+            "overdue": record.isOverdue(at: deps.clock.now()),
+            "outcome": record.outcome?.displayName ?? "", "reply": record.replyText ?? "",
+            "satisfaction": record.satisfaction?.displayName ?? "", "lookupCode": WebFormRoutes.lookupCode(for: record) ?? "",
+            "repeats": record.repeatOf.map(\.description), "mergedInto": record.mergedInto?.description ?? "",
+            "flags": record.flags.map(\.displayName),
+            "attachments": pii ? record.attachments.map { ["name": $0.filename, "sha": $0.sha256, "size": $0.size, "type": $0.contentType] } : [],
+            "attachmentsHidden": !pii && !record.attachments.isEmpty,
+            "hasAttachments": pii && !record.attachments.isEmpty, "hasRepeats": !record.repeatOf.isEmpty,
+            "audit": audit.map { e -> [String: Any] in
+                ["at": WebFormRoutes.format(e.at, zone), "actor": personName(e.actor),
+                 "action": CaseAction.Kind(rawValue: e.action)?.displayName ?? (e.action == "received" ? "登记" : e.action),
+                 "to": e.to.displayName, "reason": e.reason ?? "",
+                 "details": e.details.sorted { $0.key < $1.key }.map { "\($0.key)：\(personName($0.value))" }.joined(separator: "；")]
+            },
+            "notifications": notifications,
+            "canAct": current.user.canAct,
+            "leaders": people(.leader).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
+            "staffs": (people(.staff) + people(.clerk)).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
+            "outcomes": Outcome.allCases.map { ["value": $0.rawValue, "label": $0.displayName] },
+            "satisfactions": [Satisfaction.satisfied, .basicallySatisfied, .unsatisfied].map { ["value": $0.rawValue, "label": $0.displayName] },
+        ])
+        for kind in allowed { ctx["can_\(kind.rawValue)"] = true }
+        if let error { ctx["error"] = error }
+        return ctx
+    }
+
+    static func stateName(_ state: OutboxEntry.State) -> String {
+        switch state {
+        case .pending: "待发送"
+        case .retrying: "重试中"
+        case .delivered: "已送达"
+        case .dead: "投递失败"
+        }
+    }
+
+    static func resultName(_ result: DeliveryAttempt.Result) -> String {
+        switch result {
+        case .sending: "发送中"
+        case .delivered: "已送达"
+        case .failed: "失败"
+        case .rateLimited: "被限流"
+        case .rejected: "被拒收"
+        case .suppressed: "未发送（回避或目标停用）"
+        }
+    }
+
+    func fetch(_ idText: String) async throws -> CaseRecord? {
+        guard let id = CaseID(idText.uppercased()) else { return nil }
+        return try await deps.store.fetchCase(id)
+    }
+
+    func notFound(_ idText: String) -> Response {
+        pages.response("message", ["office": directory.office.name, "title": "案件不存在",
+                                   "message": "没有编号为「\(idText)」的案件，请核对编号。"], status: .notFound)
+    }
+
+    @_optimize(none)
+    func casePage(_ request: Request, id: String) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        guard let record = try await fetch(id) else { return notFound(id) }
+        return pages.response("case", try await caseContext(record, current: current))
+    }
+
+    @_optimize(none)
+    func act(_ request: Request, id: String) async throws -> Response {
+        var request = request
+        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 256 << 10), as: UTF8.self))
+        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current) else { return forbidden() }
+        guard current.user.canAct else { return forbidden() }
+        guard let record = try await fetch(id) else { return notFound(id) }
+        let message: String
+        do {
+            let action = try ActionForm.action(form, timeZone: zone)
+            _ = try await deps.store.apply(action, to: record.id, actor: current.user.id,
+                                           expectedVersion: form["version"].flatMap(Int.init), at: deps.clock.now())
+            return Response(status: .seeOther, headers: [.location: "/console/cases/\(record.id)"])
+        } catch let error as ActionForm.Invalid {
+            message = error.message
+        } catch let error as TransitionError {
+            message = error.description
+        }
+        let latest = try await fetch(id) ?? record
+        return pages.response("case", try await caseContext(latest, current: current, error: message), status: .unprocessableContent)
+    }
+
+    @_optimize(none)
+    func attachment(_ request: Request, id: String, sha: String) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        guard let record = try await fetch(id), let ref = record.attachments.first(where: { $0.sha256 == sha }) else { return notFound(id) }
+        guard seesPII(current.user, record) else { return forbidden() }
+        guard let data = try await deps.store.attachmentData(sha256: sha) else { return notFound(id) }
+        let safeType = ["image/jpeg", "image/png", "application/pdf"].contains(ref.contentType) ? ref.contentType : "application/octet-stream"
+        return Response(status: .ok, headers: [.contentType: safeType, HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Walk-in registration (channel visit)
+
+    func walkinContext(_ current: ConsoleAuth.Current, values: FormBody = FormBody(), error: String? = nil) -> [String: Any] {
+        var c = base(current, [
+            "title": "来访登记", "nonce": FormToken.issue(at: deps.clock.now()).nonce,
+            "villages": directory.villages.map { ["value": $0.code, "label": $0.name, "selected": values["village"] == $0.code] },
+            "categories": directory.categories.map { ["value": $0.code, "label": $0.name, "selected": values["category"] == $0.code] },
+            "name": values["name"] ?? "", "phone": values["phone"] ?? "", "idNumber": values["id_number"] ?? "",
+            "subject": values["subject"] ?? "", "text": values["text"] ?? "",
+        ])
+        if let error { c["error"] = error }
+        return c
+    }
+
+    @_optimize(none)
+    func walkinPage(_ request: Request) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        return pages.response("walkin", walkinContext(current))
+    }
+
+    @_optimize(none)
+    func walkin(_ request: Request) async throws -> Response {
+        var request = request
+        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 256 << 10), as: UTF8.self))
+        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current), current.user.canAct else { return forbidden() }
+        func fail(_ message: String) -> Response {
+            pages.response("walkin", walkinContext(current, values: form, error: message), status: .unprocessableContent)
+        }
+        guard let nonce = form["nonce"], nonce.count == 32 else { return fail("页面已过期，请刷新后重新登记") }
+        if let phone = form["phone"], PhoneNumber.kind(of: phone) == nil { return fail("电话「\(phone)」无效：手机号 11 位，座机请带区号") }
+        if let id = form["id_number"], !ResidentID.isValid(id) { return fail("身份证号「\(id)」校验不通过，请核对") }
+        guard let text = form["text"] else { return fail("请填写来访反映的内容") }
+        let message = InboundMessage(
+            channel: .visit, sourceRef: WebFormRoutes.sourcePrefix + nonce, receivedAt: deps.clock.now(),
+            complainant: Complainant(name: form["name"], phone: form["phone"], idNumber: form["id_number"]),
+            village: form["village"], category: form["category"], subject: form["subject"], body: text,
+            raw: Data("registered by \(current.user.id)".utf8), rawContentType: "text/plain")
+        let receipt = try await deps.intake.submit(message)
+        return Response(status: .seeOther, headers: [.location: "/console/cases/\(receipt.caseID)"])
+    }
+}
+
+// MARK: Dashboard and monthly report
+
+extension ConsoleRoutes {
+    /// The period of `?from=&to=` (dates, `to` inclusive) or `?month=YYYY-MM`; the current month by default.
+    func period(_ request: Request) -> (from: Date, to: Date, label: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let params = request.uri.queryParameters
+        let now = deps.clock.now()
+        if let month = params.get("month"), let start = HubTime.parse(month + "-01T00:00:00", defaultTimeZone: zone),
+           let end = calendar.date(byAdding: .month, value: 1, to: start) {
+            return (start, end, month.replacingOccurrences(of: "-", with: " 年 ") + " 月")
+        }
+        if let f = params.get("from"), let t = params.get("to"), let from = HubTime.parse(f + "T00:00:00", defaultTimeZone: zone),
+           let to = HubTime.parse(t + "T00:00:00", defaultTimeZone: zone) {
+            return (from, to.addingTimeInterval(86_400), "\(f) 至 \(t)")
+        }
+        let c = calendar.dateComponents([.year, .month], from: now)
+        let start = calendar.date(from: c)!
+        return (start, calendar.date(byAdding: .month, value: 1, to: start)!, String(format: "%04d 年 %02d 月", c.year!, c.month!))
+    }
+
+    func stats(from: Date, to: Date) async throws -> LedgerStats {
+        var q = CaseQuery()
+        q.registeredFrom = from
+        q.registeredTo = to
+        q.limit = CaseQuery.maxLimit
+        var records: [CaseRecord] = []
+        while true {
+            let page = try await deps.store.searchCases(q)
+            records += page.items
+            q.offset += page.items.count
+            if page.items.isEmpty || q.offset >= page.total { break }
+        }
+        var audits: [CaseID: [AuditEvent]] = [:]
+        for r in records where r.deadline != nil || r.status == .replied { audits[r.id] = try await deps.store.auditTrail(of: r.id) }
+        return LedgerStats(records: records, audits: audits, now: deps.clock.now(),
+                           villageName: { directory.village($0)?.name ?? $0 }, categoryName: { directory.category($0)?.name ?? $0 })
+    }
+
+    @_optimize(none)
+    func dashboard(_ request: Request, printable: Bool) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        let (from, to, label) = period(request)
+        let s = try await stats(from: from, to: to)
+        let now = deps.clock.now()
+        let c = base(current, [
+            "title": printable ? "月度报表 \(label)" : "统计", "period": label, "printable": printable, "total": s.total,
+            "replyRate": LedgerStats.percent(s.replyRate), "onTimeRate": LedgerStats.percent(s.onTimeRate),
+            "satisfactionRate": LedgerStats.percent(s.satisfactionRate),
+            "replied": s.replied, "takenUp": s.takenUp, "onTime": s.onTime, "dueOrReplied": s.dueOrReplied,
+            "satisfied": s.satisfied, "rated": s.rated,
+            "charts": [("按状态", s.byStatus), ("按渠道", s.byChannel), ("按村（社区）", s.byVillage), ("按类别", s.byCategory)].map { title, counts in
+                ["title": title, "chart": LedgerStats.bars(counts), "table": counts.map { ["label": $0.label, "count": $0.count] }] as [String: Any]
+            },
+            "overdue": s.overdue.map { row($0, user: current.user, now: now) },
+        ])
+        return pages.response("dashboard", c)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MinqingConfig
+import MinqingCore
+import MinqingHTTP
+import MinqingStore
+import WebFormAdapter
+
+/// The staff console (工作台账): login, ledger with filters and CSV, case page with actions, walk-in registration.
+/// Every page needs a session; every POST needs the session's CSRF token. Personal data is masked unless the user
+/// is assigned to the case, a leader or an admin (信访工作条例 art. 30).
+struct ConsoleRoutes: Sendable {
+    let deps: WebDependencies
+    let auth: ConsoleAuth
+    let pages: Pages
+    /// Failed logins per account (5 per 15 minutes) and per client address (20 per 15 minutes, against guessing many accounts).
+    let loginLimiter: RateLimiter
+    let addressLimiter: RateLimiter
+    let masking = Masking()
+
+    init(deps: WebDependencies, users: StaffUsers) throws {
+        self.deps = deps
+        auth = ConsoleAuth(users: users, sessions: Sessions(clock: deps.clock),
+                           secureCookies: deps.config.server.publicURL.hasPrefix("https:"))
+        pages = try Pages(directory: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
+        loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
+        addressLimiter = RateLimiter(limit: 20, window: 15 * 60, clock: deps.clock)
+    }
+
+    var directory: Directory { deps.config.directory }
+    var zone: TimeZone { deps.config.office.timeZone }
+
+    func register<Context: RequestContext>(on routes: RouteTable<Context>) {
+        routes.on(.get, "/console/login") { request, _ in await loginPage(request) }
+        routes.on(.post, "/console/login") { request, context in
+            try await login(request, address: ClientAddress.of(request, context: context, trustForwardedFor: deps.webForm?.trustForwardedFor ?? false))
+        }
+        routes.on(.post, "/console/logout") { request, _ in try await logout(request) }
+        routes.on(.get, "/console") { request, _ in try await ledger(request) }
+        routes.on(.get, "/console/export.csv") { request, _ in try await export(request) }
+        routes.on(.get, "/console/cases/{id}") { request, context in try await casePage(request, id: context.parameters.get("id") ?? "") }
+        routes.on(.post, "/console/cases/{id}/action") { request, context in try await act(request, id: context.parameters.get("id") ?? "") }
+        routes.on(.get, "/console/cases/{id}/attachments/{sha}") { request, context in
+            try await attachment(request, id: context.parameters.get("id") ?? "", sha: context.parameters.get("sha") ?? "")
+        }
+        routes.on(.get, "/console/dashboard") { request, _ in try await dashboard(request, printable: false) }
+        routes.on(.get, "/console/report") { request, _ in try await dashboard(request, printable: true) }
+        routes.on(.get, "/console/letter") { request, _ in try await letterPage(request) }
+        routes.on(.post, "/console/letter") { request, _ in try await letter(request) }
+        routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
+        routes.on(.post, "/console/walkin") { request, _ in try await walkin(request) }
+    }
+
+    // MARK: Login
+
+    func loginPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) async -> Response {
+        let token = Sessions.randomToken()
+        var c: [String: Any] = ["office": directory.office.name, "csrf": token, "title": "登录"]
+        if let error { c["error"] = error }
+        return pages.response("login", c, status: status, headers: [.setCookie: auth.setCookie(ConsoleAuth.loginCookie, token, maxAge: 3600)])
+    }
+
+    @_optimize(none)
+    func login(_ request: Request, address: String) async throws -> Response {
+        var request = request
+        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 16 << 10), as: UTF8.self))
+        guard let pre = ConsoleAuth.cookie(ConsoleAuth.loginCookie, in: request), let given = form.raw("_csrf"),
+              ConsoleAuth.equal(pre, given) else {
+            return await loginPage(request, error: "登录页面已过期，请重新输入账号和密码", status: .forbidden)
+        }
+        let id = form["user"] ?? ""
+        guard await loginLimiter.allow("user:" + id), await addressLimiter.allow("ip:" + address) else {
+            return await loginPage(request, error: "登录失败次数过多，请 15 分钟后再试，或联系管理员重置密码", status: .tooManyRequests)
+        }
+        guard let user = await auth.users.authenticate(id: id, password: form.raw("password") ?? "") else {
+            await loginLimiter.record("user:" + id)
+            await addressLimiter.record("ip:" + address)
+            return await loginPage(request, error: "账号或密码不正确", status: .unauthorized)
+        }
+        await loginLimiter.reset("user:" + id)
+        let (sessionID, _) = await auth.sessions.open(userID: user.id)
+        var headers = HTTPFields()
+        headers[.location] = "/console"
+        headers.append(HTTPField(name: .setCookie, value: auth.setCookie(ConsoleAuth.cookie, sessionID)))
+        headers.append(HTTPField(name: .setCookie, value: auth.setCookie(ConsoleAuth.loginCookie, "", maxAge: 0)))
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    @_optimize(none)
+    func logout(_ request: Request) async throws -> Response {
+        var request = request
+        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 16 << 10), as: UTF8.self))
+        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current) else { return forbidden() }
+        await auth.sessions.close(current.sessionID)
+        return Response(status: .seeOther, headers: [.location: "/console/login", .setCookie: auth.setCookie(ConsoleAuth.cookie, "", maxAge: 0)])
+    }
+
+    func toLogin() -> Response { Response(status: .seeOther, headers: [.location: "/console/login"]) }
+
+    func forbidden() -> Response {
+        pages.response("message", ["office": directory.office.name, "title": "操作被拒绝",
+                                   "message": "页面已过期或未登录：请返回上一页刷新后重试，或重新登录。"], status: .forbidden)
+    }
+
+    func base(_ current: ConsoleAuth.Current, _ extra: [String: Any]) -> [String: Any] {
+        var c: [String: Any] = [
+            "office": directory.office.name, "csrf": current.session.csrf, "userName": current.user.name,
+            "userRoles": current.user.roles.map(\.displayName).sorted().joined(separator: "、"),
+        ]
+        for (k, v) in extra { c[k] = v }
+        return c
+    }
+
+    // MARK: Ledger
+
+    func query(_ request: Request) -> (CaseQuery, [String: String], Int) {
+        var params: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters where !v.isEmpty { params[String(k)] = String(v).removingPercentEncoding ?? String(v) }
+        var q = CaseQuery()
+        if let s = params["status"].flatMap(CaseStatus.init(rawValue:)) { q.statuses = [s] }
+        q.channel = params["channel"].flatMap(Channel.init(rawValue:))
+        q.village = params["village"]
+        q.category = params["category"]
+        q.leader = params["leader"]
+        q.staff = params["staff"]
+        q.text = params["q"]
+        if let from = params["from"] { q.registeredFrom = HubTime.parse(from + "T00:00:00", defaultTimeZone: zone) }
+        if let to = params["to"], let day = HubTime.parse(to + "T00:00:00", defaultTimeZone: zone) { q.registeredTo = day.addingTimeInterval(86_400) }
+        if params["overdue"] == "1" { q.overdueAt = deps.clock.now() }
+        let page = max(1, Int(params["page"] ?? "") ?? 1)
+        q.limit = 20
+        q.offset = (page - 1) * q.limit
+        return (q, params, page)
+    }
+
+    func seesPII(_ user: StaffUser, _ record: CaseRecord) -> Bool {
+        user.seesAllPII || record.staff == user.id || record.leader == user.id
+    }
+
+    func personName(_ id: String?) -> String {
+        guard let id else { return "" }
+        return directory.person(id)?.name ?? id
+    }
+
+    func row(_ r: CaseRecord, user: StaffUser, now: Date) -> [String: Any] {
+        let pii = seesPII(user, r)
+        let c = pii ? r.complainant : masking.complainant(r.complainant)
+        return [
+            "id": r.id.description, "channel": r.channel.displayName, "registered": WebFormRoutes.format(r.registeredAt, zone),
+            "village": r.village.flatMap { directory.village($0)?.name } ?? r.village ?? "",
+            "category": r.category.flatMap { directory.category($0)?.name } ?? r.category ?? "",
+            "subject": pii ? r.subject : masking.numbers(in: r.subject), "status": r.status.displayName,
+            "leader": personName(r.leader), "staff": personName(r.staff),
+            "deadline": r.deadline.map { WebFormRoutes.format($0, zone) } ?? "", "overdue": r.isOverdue(at: now),
+            "complainant": c.name ?? "匿名", "phone": c.phone ?? "",
+        ]
+    }
+
+    @_optimize(none)
+    func ledger(_ request: Request) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        let (q, params, page) = query(request)
+        let result = try await deps.store.searchCases(q)
+        let now = deps.clock.now()
+        let pages = max(1, (result.total + q.limit - 1) / q.limit)
+        var queryString = params.filter { $0.key != "page" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        if !queryString.isEmpty { queryString += "&" }
+        let c = base(current, [
+            "title": "工作台账", "rows": result.items.map { row($0, user: current.user, now: now) }, "total": result.total,
+            "page": page, "pages": pages, "prev": page > 1 ? "?\(queryString)page=\(page - 1)" : "",
+            "next": page < pages ? "?\(queryString)page=\(page + 1)" : "", "exportQuery": queryString,
+            "statuses": CaseStatus.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["status"] == $0.rawValue] },
+            "channels": Channel.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["channel"] == $0.rawValue] },
+            "villages": directory.villages.map { ["value": $0.code, "label": $0.name, "selected": params["village"] == $0.code] },
+            "categories": directory.categories.map { ["value": $0.code, "label": $0.name, "selected": params["category"] == $0.code] },
+            "leaders": people(.leader).map { ["value": $0.id, "label": $0.name, "selected": params["leader"] == $0.id] },
+            "staffs": people(.staff).map { ["value": $0.id, "label": $0.name, "selected": params["staff"] == $0.id] },
+            "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
+        ])
+        return self.pages.response("ledger", c)
+    }
+
+    func people(_ role: Directory.Role) -> [Directory.Person] {
+        directory.people.filter { $0.roles.contains(role) || (role == .leader && $0.roles.contains(.principalLeader)) }
+    }
+
+    @_optimize(none)
+    func export(_ request: Request) async throws -> Response {
+        guard let current = await auth.current(request) else { return toLogin() }
+        var (q, _, _) = query(request)
+        q.limit = CaseQuery.maxLimit
+        q.offset = 0
+        let now = deps.clock.now()
+        var lines = ["编号,渠道,登记时间,村（社区）,类别,标题,状态,责任领导,承办人员,办理期限,是否超期,反映人,电话"]
+        while true {
+            let page = try await deps.store.searchCases(q)
+            for r in page.items {
+                let x = row(r, user: current.user, now: now)
+                let cells = ["id", "channel", "registered", "village", "category", "subject", "status", "leader", "staff", "deadline"]
+                    .map { "\(x[$0] ?? "")" } + [(x["overdue"] as? Bool) == true ? "是" : "否", "\(x["complainant"] ?? "")", "\(x["phone"] ?? "")"]
+                lines.append(cells.map(CSVCell.escape).joined(separator: ","))
+            }
+            q.offset += page.items.count
+            if page.items.isEmpty || q.offset >= page.total { break }
+        }
+        let body = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"ledger.csv\"; filename*=UTF-8''%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv",
+        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// One CSV cell for Excel: quoted when needed; a leading = + - @ is defused so a cell is never run as a formula.
+enum CSVCell {
+    static func escape(_ value: String) -> String {
+        var v = value
+        if let first = v.first, "=+-@".contains(first) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
