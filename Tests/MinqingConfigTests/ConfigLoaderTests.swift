@@ -48,11 +48,10 @@ struct ConfigLoaderTests {
 
     @Test("environment defaults, YAML syntax errors, wrong types and a missing file are explained")
     func otherErrors() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/directory.yaml"),
-                                         to: dir.appendingPathComponent("directory.yaml"))
-        try """
+        let scratch = try ScratchConfig()
+        defer { scratch.remove() }
+        let dir = scratch.dir
+        try scratch.write("minqing.yaml", """
         office:
           name: 测试镇
           case_id_prefix: 民情
@@ -60,7 +59,7 @@ struct ConfigLoaderTests {
           port: 八千
         api:
           tokens: [{name: a, token: "${T:-short}"}]
-        """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        """)
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let text = error?.description ?? ""
         #expect(text.contains("minqing.yaml:3:19: office.case_id_prefix：案件编号前缀只能是 1–8 位字母或数字"), "\(text)")

@@ -25,16 +25,15 @@ struct HotlineSettingsTests {
 
     @Test("an unknown duty person, an unknown optional column and a bad key are reported with file, line and key")
     func brokenHotline() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-hotline-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = try ScratchConfig()
+        defer { scratch.remove() }
+        let dir = scratch.dir
         let example = repoRoot.appendingPathComponent("Config/example")
-        try FileManager.default.copyItem(at: example.appendingPathComponent("directory.yaml"), to: dir.appendingPathComponent("directory.yaml"))
         var main = try String(contentsOf: example.appendingPathComponent("minqing.yaml"), encoding: .utf8)
         main = main.replacingOccurrences(of: "leader: huang-lihua", with: "leader: nobody-here")
             .replacingOccurrences(of: "optional_columns: [uniqueid, userfield]", with: "optional_columns: [uniqueid, userfeld]")
             .replacingOccurrences(of: "fold_window_hours: 24", with: "fold_window_hour: 24")
-            .replacingOccurrences(of: "calendars: ../calendars", with: "calendars: \(repoRoot.appendingPathComponent("Config/calendars").path)")
-        try main.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        try scratch.write("minqing.yaml", main)
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: Self.env) }
         let lines = error?.issues.map(\.description) ?? []
         #expect(lines.count == 3, "\(lines)")

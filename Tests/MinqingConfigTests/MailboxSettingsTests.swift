@@ -25,12 +25,10 @@ struct MailboxSettingsTests {
 
     @Test("a wrong TLS mode, interval, duplicate name, unknown key or undefined receipt target is reported with its line")
     func errors() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-mail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/directory.yaml"),
-                                         to: dir.appendingPathComponent("directory.yaml"))
-        try """
+        let scratch = try ScratchConfig()
+        defer { scratch.remove() }
+        let dir = scratch.dir
+        try scratch.write("minqing.yaml", """
         office: { name: 测试镇 }
         api: { tokens: [ { name: t, token: test-token-0123456789abcdef } ] }
         mailbox:
@@ -38,7 +36,7 @@ struct MailboxSettingsTests {
             - { name: office, host: imap.example.cn, user: u, password: p, tls: ssl }
             - { name: office, host: imap.example.cn, user: u, password: p, interval: 一分钟 }
             - { name: leader, host: imap.example.cn, user: u, password: p, folders: INBOX }
-        """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        """)
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let lines = error?.issues.map(\.description) ?? []
         #expect(lines.count == 5, "\(lines)")

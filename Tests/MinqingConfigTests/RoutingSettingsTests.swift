@@ -40,15 +40,9 @@ struct RoutingSettingsTests {
 
     @Test("undefined people, targets, villages and categories and bad deadlines are reported with file and line")
     func brokenRouting() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("routing-\(UUID().uuidString)")
-        let dir = root.appendingPathComponent("example")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in ["directory.yaml", "minqing.yaml"] {
-            try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/\(name)"),
-                                             to: dir.appendingPathComponent(name))
-        }
-        try FileManager.default.createSymbolicLink(
-            at: root.appendingPathComponent("calendars"), withDestinationURL: repoRoot.appendingPathComponent("Config/calendars"))
+        let scratch = try ScratchConfig(copying: ["directory.yaml", "minqing.yaml"])
+        defer { scratch.remove() }
+        let dir = scratch.dir
         try """
         safety:
           keywords: [火灾]

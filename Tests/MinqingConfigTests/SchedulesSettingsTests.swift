@@ -36,15 +36,9 @@ struct SchedulesSettingsTests {
 
     @Test("undefined people, markets and offices, bad dates and rules are reported with file and line")
     func broken() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("schedules-\(UUID().uuidString)")
-        let dir = root.appendingPathComponent("example")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in ["directory.yaml", "minqing.yaml"] {
-            try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/\(name)"),
-                                             to: dir.appendingPathComponent(name))
-        }
-        try FileManager.default.createSymbolicLink(
-            at: root.appendingPathComponent("calendars"), withDestinationURL: repoRoot.appendingPathComponent("Config/calendars"))
+        let scratch = try ScratchConfig(copying: ["directory.yaml", "minqing.yaml"])
+        defer { scratch.remove() }
+        let dir = scratch.dir
         try """
         rosters:
           - {name: a, from: 2026-13-01, people: [nobody]}

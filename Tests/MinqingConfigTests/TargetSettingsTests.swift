@@ -31,12 +31,10 @@ struct TargetSettingsTests {
 
     @Test("an unknown target type, an undefined target in a rule, a bad event, a duplicate and a non-https URL are reported with their lines")
     func errors() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-targets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example/directory.yaml"),
-                                         to: dir.appendingPathComponent("directory.yaml"))
-        try """
+        let scratch = try ScratchConfig()
+        defer { scratch.remove() }
+        let dir = scratch.dir
+        try scratch.write("minqing.yaml", """
         office: { name: 测试镇 }
         api: { tokens: [ { name: t, token: test-token-0123456789abcdef } ] }
         mailbox: { acknowledgement: { enabled: false } }
@@ -47,7 +45,7 @@ struct TargetSettingsTests {
           - { name: robot, type: dingtalk, url: "https://oapi.dingtalk.com/x", rate_limit: [ { count: 0, per: 1m } ] }
         notifications:
           - { on: [case.created, case.exploded], targets: [hook, county] }
-        """.write(to: dir.appendingPathComponent("minqing.yaml"), atomically: true, encoding: .utf8)
+        """)
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let lines = error?.issues.map(\.description) ?? []
         #expect(lines.count == 6, "\(lines)")
