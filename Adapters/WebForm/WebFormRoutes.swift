@@ -3,6 +3,7 @@ import Hummingbird
 import MinqingConfig
 import MinqingCore
 import MinqingHTTP
+import MinqingRouting
 import MinqingStore
 
 /// The public side of channel `webform`: the 民情直通车 form, its receipt, the status look-up and the rating.
@@ -22,8 +23,13 @@ public struct WebFormRoutes: Sendable {
     let perPhone: RateLimiter
     let lookups: RateLimiter
 
+    let schedules: Schedules?
+    let calendar: WorkCalendar?
+
     public init(intake: any MessageIntake, store: any CaseStore, directory: Directory, clock: any WallClock,
-                settings: WebFormSettings, timeZone: TimeZone) throws {
+                settings: WebFormSettings, timeZone: TimeZone, schedules: Schedules? = nil, calendar: WorkCalendar? = nil) throws {
+        self.schedules = schedules
+        self.calendar = calendar
         self.intake = intake
         self.store = store
         self.directory = directory
@@ -51,7 +57,8 @@ public struct WebFormRoutes: Sendable {
         routes.on(.get, "/status") { _, _ in pages.response("status", base(["lookup": true])) }
         routes.on(.post, "/status") { request, context in try await lookup(request, context: context) }
         routes.on(.post, "/status/rate") { request, context in try await rate(request, context: context) }
-        routes.on(.get, "/reception") { _, _ in pages.response("reception", base(ReceptionDays.context(directory: directory, now: clock.now(), timeZone: timeZone))) }
+        routes.on(.get, "/reception") { _, _ in pages.response("reception", base(ReceptionDays.context(
+                directory: directory, schedules: schedules, calendar: calendar, now: clock.now(), timeZone: timeZone))) }
         routes.on(.get, "/assets/{name}") { _, context in
             StaticAssets.response(named: context.parameters.get("name") ?? "") ?? Response(status: .notFound)
         }

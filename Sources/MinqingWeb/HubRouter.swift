@@ -66,7 +66,8 @@ public enum HubRouter {
         DutyCalendarRoutes(deps: deps).register(on: routes)
         if let settings = deps.webForm {
             try WebFormRoutes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
-                              settings: settings, timeZone: deps.config.office.timeZone).register(on: routes)
+                              settings: settings, timeZone: deps.config.office.timeZone,
+                              schedules: deps.config.schedules?.schedules, calendar: deps.config.routing?.calendar).register(on: routes)
         }
         Open311Routes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
                       apiKeys: deps.config.api.tokens.map(\.token.value), timeZone: deps.config.office.timeZone).register(on: routes)

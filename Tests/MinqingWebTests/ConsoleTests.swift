@@ -87,6 +87,23 @@ struct ConsoleTests {
         #expect(try await hub.store.searchCases(.init()).total == 1)
     }
 
+    @Test("the case page says why the case went to whom (the routing reasons stored at intake)")
+    func routingReasons() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("wang-li")
+        try await hub.test { client in
+            let id = firstMatch(#"id="case-id">([^<]+)<"#, in: String(buffer: try await hub.submitForm(client).body)) ?? ""
+            let record = try #require(try await hub.store.fetchCase(CaseID(id)!))
+            let reasons = try #require(record.routing?.reasons, "the example township routes every new case")
+            #expect(!reasons.isEmpty)
+            let cookie = try await hub.login(client, "wang-li")
+            let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            let section = firstMatch(#"<section id="routing">([\s\S]*?)</section>"#, in: page) ?? ""
+            #expect(section.contains("派单理由"))
+            for reason in reasons { #expect(section.contains(htmlEscaped(reason)), "\(reason)") }
+        }
+    }
+
     @Test("a staff user not assigned sees masked personal data; the assigned staff and leaders see it in full")
     func masking() async throws {
         let hub = try TestHub()
@@ -310,4 +327,11 @@ struct ConsoleTests {
         }
         #expect(try await hub.store.auditTrail(of: id).allSatisfy { $0.action != "note" })
     }
+}
+
+/// How the console's templates write a value (HTML-escaped).
+func htmlEscaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        .replacingOccurrences(of: "'", with: "&#39;")
 }

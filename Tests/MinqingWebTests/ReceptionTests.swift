@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Reception days page")
 struct ReceptionTests {
-    @Test("each market lists its next five market days (lunar 旬 days of its rule), its place and the receiving leaders")
+    @Test("each market lists its next five market days with the duty leader of each, and each leader's reception days with time and place")
     func page() async throws {
         try await TestHub().test { client in
             let html = String(buffer: try await client.execute(uri: "/reception", method: .get).body)
@@ -20,6 +20,12 @@ struct ReceptionTests {
                 #expect(lunarDays.contains { lunar.hasSuffix($0) }, "\(lunar) is not a 三六九 day")
             }
             #expect(items.first?.contains("11 月") == true || items.first?.contains("12 月") == true)
+            #expect(items.allSatisfy { $0.contains("接访领导：") },
+                    "every market day names its duty leader from schedules.yaml")
+            #expect(Set(items.compactMap { firstMatch(#"接访领导：([^<]+)"#, in: $0) }).count >= 2, "the duty rotates")
+            let monday = firstMatch(#"<h3>党委书记刘建国</h3>\s*<p>时间：09:00–12:00　地点：青山镇信访接待室</p>\s*<ul class="reception-days">([\s\S]*?)</ul>"#, in: html) ?? ""
+            #expect(monday.components(separatedBy: "<li>").dropFirst().count == 3, "the leader's next three reception days")
+            #expect(monday.contains("星期一") && !monday.contains("星期二"))
         }
     }
 }

@@ -39,6 +39,8 @@ extension ConsoleRoutes {
             "satisfaction": record.satisfaction?.displayName ?? "", "lookupCode": WebFormRoutes.lookupCode(for: record) ?? "",
             "repeats": record.repeatOf.map(\.description), "mergedInto": record.mergedInto?.description ?? "",
             "flags": record.flags.map(\.displayName),
+            "hasRouting": record.routing.map { !$0.reasons.isEmpty } ?? false,
+            "routingReasons": record.routing?.reasons ?? [], "routingWarnings": record.routing?.warnings ?? [],
             "attachments": pii ? record.attachments.map { ["name": $0.filename, "sha": $0.sha256, "size": $0.size, "type": $0.contentType] } : [],
             "attachmentsHidden": !pii && !record.attachments.isEmpty,
             "hasAttachments": pii && !record.attachments.isEmpty, "hasRepeats": !record.repeatOf.isEmpty,
