@@ -87,6 +87,38 @@ struct ConsoleTests {
         #expect(try await hub.store.searchCases(.init()).total == 1)
     }
 
+    @Test("a clerk corrects the filing, escalates, and records the county's acknowledgement and return from the case page")
+    func classifyEscalateAcknowledgeReturn() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("wang-li")
+        let id = try await hub.value { client in
+            firstMatch(#"id="case-id">([^<]+)<"#, in: String(buffer: try await hub.submitForm(client).body)) ?? ""
+        }
+        try await hub.test { client in
+            let cookie = try await hub.login(client, "wang-li")
+            var headers = formHeaders
+            headers[.cookie] = cookie
+            func act(_ fields: [(String, String)]) async throws -> TestResponse {
+                let token = try await hub.csrf(client, cookie: cookie, page: "/console/cases/\(id)")
+                return try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + fields))
+            }
+            let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(page.contains("id=\"form-classify\""))
+            #expect(try await act([("action", "classify"), ("severity", "major"), ("priority", ""), ("concerns", "赵红梅、河西村委会")]).status == .seeOther)
+            #expect(try await act([("action", "accept")]).status == .seeOther)
+            #expect(try await act([("action", "escalate"), ("to", "县信访局"), ("reason", "涉及镇领导，按规定上报")]).status == .seeOther)
+            let missing = try await act([("action", "acknowledge")])
+            #expect(String(buffer: missing.body).contains("请填写签收单位或签收人"))
+            #expect(try await act([("action", "acknowledge"), ("by", "县信访局"), ("note", "已签收")]).status == .seeOther)
+            #expect(try await act([("action", "return"), ("reason", "属镇级职权，请镇里办理")]).status == .seeOther)
+        }
+        let record = try #require(try await hub.store.fetchCase(CaseID(id)!))
+        #expect(record.severity == .major && record.priority == .normal)
+        #expect(record.concerns == ["赵红梅", "河西村委会"])
+        let trail = try await hub.store.auditTrail(of: record.id).map(\.action)
+        #expect(Array(trail.suffix(5)) == ["classify", "accept", "escalate", "acknowledge", "return"])
+    }
+
     @Test("the case page says why the case went to whom (the routing reasons stored at intake)")
     func routingReasons() async throws {
         let hub = try TestHub()

@@ -56,8 +56,18 @@ enum ActionForm {
             let text = try need("into", "请填写并入的案件编号")
             guard let id = CaseID(text.uppercased()) else { throw Invalid(message: "「\(text)」不是案件编号，应为 MQ-20261122-0042 这样的形式") }
             return .merge(into: id, reason: form["reason"])
-        case .classify, .acknowledge, .returnToTownship:
-            throw Invalid(message: "此操作请通过接口办理")
+        case .classify:
+            // Empty fields stay as they are; 被反映对象 is a list separated by 、 or commas (replaces the list when given).
+            let concerns = form["concerns"].map { text in
+                text.split(whereSeparator: { "、,，;； ".contains($0) }).map(String.init)
+            }
+            return .classify(Classification(
+                village: form["village"], category: form["category"], priority: form["priority"].flatMap(Priority.init(rawValue:)),
+                severity: form["severity"].flatMap(Severity.init(rawValue:)), concerns: concerns))
+        case .acknowledge:
+            return .acknowledge(by: try need("by", "请填写签收单位或签收人"), note: form["note"])
+        case .returnToTownship:
+            return .returnToTownship(reason: try need("reason", "请填写上级退回的理由"))
         }
     }
 }

@@ -54,6 +54,8 @@ extension ConsoleRoutes {
             "canAct": current.user.canAct,
             "leaders": people(.leader).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
             "staffs": (people(.staff) + people(.clerk)).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
+            "villageOptions": directory.villages.map { ["value": $0.code, "label": $0.name] },
+            "categoryOptions": directory.categories.map { ["value": $0.code, "label": $0.name] },
             "outcomes": Outcome.allCases.map { ["value": $0.rawValue, "label": $0.displayName] },
             "satisfactions": [Satisfaction.satisfied, .basicallySatisfied, .unsatisfied].map { ["value": $0.rawValue, "label": $0.displayName] },
         ])
