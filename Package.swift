@@ -77,7 +77,7 @@ let package = Package(
             name: "MinqingApp",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
-                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter",
+                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "HubForwardAdapter",
                 "MailboxAdapter", "HotlineAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -174,6 +174,12 @@ let package = Package(
             name: "EmailAdapter",
             dependencies: ["MinqingCore", "MinqingDispatch", "MinqingCurl"],
             path: "Adapters/Email",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HubForwardAdapter",
+            dependencies: ["MinqingDispatch", "MinqingCurl"],
+            path: "Adapters/HubForward",
             swiftSettings: swiftSettings
         ),
         .target(

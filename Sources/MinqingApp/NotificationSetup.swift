@@ -1,6 +1,7 @@
 import DingTalkAdapter
 import EmailAdapter
 import FeishuAdapter
+import HubForwardAdapter
 import Foundation
 import Logging
 import MinqingConfig
@@ -28,7 +29,7 @@ public struct NotificationSetup: Sendable {
         composer = NotificationComposer(
             templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
             publicURL: config.server.publicURL, timeZone: config.office.timeZone)
-        targets = try usable.map { try Self.dispatchTarget($0, client: client) }
+        targets = try usable.map { try Self.dispatchTarget($0, office: config.office.name, client: client) }
     }
 
     /// The office's templates, checked: each parses, and every event a rule sends has one. `check-config` runs this.
@@ -58,7 +59,7 @@ public struct NotificationSetup: Sendable {
             rules: config.notifications.map { rule in
                 RulePlanner.Rule(
                     events: Set(rule.events),
-                    targets: rule.targets.compactMap { name in kinds[name].map { (name, !$0.isGroup) } },
+                    targets: rule.targets.compactMap { name in kinds[name].map { (name, $0.addressesPeople) } },
                     channels: Set(rule.channels),
                     recipients: rule.recipients.map {
                         switch $0 {
@@ -69,11 +70,11 @@ public struct NotificationSetup: Sendable {
                     })
             },
             village: { code in directory.village(code).map { ($0.cadre, $0.leader) } },
-            targets: kinds.mapValues { !$0.isGroup })
+            targets: kinds.mapValues { $0.addressesPeople })
     }
 
     /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.
-    static func dispatchTarget(_ t: TargetSettings, client: CurlClient) throws -> DispatchTarget {
+    static func dispatchTarget(_ t: TargetSettings, office: String, client: CurlClient) throws -> DispatchTarget {
         let url = t.url?.value ?? ""
         let secret = t.secrets.first?.value
         let timeout = Duration.milliseconds(Int64(t.timeout * 1000))
@@ -105,6 +106,12 @@ public struct NotificationSetup: Sendable {
                                      timeout: timeout * 4),
                 fromAddress: smtp.from, fromName: smtp.fromName, client: client)
             (rate, concurrency) = ([], 2)
+        case .hub:
+            guard let token = secret else {
+                throw NotificationSetupError(message: "通知目标「\(t.name)」（上级民情通）缺少 secret：请填写对方为本镇开设的 API 令牌")
+            }
+            target = HubForwardTarget(name: t.name, url: url, token: token, originOffice: office, timeout: timeout, client: client)
+            (rate, concurrency) = ([], 4)
         }
         if let custom = t.rateLimits {
             rate = custom.map { RateWindow(count: $0.count, per: .milliseconds(Int64($0.seconds * 1000))) }
@@ -113,7 +120,7 @@ public struct NotificationSetup: Sendable {
         let retry = t.retryDelays.map { RetryPolicy(delays: $0.map { .milliseconds(Int64($0 * 1000)) }) } ?? RetryPolicy()
         return DispatchTarget(target, settings: LaneSettings(
             rateLimit: RateLimit(rate), retry: retry, concurrency: concurrency,
-            audience: Audience(isPrivate: t.isPrivate || !t.kind.isGroup, members: t.members, addressesPeople: !t.kind.isGroup)))
+            audience: Audience(isPrivate: t.isPrivate || t.kind.seesPersonalData, members: t.members, addressesPeople: t.kind.addressesPeople)))
     }
 }
 

@@ -4,10 +4,14 @@ import MinqingCore
 /// One notification target as configured in `minqing.yaml` under `targets:`.
 public struct TargetSettings: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case webhook, wecom, dingtalk, feishu, email
+        /// `hub`: another Minqing Hub (a county office's) that takes forwarded cases through its intake API.
+        case webhook, wecom, dingtalk, feishu, email, hub
 
-        /// True for targets that post to a group (masked personal data unless `private`).
-        public var isGroup: Bool { self != .email }
+        /// True for targets that write to named people (e-mail) rather than post to a group or a system.
+        public var addressesPeople: Bool { self == .email }
+        /// True for targets that always see personal data in full: e-mail to the assigned people, a county hub that
+        /// takes the case over. Others see it masked unless marked `private`.
+        public var seesPersonalData: Bool { self == .email || self == .hub }
     }
 
     public struct RateWindowSetting: Sendable, Hashable {
@@ -29,7 +33,8 @@ public struct TargetSettings: Sendable {
     /// The robot or webhook address (a WeCom robot's key is part of it, so it prints as `<secret>`); nil or empty
     /// when the environment did not provide one — the target is then not configured and nothing is sent to it.
     public var url: Secret?
-    /// Signing secrets: Standard Webhooks `whsec_…` (several for rotation), DingTalk / Feishu robot secret.
+    /// Signing secrets: Standard Webhooks `whsec_…` (several for rotation), DingTalk / Feishu robot secret; for
+    /// `hub`, the other hub's API token.
     public var secrets: [Secret]
     public var smtp: SMTP?
     /// Private targets see complainants' names and numbers in full (a leaders' group); e-mail always does.
@@ -86,7 +91,7 @@ extension HubConfig {
         return n.items.compactMap { item -> TargetSettings? in
             guard let m = item.mapping else { return nil }
             let name = m.required("name")?.string
-            let kind = m.required("type", hint: "可选：webhook、wecom、dingtalk、feishu、email")?.oneOf(TargetSettings.Kind.self)
+            let kind = m.required("type", hint: "可选：webhook、wecom、dingtalk、feishu、email、hub")?.oneOf(TargetSettings.Kind.self)
             let url = m.optional("url")?.text
             var secrets: [Secret] = []
             if let s = m.optional("secret")?.text, !s.isEmpty { secrets.append(Secret(s)) }
