@@ -10,14 +10,14 @@ struct TargetSettingsTests {
     @Test("the example's targets read their addresses and secrets from the environment; without them they are listed but unused")
     func exampleTargets() throws {
         let bare = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
-        #expect(bare.targets.map(\.name) == ["county-webhook", "office-wecom", "leaders-dingtalk", "cadres-feishu", "county-12345", "staff-email"])
+        #expect(bare.targets.map(\.name) == ["county-webhook", "office-wecom", "leaders-dingtalk", "cadres-feishu", "county-12345", "county-hub", "staff-email"])
         #expect(bare.targets.allSatisfy { !$0.isConfigured })
         let env = Self.env.merging([
             "MINQING_WEBHOOK_URL": "https://county.example.cn/hooks/minqing", "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             "MINQING_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx",
             "MINQING_DINGTALK_URL": "https://oapi.dingtalk.com/robot/send?access_token=abc", "MINQING_DINGTALK_SECRET": "SECxyz",
             "MINQING_FEISHU_URL": "https://open.feishu.cn/open-apis/bot/v2/hook/uuid", "MINQING_FEISHU_SECRET": "fs",
-            "MINQING_SMTP_URL": "smtps://smtp.qiye.163.com:465", "MINQING_12345_URL": "https://12345.example.cn/api/orders",
+            "MINQING_SMTP_URL": "smtps://smtp.qiye.163.com:465", "MINQING_12345_URL": "https://12345.example.cn/api/orders", "MINQING_COUNTY_HUB_URL": "https://minqing.anren.gov.cn", "MINQING_COUNTY_HUB_TOKEN": "county-token-0123456789",
         ]) { $1 }
         let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: env)
         #expect(config.targets.allSatisfy { $0.isConfigured })
