@@ -148,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "WebhookAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MinqingDispatch", "MinqingCurl", "MinqingHTTP"],
             path: "Adapters/Webhook", exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -269,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "MinqingDispatchTests",
             dependencies: [
-                "MinqingDispatch", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
+                "MinqingDispatch", "MinqingHTTP", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
                 "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "MailboxAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import MinqingCurl
 import MinqingDispatch
+import MinqingHTTP
 
 /// A generic signed JSON webhook (Standard Webhooks): other systems, a county office's system, another hub.
 ///

@@ -68,6 +68,9 @@ public struct APIToken: Sendable {
 
 public struct APISettings: Sendable {
     public var tokens: [APIToken]
+    /// Standard Webhooks secrets (`whsec_…`) the county signs its acknowledgements of forwarded cases with
+    /// (`POST /api/v1/forwarded/{id}/ack`); when any is set, an unsigned or wrongly signed acknowledgement is refused.
+    public var ackSecrets: [Secret] = []
 }
 
 public struct IntakeSettings: Sendable {
@@ -162,8 +165,9 @@ extension HubConfig {
             }
             t.finish()
         }
+        let ackSecrets = (m.optional("ack_secrets")?.items ?? []).compactMap(\.text).filter { !$0.isEmpty }
         m.finish()
-        return APISettings(tokens: tokens)
+        return APISettings(tokens: tokens, ackSecrets: ackSecrets.map(Secret.init))
     }
 
     private static func readIntake(_ n: ConfigNode) -> IntakeSettings? {

@@ -77,6 +77,11 @@ extension Problem {
         detail: "缺少或错误的访问令牌：请在请求头加上 Authorization: Bearer <令牌>（令牌见服务器的 MINQING_API_TOKEN）。",
         headers: [.wwwAuthenticate: "Bearer realm=\"minqing\""])
 
+    /// A request whose signature is missing or wrong (401), saying what to fix.
+    public static func badSignature(_ detail: String) -> Problem {
+        Problem(.unauthorized, kind: "bad-signature", title: "签名无效", detail: detail)
+    }
+
     public static func unavailable(_ detail: String) -> Problem {
         Problem(.serviceUnavailable, kind: "unavailable", title: "服务暂不可用", detail: detail)
     }

@@ -1,12 +1,14 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import MinqingCore
 import MinqingHTTP
 import MinqingStore
 
 /// `POST /api/v1/forwarded/{id}/ack`: a county office (or the county's own hub) acknowledges (签收) a case the
-/// township forwarded, or returns it (退回) to the township. Bearer-authenticated like the rest of `/api/v1`;
-/// the case records who acknowledged it, in its audit trail.
+/// township forwarded, or returns it (退回) to the township. Bearer-authenticated like the rest of `/api/v1`, and
+/// — when `api.ack_secrets` is configured — signed by the county with Standard Webhooks headers (`webhook-id`,
+/// `webhook-timestamp` within 5 minutes, `webhook-signature`); the case records who acknowledged it.
 struct ForwardedRoutes: Sendable {
     let deps: WebDependencies
 
@@ -20,6 +22,29 @@ struct ForwardedRoutes: Sendable {
         var reference: String?
     }
 
+    /// How far a signed acknowledgement's timestamp may be from now (Standard Webhooks' replay window).
+    static let signatureTolerance: TimeInterval = 300
+
+    func verifySignature(_ request: Request, body: Data) throws {
+        let secrets = deps.config.api.ackSecrets.map(\.value)
+        guard !secrets.isEmpty else { return }
+        guard let signer = try? StandardWebhookSigner(secrets: secrets) else {
+            throw Problem.badSignature("签收签名密钥配置有误，请检查 api.ack_secrets（应为 whsec_ 开头）")
+        }
+        let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } }
+        guard let id = header("webhook-id"), let ts = header("webhook-timestamp").flatMap(Int.init),
+              let signature = header("webhook-signature")
+        else {
+            throw Problem.badSignature("签收须带签名：请按 Standard Webhooks 加上 webhook-id、webhook-timestamp、webhook-signature 头")
+        }
+        guard abs(deps.clock.now().timeIntervalSince1970 - Double(ts)) <= Self.signatureTolerance else {
+            throw Problem.badSignature("签名时间与本机相差超过 5 分钟：请核对签收系统的时钟后重发")
+        }
+        guard signer.verifies(header: signature, id: id, timestamp: ts, body: Array(body)) else {
+            throw Problem.badSignature("签名不符：请核对签收系统使用的密钥（与本镇 api.ack_secrets 相同）")
+        }
+    }
+
     func register<Context: RequestContext>(on routes: RouteTable<Context>) {
         routes.on(.post, "/api/v1/forwarded/{id}/ack") { request, context in
             let text = context.parameters.get("id") ?? ""
@@ -27,7 +52,9 @@ struct ForwardedRoutes: Sendable {
                 throw Problem.badRequest("id", "「\(text)」不是案件编号，应为 MQ-20261122-0042 这样的形式")
             }
             var request = request
-            let ack = try JSONInput.decode(Ack.self, from: try await request.collectBody(limit: 1 << 16))
+            let raw = try await request.collectBody(limit: 1 << 16)
+            try verifySignature(request, body: raw)
+            let ack = try JSONInput.decode(Ack.self, from: raw)
             guard let by = ack.by?.nonEmpty else { throw Problem.invalid("by", "请填写签收单位（如：安仁县信访局）") }
             let note = [ack.note?.nonEmpty, ack.reference?.nonEmpty.map { "县级编号 \($0)" }].compactMap { $0 }
                 .joined(separator: "；").nonEmpty

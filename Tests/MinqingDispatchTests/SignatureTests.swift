@@ -1,6 +1,7 @@
 import DingTalkAdapter
 import FeishuAdapter
 import Foundation
+import MinqingHTTP
 import MinqingTesting
 import Testing
 import WebhookAdapter

@@ -22,9 +22,9 @@ struct TestHub {
     let clock: ManualClock
     let routes: RouteTableView
 
-    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil) throws {
+    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil, environment: [String: String] = [:]) throws {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
-                                           environment: ["MINQING_API_TOKEN": token])
+                                           environment: environment.merging(["MINQING_API_TOKEN": token]) { $1 })
         if let maxBodyBytes { config.server.maxBodyBytes = maxBodyBytes }
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path

@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 
 /// Standard Webhooks signatures (FACTS §3): `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`,
-/// one `v1,…` per secret (space-separated) so a receiver can rotate secrets without missing a message.
+/// one `v1,…` per secret (space-separated) so a receiver can rotate secrets without missing a message. The hub signs
+/// what it sends (the webhook target) and verifies what counties send back (acknowledgements of forwarded cases).
 public struct StandardWebhookSigner: Sendable {
     private let keys: [SymmetricKey]
 
@@ -21,6 +22,18 @@ public struct StandardWebhookSigner: Sendable {
     }
 
     public var isSigning: Bool { !keys.isEmpty }
+
+    /// True when one of the `v1,` signatures in `header` is this signer's for the message (any of its secrets).
+    /// Compares in constant time.
+    public func verifies(header: String, id: String, timestamp: Int, body: [UInt8]) -> Bool {
+        let expected = Set(signature(id: id, timestamp: timestamp, body: body).split(separator: " ").map(String.init))
+        let given = header.split(separator: " ").map(String.init).filter { $0.hasPrefix("v1,") }
+        return given.contains { g in
+            expected.contains { e in
+                e.utf8.count == g.utf8.count && zip(e.utf8, g.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+            }
+        }
+    }
 
     /// The `webhook-signature` header value for one message.
     public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
