@@ -11,6 +11,7 @@ import MinqingConfig
 import MinqingCore
 import MinqingCurl
 import MinqingDispatch
+import MinqingRouting
 import MinqingStore
 import MinqingWeb
 import WebFormAdapter
@@ -43,6 +44,14 @@ struct Serve: AsyncParsableCommand {
         }
         if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
             logger.warning("\(warning)")
+        }
+        // FACTS §5: a year without a calendar file is also a metric (1 per missing year: this one and the next).
+        if let calendar = config.routing?.calendar {
+            let year = CivilDay(Date(), in: config.office.timeZone).year
+            for y in [year, year + 1] {
+                Gauge(label: "minqing_calendar_year_missing", dimensions: [("year", String(y))], factory: metrics)
+                    .record(calendar.hasData(forYear: y) ? 0 : 1)
+            }
         }
         let outboxSignal = ChangeSignal()
         let store = try hub.openStore(config, outboxSignal: outboxSignal)

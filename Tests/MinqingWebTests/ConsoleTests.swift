@@ -119,6 +119,18 @@ struct ConsoleTests {
         #expect(Array(trail.suffix(5)) == ["classify", "accept", "escalate", "acknowledge", "return"])
     }
 
+    @Test("while next year's holiday calendar is missing, every console page says so and what to add")
+    func calendarBanner() async throws {
+        let hub = try TestHub()
+        try await hub.addUser("wang-li")
+        try await hub.test { client in
+            let cookie = try await hub.login(client, "wang-li")
+            let page = String(buffer: try await client.execute(uri: "/console", method: .get, headers: [.cookie: cookie]).body)
+            let banner = firstMatch(#"id="calendar-warning">([^<]+)<"#, in: page) ?? ""
+            #expect(banner.contains("2027年的节假日安排尚未配置") && banner.contains("cn-2027.yaml"), "\(banner)")
+        }
+    }
+
     @Test("the case page says why the case went to whom (the routing reasons stored at intake)")
     func routingReasons() async throws {
         let hub = try TestHub()

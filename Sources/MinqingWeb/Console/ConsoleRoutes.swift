@@ -108,6 +108,10 @@ struct ConsoleRoutes: Sendable {
             "office": directory.office.name, "csrf": current.session.csrf, "userName": current.user.name,
             "userRoles": current.user.roles.map(\.displayName).sorted().joined(separator: "、"),
         ]
+        // FACTS §5: a year without a holiday calendar is announced on every console page, not only in the log.
+        if let warning = deps.config.routing?.calendarWarning(today: deps.clock.now(), timeZone: deps.config.office.timeZone) {
+            c["calendarWarning"] = warning
+        }
         for (k, v) in extra { c[k] = v }
         return c
     }
