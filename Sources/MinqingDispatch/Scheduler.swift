@@ -110,15 +110,17 @@ public final class Scheduler: Service {
 
     /// Cases closed (办结) on `day`, by their last change.
     private func closedCount(on day: CivilDay) async throws -> Int {
-        var query = CaseQuery()
-        query.statuses = [.closed]
-        query.limit = CaseQuery.maxLimit
-        return try await store.searchCases(query).items.filter { context.calendar.day(of: $0.updatedAt) == day }.count
+        try await cases(in: [.closed]).filter { context.calendar.day(of: $0.updatedAt) == day }.count
     }
 
     private func openCases() async throws -> [CaseRecord] {
+        try await cases(in: CaseStatus.allCases.filter(\.isOpen))
+    }
+
+    /// Every case in one of `statuses`, page by page.
+    private func cases(in statuses: [CaseStatus]) async throws -> [CaseRecord] {
         var query = CaseQuery()
-        query.statuses = CaseStatus.allCases.filter(\.isOpen)
+        query.statuses = statuses
         query.limit = CaseQuery.maxLimit
         var all: [CaseRecord] = []
         while true {
