@@ -37,4 +37,12 @@ extension TestHub {
         let html = String(buffer: try await client.execute(uri: page, method: .get, headers: [.cookie: cookie]).body)
         return firstMatch(#"name="_csrf" value="([^"]+)""#, in: html) ?? ""
     }
+    /// Posts one action form of case `id`'s page as the logged-in user (with a fresh CSRF token from that page).
+    func act(_ client: any TestClientProtocol, cookie: String, case id: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        let token = try await csrf(client, cookie: cookie, page: "/console/cases/\(id)")
+        var headers = formHeaders
+        headers[.cookie] = cookie
+        return try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + fields))
+    }
+
 }

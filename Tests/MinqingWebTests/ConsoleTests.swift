@@ -96,11 +96,8 @@ struct ConsoleTests {
         }
         try await hub.test { client in
             let cookie = try await hub.login(client, "wang-li")
-            var headers = formHeaders
-            headers[.cookie] = cookie
             func act(_ fields: [(String, String)]) async throws -> TestResponse {
-                let token = try await hub.csrf(client, cookie: cookie, page: "/console/cases/\(id)")
-                return try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + fields))
+                try await hub.act(client, cookie: cookie, case: id, fields)
             }
             let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
             #expect(page.contains("id=\"form-classify\""))
@@ -213,11 +210,8 @@ struct ConsoleTests {
         }
         try await hub.test { client in
             let cookie = try await hub.login(client, "wang-li")
-            var headers = formHeaders
-            headers[.cookie] = cookie
             func act(_ fields: [(String, String)]) async throws -> TestResponse {
-                let token = try await hub.csrf(client, cookie: cookie, page: "/console/cases/\(id)")
-                return try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + fields))
+                try await hub.act(client, cookie: cookie, case: id, fields)
             }
             let illegal = try await act([("action", "close")])
             #expect(illegal.status == .unprocessableContent)
