@@ -5,6 +5,7 @@
 MINQING_API_TOKEN ?= demo-token-please-change-0001
 export MINQING_API_TOKEN
 demo:
+	scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev
 	swift build --product minqing
 	@echo "演示令牌 / demo token: $(MINQING_API_TOKEN)"
 	.build/debug/minqing serve --config Config/example --data ./data --demo

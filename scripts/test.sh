@@ -4,16 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd chromium chromium-driver fonts-wqy-microhei; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== 安装测试所需的系统软件包 / installing: ${need[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
-fi
+scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd chromium \
+  chromium-driver fonts-wqy-microhei
 
 echo "== swift build --build-tests"
 swift build --build-tests

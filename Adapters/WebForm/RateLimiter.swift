@@ -22,6 +22,20 @@ public actor RateLimiter {
         return (events[key]?.count ?? 0) < limit
     }
 
+    /// Counts one event and says whether it fits — in one step, so concurrent callers cannot all pass the check
+    /// before any of them is counted (a burst of logins is counted before the passwords are checked).
+    public func admit(_ key: String) -> Bool {
+        guard allow(key) else { return false }
+        events[key, default: []].append(clock.now())
+        return true
+    }
+
+    /// Takes back the latest event of `key` (an admitted login that turned out right: only failures should count,
+    /// but each attempt is counted while its password is being checked).
+    public func refund(_ key: String) {
+        if events[key]?.isEmpty == false { events[key]!.removeLast() }
+    }
+
     public func record(_ key: String) {
         prune(key)
         events[key, default: []].append(clock.now())

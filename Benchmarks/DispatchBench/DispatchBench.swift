@@ -13,6 +13,7 @@ import WebhookAdapter
 struct Directory: NotificationDirectory {
     let officeName = "青山镇人民政府"
     func contact(_ key: String) -> Contact? { nil }
+    let people = PeopleIndex()
     func villageName(_ code: String) -> String? { "青山村" }
     func categoryName(_ code: String) -> String? { "环境" }
 }

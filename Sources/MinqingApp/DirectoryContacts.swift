@@ -1,10 +1,18 @@
 import MinqingConfig
+import MinqingCore
 import MinqingDispatch
 
 /// The configured directory as notifications see it.
 struct DirectoryContacts: NotificationDirectory {
     let directory: Directory
     let officeName: String
+    let people: PeopleIndex
+
+    init(directory: Directory, officeName: String) {
+        self.directory = directory
+        self.officeName = officeName
+        people = directory.peopleIndex
+    }
 
     func contact(_ key: String) -> Contact? {
         let person = directory.person(key)

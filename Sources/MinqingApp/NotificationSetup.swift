@@ -70,7 +70,7 @@ public struct NotificationSetup: Sendable {
                     })
             },
             village: { code in directory.village(code).map { ($0.cadre, $0.leader) } },
-            targets: kinds.mapValues { $0.addressesPeople })
+            targets: kinds.mapValues { $0.addressesPeople }, people: directory.peopleIndex)
     }
 
     /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.

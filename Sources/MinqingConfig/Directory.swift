@@ -21,6 +21,8 @@ public struct Directory: Sendable {
     public struct Person: Sendable, Hashable {
         public var id: String
         public var name: String
+        /// Other names people write for this person (孙书记, a former name); matched like the name.
+        public var aliases: [String] = []
         public var title: String?
         public var office: String
         public var roles: [Role]
@@ -66,6 +68,19 @@ public struct Directory: Sendable {
     public func person(_ id: String) -> Person? { people.first { $0.id == id } }
     public func village(_ code: String) -> Village? { villages.first { $0.code == code } }
     public func category(_ code: String) -> Category? { categories.first { $0.code == code } }
+
+    /// Who is who, for conflict of interest: each person with their unit — a county office they work in, the
+    /// villages they are 包村 for. The hub's own office is not a unit here: a complaint about the township as a
+    /// whole still has to be registered and escalated by its clerks (docs/conflict-of-interest.md).
+    public var peopleIndex: PeopleIndex {
+        let units = offices.map { PeopleIndex.Unit(code: $0.code, name: $0.name) }
+            + villages.map { PeopleIndex.Unit(code: $0.code, name: $0.name, aliases: $0.aliases) }
+        return PeopleIndex(people: people.map { p in
+            let served = villages.filter { $0.cadre == p.id || $0.leader == p.id }.map { PeopleIndex.Unit.key($0.code) }
+            let office = p.office == self.office.code ? [] : [PeopleIndex.Unit.key(p.office)]
+            return .init(id: p.id, name: p.name, aliases: p.aliases, phone: p.phone, email: p.email, units: office + served)
+        }, units: units)
+    }
 
     public var vocabulary: IntakeVocabulary {
         var v = IntakeVocabulary()
@@ -155,6 +170,7 @@ extension Directory {
         guard let m = n.mapping else { return nil }
         let id = m.required("id")?.string
         let name = m.required("name")?.string
+        let aliases = m.optional("aliases")?.strings ?? []
         let title = m.optional("title")?.string
         let office = m.required("office")?.string
         let roleNodes = m.required("roles")?.items ?? []
@@ -169,8 +185,8 @@ extension Directory {
         let dingtalk = m.optional("dingtalk_id")?.string
         m.finish()
         guard let id, let name, let office else { return nil }
-        return Person(id: id, name: name, title: title, office: office, roles: roles, phone: phone, email: email,
-                      wecomID: wecom, dingtalkID: dingtalk)
+        return Person(id: id, name: name, aliases: aliases, title: title, office: office, roles: roles, phone: phone,
+                      email: email, wecomID: wecom, dingtalkID: dingtalk)
     }
 
     private static func readVillage(_ n: ConfigNode) -> Village? {

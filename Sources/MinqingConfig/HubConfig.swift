@@ -30,10 +30,14 @@ public struct HubConfig: Sendable {
 
     /// The factory every store of this configuration files new cases with: the vocabulary, and the routing rules
     /// when `routing.yaml` is present.
+    /// The state machine's policy for this office: who is who, for conflict of interest.
+    public var casePolicy: CaseStateMachine.Policy { .init(people: directory.peopleIndex) }
+
     public var caseFactory: CaseFactory {
         CaseFactory(
             vocabulary: vocabulary,
-            router: routing?.router(directory: directory, schedules: schedules?.schedules ?? Schedules()))
+            router: routing?.router(directory: directory, schedules: schedules?.schedules ?? Schedules()),
+            people: directory.peopleIndex)
     }
 }
 

@@ -33,7 +33,8 @@ extension Directory {
             villages: Dictionary(uniqueKeysWithValues: villages.map {
                 ($0.code, RoutingPeople.Village(name: $0.name, cadre: $0.cadre, leader: $0.leader))
             }),
-            categories: Dictionary(categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+            categories: Dictionary(categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }),
+            index: peopleIndex)
     }
 }
 

@@ -7,10 +7,13 @@ public struct CaseFactory: Sendable {
     public var vocabulary: IntakeVocabulary
     /// Decides 三定 for every new case (`routing.yaml`); nil leaves new cases for a clerk to assign.
     public var router: (any CaseRouter)?
+    /// Resolves the people a message says it is about into directory ids.
+    public var people: PeopleIndex
 
-    public init(vocabulary: IntakeVocabulary = .init(), router: (any CaseRouter)? = nil) {
+    public init(vocabulary: IntakeVocabulary = .init(), router: (any CaseRouter)? = nil, people: PeopleIndex = .init()) {
         self.vocabulary = vocabulary
         self.router = router
+        self.people = people
     }
 
     /// Longest subject derived from the body when the message has none.
@@ -50,7 +53,7 @@ public struct CaseFactory: Sendable {
             subject: subject, body: message.body, attachments: attachments, flags: flags)
         var linked = record
         linked.repeatOf = message.repeatOf.filter { $0 != id }
-        linked.concerns = message.concerns.compactMap(\.nonEmpty)
+        linked.concerns = people.resolve(message.concerns)
         var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef]
         if let router {
             details.merge(linked.applyRouting(router.route(linked, at: registeredAt))) { _, new in new }

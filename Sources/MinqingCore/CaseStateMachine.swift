@@ -14,9 +14,12 @@ public enum CaseStateMachine {
     public struct Policy: Sendable, Hashable {
         /// Longest allowed extension of a deadline: 30 days (art. 34).
         public var maxExtension: TimeInterval
+        /// Who is who: concerns are resolved against it when written, and no one a case is about is assigned.
+        public var people: PeopleIndex
 
-        public init(maxExtension: TimeInterval = 30 * 86_400) {
+        public init(maxExtension: TimeInterval = 30 * 86_400, people: PeopleIndex = .init()) {
             self.maxExtension = maxExtension
+            self.people = people
         }
     }
 
@@ -72,6 +75,10 @@ public enum CaseStateMachine {
             throw TransitionError(.illegal(action: kind, from: record.status, allowedFrom: allowed))
         }
         guard !actor.trimmed.isEmpty else { throw .invalid("actor", "请填写操作人") }
+        // A person the complaint is about takes no action on it, not even correcting whom it is about.
+        if record.isAbout(actor, in: policy.people) {
+            throw TransitionError(.conflictOfInterest(person: policy.people.displayName(policy.people.resolve(actor))))
+        }
 
         var next = record
         var details: [String: String] = [:]
@@ -87,11 +94,11 @@ public enum CaseStateMachine {
             reason = try required(why, "reason", "请说明理由")
             details["referred_to"] = next.referredTo
         case .assign(let assignment):
-            try check(assignment, on: record, at: now)
+            try check(assignment, on: record, at: now, people: policy.people)
             apply(assignment, to: &next, details: &details)
         case .reassign(let assignment, let why):
             reason = try required(why, "reason", "请说明改派理由")
-            try check(assignment, on: record, at: now)
+            try check(assignment, on: record, at: now, people: policy.people)
             apply(assignment, to: &next, details: &details)
         case .start:
             break
@@ -113,7 +120,7 @@ public enum CaseStateMachine {
         case .note(let text):
             details["note"] = try required(text, "text", "进展内容不能为空")
         case .classify(let c):
-            try classify(c, into: &next, details: &details)
+            try classify(c, into: &next, details: &details, people: policy.people)
         case .escalate(let to, let why):
             next.escalatedTo = try required(to, "to", "请写明上报到哪个单位（如：县信访局）")
             reason = try required(why, "reason", "请说明上报理由")
@@ -160,12 +167,12 @@ public enum CaseStateMachine {
         return text
     }
 
-    private static func check(_ a: Assignment, on record: CaseRecord, at now: Date) throws(TransitionError) {
+    private static func check(_ a: Assignment, on record: CaseRecord, at now: Date, people: PeopleIndex) throws(TransitionError) {
         _ = try required(a.leader, "leader", "请指定责任领导（定领导）")
         _ = try required(a.staff, "staff", "请指定承办人员（定人员）")
         guard a.deadline > now else { throw .invalid("deadline", "办理期限必须晚于现在（定时限）") }
-        for person in [a.staff, a.leader] where record.isAbout(person) {
-            throw TransitionError(.conflictOfInterest(person: person.trimmed))
+        for person in [a.staff, a.leader] where record.isAbout(person, in: people) {
+            throw TransitionError(.conflictOfInterest(person: people.displayName(people.resolve(person))))
         }
     }
 
@@ -179,7 +186,7 @@ public enum CaseStateMachine {
     }
 
     private static func classify(
-        _ c: Classification, into record: inout CaseRecord, details: inout [String: String]
+        _ c: Classification, into record: inout CaseRecord, details: inout [String: String], people: PeopleIndex
     ) throws(TransitionError) {
         guard c != Classification() else { throw .invalid("fields", "请至少更正一项：村（社区）、类别、紧急程度、严重程度、层级或反映对象") }
         if let village = c.village?.nonEmpty {
@@ -196,10 +203,10 @@ public enum CaseStateMachine {
         if let s = c.severity { record.severity = s; details["severity"] = s.rawValue }
         if let l = c.level { record.level = l; details["level"] = l.rawValue }
         if let concerns = c.concerns {
-            record.concerns = concerns.compactMap(\.nonEmpty)
+            record.concerns = people.resolve(concerns)
             details["concerns"] = record.concerns.joined(separator: "、")
-            for person in [record.staff, record.leader].compactMap({ $0 }) where record.isAbout(person) {
-                throw TransitionError(.conflictOfInterest(person: person))
+            for person in [record.staff, record.leader].compactMap({ $0 }) where record.isAbout(person, in: people) {
+                throw TransitionError(.conflictOfInterest(person: people.displayName(people.resolve(person))))
             }
         }
     }
@@ -207,14 +214,6 @@ public enum CaseStateMachine {
     private static func clearReply(_ record: inout CaseRecord) {
         record.outcome = nil
         record.replyText = nil
-    }
-}
-
-extension CaseRecord {
-    /// True when `person` is among the people or units the complaint is about.
-    public func isAbout(_ person: String) -> Bool {
-        let name = person.trimmed
-        return !name.isEmpty && concerns.contains { $0.trimmed == name }
     }
 }
 

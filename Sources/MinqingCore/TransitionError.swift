@@ -37,7 +37,7 @@ public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidField(let field, let reason):
             return "字段 \(field)：\(reason)"
         case .conflictOfInterest(let person):
-            return "「\(person)」是本案反映的对象，按《信访工作条例》第三十条须回避，不能承办或知悉此案，请另选人员。"
+            return "「\(person)」是本案反映的对象，按《信访工作条例》第三十条须回避，不能承办、处理或知悉此案：请另选人员（已交办给此人的，请先改派）。"
         case .staleVersion(let expected, let actual):
             return "案件已被他人修改（版本 \(actual)，你看到的是版本 \(expected)），请刷新后重试。"
         }

@@ -30,15 +30,16 @@ public struct NotificationComposer: Sendable {
 
     public func compose(_ entry: OutboxEntry, for audience: Audience) -> Composition {
         guard let record = entry.snapshot else { return composeFromContext(entry, for: audience) }
-        let concerned = Set(record.concerns.flatMap(keys(for:)))
-        if let member = audience.members.first(where: { !concerned.isDisjoint(with: keys(for: $0)) }) {
+        let people = directory.people
+        func isAbout(_ who: String) -> Bool { people.isAbout(concerns: record.concerns, person: who) }
+        if let member = audience.members.first(where: { isAbout($0) }) {
             return .suppress("回避：案件反映的是「\(member)」，不得发送到其所在的群或系统（信访工作条例第三十条）")
         }
         var recipients: [Contact] = []
         var skipped: [String] = []
         let wanted = audience.addressesPeople ? entry.recipients : [record.staff].compactMap { $0 }
         for key in wanted {
-            if !concerned.isDisjoint(with: keys(for: key)) {
+            if isAbout(key) {
                 skipped.append(key)
                 continue
             }
@@ -155,15 +156,6 @@ public struct NotificationComposer: Sendable {
     }
 
     /// Every way `key` (an id, name or address) names a person, so conflict checks match any of them.
-    private func keys(for key: String) -> Set<String> {
-        var keys: Set<String> = [key]
-        if let c = directory.contact(key) {
-            keys.insert(c.id)
-            keys.insert(c.name)
-            if let e = c.email { keys.insert(e) }
-        }
-        return keys
-    }
 }
 
 /// A JSON value as the template engine wants it (dictionaries, arrays, strings, numbers, booleans).

@@ -1,8 +1,12 @@
+import MinqingCore
+
 /// What notifications need to know about people and places: names for codes, contacts for person ids.
 public protocol NotificationDirectory: Sendable {
     var officeName: String { get }
     /// A person by directory id, name or e-mail address.
     func contact(_ key: String) -> Contact?
+    /// Who is who, for "is this case about this person or their unit" (conflict of interest).
+    var people: PeopleIndex { get }
     func villageName(_ code: String) -> String?
     func categoryName(_ code: String) -> String?
 }

@@ -35,14 +35,17 @@ public struct RulePlanner: NotificationPlanner {
     /// Every usable target, with whether it addresses people: a new case is also announced to the targets its
     /// routing decision names (`RoutingOutcome.notify`, from `routing.yaml`), to its leader and staff.
     public var targets: [String: Bool]
+    /// Who is who: no one a case is about is addressed.
+    public var people: PeopleIndex
 
     public init(
         rules: [Rule], village: @escaping @Sendable (String) -> (cadre: String, leader: String)?,
-        targets: [String: Bool] = [:]
+        targets: [String: Bool] = [:], people: PeopleIndex = .init()
     ) {
         self.rules = rules
         self.village = village
         self.targets = targets
+        self.people = people
     }
 
     public func plan(for change: CaseChange) -> [OutboxDraft] {
@@ -78,7 +81,7 @@ public struct RulePlanner: NotificationPlanner {
             case .leader: record.leader ?? home?.leader
             case .villageCadre: home?.cadre
             }
-            if let person, !out.contains(person), !record.concerns.contains(person) { out.append(person) }
+            if let person, !out.contains(person), !record.isAbout(person, in: people) { out.append(person) }
         }
         return out
     }

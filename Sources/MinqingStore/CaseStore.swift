@@ -121,6 +121,13 @@ public struct CaseQuery: Sendable, Hashable {
     public var text: String?
     /// Only open cases whose deadline is before this time.
     public var overdueAt: Date?
+    /// Leaves out every case whose `concerns` hold one of these references — the stored forms of one person
+    /// (`PeopleIndex.storedForms(of:)`), so nobody sees the cases about them (信访工作条例 第三十条).
+    public var excludingConcerns: [String] = []
+    /// Whether `text` may match personal data: the complainant's phone, and digits in the subject or body (where
+    /// citizens write their numbers). False for a reader who sees cases masked, so a search cannot recover a
+    /// masked number digit by digit: such a reader's text matches case ids, and subject or body only without digits.
+    public var textMatchesPII: Bool = true
     public var limit: Int = 50
     public var offset: Int = 0
 

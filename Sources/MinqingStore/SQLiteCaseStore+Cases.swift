@@ -70,9 +70,22 @@ extension SQLiteCaseStore {
         if let text = query.text?.nonEmpty {
             let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            clauses.append(
-                "(subject LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' OR complainant_phone LIKE ? ESCAPE '\\')")
-            args += [pattern, pattern, pattern, "%" + PhoneNumber.normalised(text).ifEmpty("\u{1}") + "%"]
+            if query.textMatchesPII {
+                clauses.append(
+                    "(subject LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' OR complainant_phone LIKE ? ESCAPE '\\')")
+                args += [pattern, pattern, pattern, "%" + PhoneNumber.normalised(text).ifEmpty("\u{1}") + "%"]
+            } else if text.contains(where: \.isNumber) {
+                clauses.append("id LIKE ? ESCAPE '\\'")
+                args.append(pattern)
+            } else {
+                clauses.append("(subject LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')")
+                args += [pattern, pattern, pattern]
+            }
+        }
+        if !query.excludingConcerns.isEmpty {
+            let marks = query.excludingConcerns.map { _ in "?" }.joined(separator: ",")
+            clauses.append("NOT EXISTS (SELECT 1 FROM json_each(cases.doc, '$.concerns') WHERE value IN (\(marks)))")
+            args += query.excludingConcerns
         }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let limit = min(max(query.limit, 1), CaseQuery.maxLimit)

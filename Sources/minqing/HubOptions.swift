@@ -32,7 +32,7 @@ struct HubOptions: ParsableArguments {
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         let settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-            factory: config.caseFactory, planner: planner, outboxSignal: outboxSignal)
+            factory: config.caseFactory, planner: planner, policy: config.casePolicy, outboxSignal: outboxSignal)
         do {
             return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
         } catch {

@@ -38,17 +38,19 @@ struct BrowserFlowTests {
         return url
     }
 
-    @Test("public form at 390×844 with a photo → lookup → clerk accepts, assigns, replies, follows up, closes", .enabled(if: Peers.browserRunnable, Comment(rawValue: Peers.browserHint)))
+    @Test("public form at 390×844 with a photo → lookup → clerk accepts and assigns, the staff member replies, clerk follows up and closes", .enabled(if: Peers.browserRunnable, Comment(rawValue: Peers.browserHint)))
     func citizenToClosure() async throws {
         guard Peers.require(Peers.chromium != nil && Peers.chromedriver != nil, Peers.browserHint) else { return }
         let data = try Peers.temporaryDirectory("browser")
         try Self.addUser("wang-li", data: data)
+        try Self.addUser("chen-zhiqiang", data: data)
         let hub = try HubProcess(data: data, environment: ["MINQING_FORM_MIN_FILL_SECONDS": "0"])
         defer { hub.terminate() }
         let base = "http://127.0.0.1:\(hub.port)"
         let driver = try await ChromeDriver()
         let phone = try await driver.session(width: 390, height: 844, mobile: true)
         let desk = try await driver.session(width: 1280, height: 900, mobile: false)
+        let staffDesk = try await driver.session(width: 1280, height: 900, mobile: false)
 
         // Citizen, on a phone.
         try await phone.open(base + "/form")
@@ -99,10 +101,21 @@ struct BrowserFlowTests {
         _ = try await desk.script("arguments[0].value = arguments[1];", [[BrowserSession.elementKey: try await desk.element("#assign-deadline")], deadline])
         try await desk.click("#do-assign")
         #expect(try await desk.text("#staff", becomes: "陈志强") == "陈志强")
-        try await desk.click("#reply-outcome option[value='resolved']")
-        try await desk.type("#reply-body", "经现场丈量，越界围墙已于本周拆除。")
-        try await desk.click("#do-reply")
-        #expect(try await desk.text("#case-status", becomes: "已答复") == "已答复")
+        #expect(try await desk.pageSource.contains("id=\"form-reply\"") == false, "the clerk does not reply; the assigned staff member does")
+
+        // The assigned staff member, at another desk, sees the case in full and replies.
+        try await staffDesk.open(base + "/console/login")
+        try await staffDesk.type("#user", "chen-zhiqiang")
+        try await staffDesk.type("#password", Self.password)
+        try await staffDesk.click("#login")
+        #expect(try await staffDesk.text("#who").contains("陈志强"))
+        try await staffDesk.open(base + "/console/cases/\(caseID)")
+        #expect(try await staffDesk.text("#complainant-phone") == "13812345678", "the assigned staff member sees the phone")
+        try await staffDesk.click("#reply-outcome option[value='resolved']")
+        try await staffDesk.type("#reply-body", "经现场丈量，越界围墙已于本周拆除。")
+        try await staffDesk.click("#do-reply")
+        #expect(try await staffDesk.text("#case-status", becomes: "已答复") == "已答复")
+        try await desk.open(base + "/console/cases/\(caseID)")
 
         #expect(try await lookup() == "已答复，请您评价")
         #expect(try await phone.text("#reply") == "经现场丈量，越界围墙已于本周拆除。")
@@ -123,6 +136,7 @@ struct BrowserFlowTests {
         try await phone.screenshot("6-status-closed", root: repoRoot)
         await phone.close()
         await desk.close()
+        await staffDesk.close()
         await driver.stop()
     }
 

@@ -127,8 +127,8 @@ struct RoutingTreeTests {
         #expect(o.notify == row.notify)
         #expect(!o.reasons.isEmpty)
         for person in [o.leader, o.staff].compactMap({ $0 }) {
-            #expect(!o.concerns.contains(person) && !row.record.isAbout(person))
-            #expect(!row.record.isAbout(F.people.name(of: person)))
+            #expect(!o.concerns.contains(person) && !row.record.isAbout(person, in: F.people.index))
+            #expect(!row.record.isAbout(F.people.name(of: person), in: F.people.index))
         }
     }
 

@@ -29,7 +29,7 @@ struct TestHub {
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
         store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
-            factory: config.caseFactory, planner: planner ?? ClosurePlanner { _ in [] }))
+            factory: config.caseFactory, planner: planner ?? ClosurePlanner { _ in [] }, policy: config.casePolicy))
         let registry = PrometheusCollectorRegistry()
         let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
         let (ledger, manual, zone) = (store, clock, config.office.timeZone)

@@ -1,3 +1,5 @@
+import MinqingCore
+
 /// The part of the directory routing needs: people, who the principal leaders are, each village's 包村 cadre and
 /// leader. Built from `directory.yaml` by the configuration loader.
 public struct RoutingPeople: Sendable, Hashable {
@@ -30,11 +32,14 @@ public struct RoutingPeople: Sendable, Hashable {
     public var villages: [String: Village]
     /// Category code → name (土地 for `land`), for the reasons people read.
     public var categories: [String: String]
+    /// Who is who, for "is this case about this person" (by default: ids and names of `people`).
+    public var index: PeopleIndex
 
-    public init(people: [Person], villages: [String: Village], categories: [String: String] = [:]) {
+    public init(people: [Person], villages: [String: Village], categories: [String: String] = [:], index: PeopleIndex? = nil) {
         self.people = people
         self.villages = villages
         self.categories = categories
+        self.index = index ?? PeopleIndex(people: people.map { .init(id: $0.id, name: $0.name) })
     }
 
     public func name(of id: String) -> String {

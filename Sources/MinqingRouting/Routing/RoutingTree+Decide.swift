@@ -44,14 +44,14 @@ extension RoutingTree {
         if namesInTextAreConcerns {
             for person in people.people where person.name.count >= 2
                 && (record.subject.contains(person.name) || record.body.contains(person.name))
-                && !record.isAbout(person.id) && !record.isAbout(person.name)
+                && !record.isAbout(person.id, in: people.index)
             {
                 concerns.append(person.id)
                 reasons.append("来件提及「\(person.name)」，按回避规定不指派、不通知此人（如无关可由干事更正反映对象）")
             }
         }
         func excluded(_ id: String) -> Bool {
-            concerns.contains(id) || record.isAbout(id) || record.isAbout(people.name(of: id))
+            concerns.contains(id) || record.isAbout(id, in: people.index)
         }
 
         let village = record.village.flatMap { people.villages[$0] }

@@ -61,7 +61,7 @@ public struct JobPlanner: Sendable {
         else { return [] }
         let stamp = Int(deadline.timeIntervalSince1970)
         let id = record.id
-        let notHim = { (p: String) in !record.isAbout(p) && !record.isAbout(people.name(of: p)) }
+        let notHim = { (p: String) in !record.isAbout(p, in: people.index) }
         var out: [(DueJob, Date)] = []
         if let before = policy.remindBefore {
             let at = reminderTime(deadline: deadline, before: before)

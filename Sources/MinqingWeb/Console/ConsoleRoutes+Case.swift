@@ -8,7 +8,8 @@ import WebFormAdapter
 
 extension ConsoleRoutes {
     func caseContext(_ record: CaseRecord, current: ConsoleAuth.Current, error: String? = nil) async throws -> [String: Any] {
-        let pii = seesPII(current.user, record)
+        let access = access(current)
+        let pii = access.seesPII(record)
         let c = pii ? record.complainant : masking.complainant(record.complainant)
         let audit = try await deps.store.auditTrail(of: record.id)
         let entries = try await deps.store.outboxEntries(state: nil, limit: 10_000).filter { $0.caseID == record.id }
@@ -23,7 +24,9 @@ extension ConsoleRoutes {
                 },
             ])
         }
-        let allowed = CaseAction.Kind.allCases.filter { CaseStateMachine.allowedFrom($0).contains(record.status) }
+        let allowed = CaseAction.Kind.allCases.filter {
+            CaseStateMachine.allowedFrom($0).contains(record.status) && access.may($0, on: record)
+        }
         var ctx = base(current, [
             "title": record.id.description, "id": record.id.description, "status": record.status.displayName,
             "channel": record.channel.displayName, "registered": WebFormRoutes.format(record.registeredAt, zone),
@@ -36,7 +39,7 @@ extension ConsoleRoutes {
             "deadline": record.deadline.map { WebFormRoutes.format($0, zone) } ?? "",
             "overdue": record.isOverdue(at: deps.clock.now()),
             "outcome": record.outcome?.displayName ?? "", "reply": record.replyText ?? "",
-            "satisfaction": record.satisfaction?.displayName ?? "", "lookupCode": WebFormRoutes.lookupCode(for: record) ?? "",
+            "satisfaction": record.satisfaction?.displayName ?? "", 
             "repeats": record.repeatOf.map(\.description), "mergedInto": record.mergedInto?.description ?? "",
             "flags": record.flags.map(\.displayName),
             "hasRouting": record.routing.map { !$0.reasons.isEmpty } ?? false,
@@ -51,7 +54,7 @@ extension ConsoleRoutes {
                  "details": e.details.sorted { $0.key < $1.key }.map { "\($0.key)：\(personName($0.value))" }.joined(separator: "；")]
             },
             "notifications": notifications,
-            "canAct": current.user.canAct,
+            "canAct": !allowed.isEmpty,
             "leaders": people(.leader).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
             "staffs": (people(.staff) + people(.clerk)).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
             "villageOptions": directory.villages.map { ["value": $0.code, "label": $0.name] },
@@ -60,6 +63,8 @@ extension ConsoleRoutes {
             "satisfactions": [Satisfaction.satisfied, .basicallySatisfied, .unsatisfied].map { ["value": $0.rawValue, "label": $0.displayName] },
         ])
         for kind in allowed { ctx["can_\(kind.rawValue)"] = true }
+        // The citizen's lookup code is a credential: only for those who see the case in full.
+        if pii, let code = WebFormRoutes.lookupCode(for: record) { ctx["lookupCode"] = code }
         if let error { ctx["error"] = error }
         return ctx
     }
@@ -97,20 +102,24 @@ extension ConsoleRoutes {
     @_optimize(none)
     func casePage(_ request: Request, id: String) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
-        guard let record = try await fetch(id) else { return notFound(id) }
+        // A case about the user is, for them, a case that does not exist.
+        guard let record = try await fetch(id), access(current).mayView(record) else { return notFound(id) }
         return pages.response("case", try await caseContext(record, current: current))
     }
 
     @_optimize(none)
     func act(_ request: Request, id: String) async throws -> Response {
-        var request = request
-        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 256 << 10), as: UTF8.self))
-        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current) else { return forbidden() }
-        guard current.user.canAct else { return forbidden() }
-        guard let record = try await fetch(id) else { return notFound(id) }
+        guard case .form(let current, let form) = try await authorisedForm(request) else { return forbidden() }
+        let access = access(current)
+        guard let record = try await fetch(id), access.mayView(record) else { return notFound(id) }
         let message: String
         do {
             let action = try ActionForm.action(form, timeZone: zone)
+            guard access.may(action.kind, on: record) else {
+                return pages.response("case", try await caseContext(record, current: current,
+                    error: "您的账号不能对此案件执行「\(action.kind.displayName)」：承办人员只能办理交办给自己的案件，登记、交办由群工办干事办理，延期等需领导审批。"),
+                    status: .forbidden)
+            }
             _ = try await deps.store.apply(action, to: record.id, actor: current.user.id,
                                            expectedVersion: form["version"].flatMap(Int.init), at: deps.clock.now())
             return Response(status: .seeOther, headers: [.location: "/console/cases/\(record.id)"])
@@ -126,8 +135,9 @@ extension ConsoleRoutes {
     @_optimize(none)
     func attachment(_ request: Request, id: String, sha: String) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
-        guard let record = try await fetch(id), let ref = record.attachments.first(where: { $0.sha256 == sha }) else { return notFound(id) }
-        guard seesPII(current.user, record) else { return forbidden() }
+        guard let record = try await fetch(id), access(current).mayView(record),
+              let ref = record.attachments.first(where: { $0.sha256 == sha }) else { return notFound(id) }
+        guard access(current).seesPII(record) else { return forbidden() }
         guard let data = try await deps.store.attachmentData(sha256: sha) else { return notFound(id) }
         let safeType = ["image/jpeg", "image/png", "application/pdf"].contains(ref.contentType) ? ref.contentType : "application/octet-stream"
         return Response(status: .ok, headers: [.contentType: safeType, HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
@@ -156,9 +166,7 @@ extension ConsoleRoutes {
 
     @_optimize(none)
     func walkin(_ request: Request) async throws -> Response {
-        var request = request
-        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 256 << 10), as: UTF8.self))
-        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current), current.user.canAct else { return forbidden() }
+        guard case .form(let current, let form) = try await authorisedForm(request), access(current).mayRegister else { return forbidden() }
         func fail(_ message: String) -> Response {
             pages.response("walkin", walkinContext(current, values: form, error: message), status: .unprocessableContent)
         }
@@ -231,7 +239,7 @@ extension ConsoleRoutes {
             "charts": [("按状态", s.byStatus), ("按渠道", s.byChannel), ("按村（社区）", s.byVillage), ("按类别", s.byCategory)].map { title, counts in
                 ["title": title, "chart": LedgerStats.bars(counts), "table": counts.map { ["label": $0.label, "count": $0.count] }] as [String: Any]
             },
-            "overdue": s.overdue.map { row($0, user: current.user, now: now) },
+            "overdue": s.overdue.filter(access(current).mayView).map { row($0, access: access(current), now: now) },
         ])
         return pages.response("dashboard", c)
     }

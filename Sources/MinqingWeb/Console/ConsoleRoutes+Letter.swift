@@ -28,11 +28,10 @@ extension ConsoleRoutes {
 
     @_optimize(none)
     func letter(_ request: Request) async throws -> Response {
-        var request = request
         let limits = deps.config.intake
-        let raw = try await request.collectBody(limit: limits.maxAttachments * (limits.maxAttachmentBytes + 4096) + (256 << 10))
-        guard let form = try? FormBody.parse(raw, contentType: request.headers[.contentType]),
-              let current = await auth.current(request), ConsoleAuth.csrfValid(form, current), current.user.canAct else { return forbidden() }
+        let limit = limits.maxAttachments * (limits.maxAttachmentBytes + 4096) + Self.formLimit
+        guard case .form(let current, let form) = try await authorisedForm(request, limit: limit), access(current).mayRegister
+        else { return forbidden() }
         func fail(_ message: String) -> Response {
             pages.response("letter", letterContext(current, values: form, error: message), status: .unprocessableContent)
         }

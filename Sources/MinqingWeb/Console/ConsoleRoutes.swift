@@ -8,16 +8,19 @@ import MinqingStore
 import WebFormAdapter
 
 /// The staff console (工作台账): login, ledger with filters and CSV, case page with actions, walk-in registration.
-/// Every page needs a session; every POST needs the session's CSRF token. Personal data is masked unless the user
-/// is assigned to the case, a leader or an admin (信访工作条例 art. 30).
+/// Every page needs a session; every POST needs the session (checked before its body is read) and its CSRF token.
+/// Who sees and does what is `CaseAccess`'s rule: nobody sees a case about them; personal data is masked unless
+/// the user is assigned to the case, a leader or an admin (信访工作条例 第三十条).
 struct ConsoleRoutes: Sendable {
     let deps: WebDependencies
     let auth: ConsoleAuth
     let pages: Pages
-    /// Failed logins per account (5 per 15 minutes) and per client address (20 per 15 minutes, against guessing many accounts).
+    /// Login attempts per account (5 per 15 minutes, a success clears them) and per client address (20 per 15
+    /// minutes, against guessing many accounts), counted before the password is checked.
     let loginLimiter: RateLimiter
     let addressLimiter: RateLimiter
     let masking = Masking()
+    let people: PeopleIndex
 
     init(deps: WebDependencies, users: StaffUsers) throws {
         self.deps = deps
@@ -26,6 +29,38 @@ struct ConsoleRoutes: Sendable {
         pages = try Pages(directory: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
         loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
         addressLimiter = RateLimiter(limit: 20, window: 15 * 60, clock: deps.clock)
+        people = deps.config.directory.peopleIndex
+    }
+
+    func access(_ current: ConsoleAuth.Current) -> CaseAccess { CaseAccess(user: current.user, people: people) }
+
+    /// Largest url-encoded console form (a reply or note with its fields).
+    static let formLimit = 256 << 10
+
+    enum Authorised {
+        case form(ConsoleAuth.Current, FormBody)
+        case refuse(Response)
+    }
+
+    /// The signed-in user and their form. The session is checked before the body is read, and a declared
+    /// `Content-Length` over `limit` is refused unread, so an anonymous or careless client cannot make the hub read a
+    /// large body; the CSRF token is checked once the (bounded) body is in.
+    func authorisedForm(_ request: Request, limit: Int = formLimit) async throws -> Authorised {
+        guard let current = await auth.current(request) else { return .refuse(forbidden()) }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            return .refuse(pages.response("message", ["office": directory.office.name, "title": "内容过大",
+                "message": "提交的内容超过 \(limit >> 20 > 0 ? "\(limit >> 20) MB" : "\(limit >> 10) KB") 上限：请删减内容或压缩附件后重试。"],
+                status: .contentTooLarge))
+        }
+        var request = request
+        let raw: Data
+        do { raw = try await request.collectBody(limit: limit) } catch {
+            return .refuse(pages.response("message", ["office": directory.office.name, "title": "内容过大",
+                "message": "提交的内容超过上限：请删减内容或压缩附件后重试。"], status: .contentTooLarge))
+        }
+        guard let form = try? FormBody.parse(raw, contentType: request.headers[.contentType]),
+              ConsoleAuth.csrfValid(form, current) else { return .refuse(forbidden()) }
+        return .form(current, form)
     }
 
     var directory: Directory { deps.config.directory }
@@ -70,15 +105,15 @@ struct ConsoleRoutes: Sendable {
             return await loginPage(request, error: "登录页面已过期，请重新输入账号和密码", status: .forbidden)
         }
         let id = form["user"] ?? ""
-        guard await loginLimiter.allow("user:" + id), await addressLimiter.allow("ip:" + address) else {
+        // Counted before the password is checked: a burst sent at once is cut off at the limit, whatever it holds.
+        guard await addressLimiter.admit("ip:" + address), await loginLimiter.admit("user:" + id) else {
             return await loginPage(request, error: "登录失败次数过多，请 15 分钟后再试，或联系管理员重置密码", status: .tooManyRequests)
         }
         guard let user = await auth.users.authenticate(id: id, password: form.raw("password") ?? "") else {
-            await loginLimiter.record("user:" + id)
-            await addressLimiter.record("ip:" + address)
             return await loginPage(request, error: "账号或密码不正确", status: .unauthorized)
         }
         await loginLimiter.reset("user:" + id)
+        await addressLimiter.refund("ip:" + address)
         let (sessionID, _) = await auth.sessions.open(userID: user.id)
         var headers = HTTPFields()
         headers[.location] = "/console"
@@ -89,9 +124,7 @@ struct ConsoleRoutes: Sendable {
 
     @_optimize(none)
     func logout(_ request: Request) async throws -> Response {
-        var request = request
-        let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 16 << 10), as: UTF8.self))
-        guard let current = await auth.current(request), ConsoleAuth.csrfValid(form, current) else { return forbidden() }
+        guard case .form(let current, _) = try await authorisedForm(request, limit: 16 << 10) else { return forbidden() }
         await auth.sessions.close(current.sessionID)
         return Response(status: .seeOther, headers: [.location: "/console/login", .setCookie: auth.setCookie(ConsoleAuth.cookie, "", maxAge: 0)])
     }
@@ -138,17 +171,13 @@ struct ConsoleRoutes: Sendable {
         return (q, params, page)
     }
 
-    func seesPII(_ user: StaffUser, _ record: CaseRecord) -> Bool {
-        user.seesAllPII || record.staff == user.id || record.leader == user.id
-    }
-
     func personName(_ id: String?) -> String {
         guard let id else { return "" }
         return directory.person(id)?.name ?? id
     }
 
-    func row(_ r: CaseRecord, user: StaffUser, now: Date) -> [String: Any] {
-        let pii = seesPII(user, r)
+    func row(_ r: CaseRecord, access: CaseAccess, now: Date) -> [String: Any] {
+        let pii = access.seesPII(r)
         let c = pii ? r.complainant : masking.complainant(r.complainant)
         return [
             "id": r.id.description, "channel": r.channel.displayName, "registered": WebFormRoutes.format(r.registeredAt, zone),
@@ -165,14 +194,14 @@ struct ConsoleRoutes: Sendable {
     func ledger(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let (q, params, page) = query(request)
-        let result = try await deps.store.searchCases(q)
+        let result = try await deps.store.searchCases(access(current).restrict(q))
         let now = deps.clock.now()
         let pages = max(1, (result.total + q.limit - 1) / q.limit)
         var queryString = params.filter { $0.key != "page" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         if !queryString.isEmpty { queryString += "&" }
         let c = base(current, [
-            "title": "工作台账", "rows": result.items.map { row($0, user: current.user, now: now) }, "total": result.total,
+            "title": "工作台账", "rows": result.items.map { row($0, access: access(current), now: now) }, "total": result.total,
             "page": page, "pages": pages, "prev": page > 1 ? "?\(queryString)page=\(page - 1)" : "",
             "next": page < pages ? "?\(queryString)page=\(page + 1)" : "", "exportQuery": queryString,
             "statuses": CaseStatus.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["status"] == $0.rawValue] },
@@ -193,7 +222,9 @@ struct ConsoleRoutes: Sendable {
     @_optimize(none)
     func export(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
+        let access = access(current)
         var (q, _, _) = query(request)
+        q = access.restrict(q)
         q.limit = CaseQuery.maxLimit
         q.offset = 0
         let now = deps.clock.now()
@@ -201,7 +232,7 @@ struct ConsoleRoutes: Sendable {
         while true {
             let page = try await deps.store.searchCases(q)
             for r in page.items {
-                let x = row(r, user: current.user, now: now)
+                let x = row(r, access: access, now: now)
                 let cells = ["id", "channel", "registered", "village", "category", "subject", "status", "leader", "staff", "deadline"]
                     .map { "\(x[$0] ?? "")" } + [(x["overdue"] as? Bool) == true ? "是" : "否", "\(x["complainant"] ?? "")", "\(x["phone"] ?? "")"]
                 lines.append(cells.map(CSVCell.escape).joined(separator: ","))

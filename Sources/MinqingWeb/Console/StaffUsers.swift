@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+import NIOPosix
 import MinqingConfig
 
 /// Console roles: the directory's roles plus those only the users file grants.
@@ -39,8 +40,6 @@ public struct StaffUser: Sendable, Hashable {
 
     /// Sees complainants' personal data on every case (otherwise only on cases they are assigned to).
     public var seesAllPII: Bool { !roles.isDisjoint(with: [.leader, .principalLeader, .admin]) }
-    /// May change cases (a county viewer only reads).
-    public var canAct: Bool { !roles.isDisjoint(with: [.clerk, .staff, .leader, .principalLeader, .admin]) }
 }
 
 /// The console's accounts: a JSON file of `{id, roles, password_hash}` (bcrypt) written by `minqing users`,
@@ -61,12 +60,15 @@ public actor StaffUsers {
     private let directory: Directory
     private let cost: UInt8
     private var entries: [String: Entry]
+    /// Verified against when the id is unknown: same work factor as real hashes.
+    private let dummyHash: String
 
     /// `cost` is bcrypt's work factor (tests pass a low one).
     public init(file: URL, directory: Directory, cost: UInt8 = 12) throws {
         self.file = file
         self.directory = directory
         self.cost = cost
+        dummyHash = Bcrypt.hash(Sessions.randomToken(), cost: cost)
         entries = [:]
         if FileManager.default.fileExists(atPath: file.path) {
             let list: [Entry]
@@ -99,15 +101,18 @@ public actor StaffUsers {
         try save()
     }
 
-    /// The user if `password` is theirs.
-    public func authenticate(id: String, password: String) -> StaffUser? {
-        guard let entry = entries[id] else {
-            _ = Bcrypt.verify(password, hash: Self.dummyHash)  // same work for unknown names
-            return nil
-        }
-        guard Bcrypt.verify(password, hash: entry.passwordHash) else { return nil }
-        return user(entry)
+    /// The user if `password` is theirs. bcrypt runs on NIO's blocking-work thread pool, not on this actor, so
+    /// logins never queue behind each other nor delay the session lookups of every console page; an unknown id
+    /// costs the same as a known one (a dummy hash of the same work factor), so timing does not tell which ids exist.
+    public nonisolated func authenticate(id: String, password: String) async -> StaffUser? {
+        let stored = await passwordHash(id: id)
+        let hash = stored ?? dummyHash
+        let matches = (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+        guard matches, stored != nil else { return nil }
+        return await user(id: id)
     }
+
+    private func passwordHash(id: String) -> String? { entries[id]?.passwordHash }
 
     public func user(id: String) -> StaffUser? { entries[id].map(user) }
 
@@ -133,5 +138,5 @@ public actor StaffUsers {
         _ = chmod(file.path, 0o600)
     }
 
-    private static let dummyHash = Bcrypt.hash("minqing-dummy-password", cost: 4)
+
 }
