@@ -24,7 +24,7 @@ public final class Scheduler: Service {
     private let onIdle: @Sendable (Date) -> Void
 
     /// - Parameters:
-    ///   - signal: woken after case changes (the store's outbox signal), so new deadlines are seen at once.
+    ///   - signal: woken after case changes (the store's `LedgerSettings.caseSignal`), so new deadlines are seen at once.
     ///   - maxSleep: the longest the scheduler sleeps without looking (a safety net; jobs are computed exactly).
     ///   - observer: called with the jobs of each pass that did something.
     ///   - onIdle: called after every pass with the time it will sleep until (tests wait on it).

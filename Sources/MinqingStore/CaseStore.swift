@@ -48,6 +48,9 @@ public protocol CaseStore: Sendable {
     func sendTimes(target: String, since: Date) async throws -> [Date]
     /// Every attempt of one notification, in order.
     func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt]
+    /// One case's notifications (oldest first), each with its attempts in order — read through the case's index,
+    /// whatever the size of the outbox.
+    func caseNotifications(_ id: CaseID) async throws -> [CaseNotification]
     /// The earliest time a pending or retrying notification of one of `targets` can be claimed, if any.
     func nextNotificationDue(targets: Set<String>) async throws -> Date?
     /// Puts dead (or retrying) notifications back to `pending`, due at `now`; returns the ids it changed.
@@ -136,6 +139,17 @@ public struct CaseQuery: Sendable, Hashable {
     public init() {}
 }
 
+/// A notification of one case with its delivery attempts.
+public struct CaseNotification: Sendable, Hashable {
+    public var entry: OutboxEntry
+    public var attempts: [DeliveryAttempt]
+
+    public init(entry: OutboxEntry, attempts: [DeliveryAttempt]) {
+        self.entry = entry
+        self.attempts = attempts
+    }
+}
+
 /// One page of the ledger, newest registration first, with the number of all matches.
 public struct CasePage: Sendable, Hashable {
     public var total: Int
@@ -177,13 +191,17 @@ public struct LedgerSettings: Sendable {
     public var policy: CaseStateMachine.Policy
     /// Notified after every commit that wrote outbox rows (the dispatcher waits on it).
     public var outboxSignal: ChangeSignal
+    /// Notified after every commit that created or changed a case — a new deadline, a status that ends or starts
+    /// scheduled jobs (the scheduler waits on it). A separate signal: each `ChangeSignal` wakes one consumer's wait.
+    public var caseSignal: ChangeSignal
 
     public init(
         caseIDPrefix: String = "MQ", timeZone: TimeZone = HubTime.shanghai, factory: CaseFactory = .init(),
         planner: any NotificationPlanner = ClosurePlanner { _ in [] }, policy: CaseStateMachine.Policy = .init(),
-        outboxSignal: ChangeSignal = ChangeSignal()
+        outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
     ) {
         self.outboxSignal = outboxSignal
+        self.caseSignal = caseSignal
         self.caseIDPrefix = caseIDPrefix
         self.timeZone = timeZone
         self.factory = factory

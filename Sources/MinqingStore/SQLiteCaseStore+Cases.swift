@@ -24,7 +24,10 @@ extension SQLiteCaseStore {
     public func apply(
         _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord {
-        defer { settings.outboxSignal.notify() }
+        defer {
+            settings.outboxSignal.notify()
+            settings.caseSignal.notify()
+        }
         return try await pool.write { db in
             guard let before = try self.loadCase(id.description, db) else { throw CaseStoreError.caseNotFound(id) }
             if let expectedVersion, expectedVersion != before.version {

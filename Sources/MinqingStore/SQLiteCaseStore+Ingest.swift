@@ -5,7 +5,10 @@ import MinqingCore
 extension SQLiteCaseStore {
     public func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>] {
         guard !messages.isEmpty else { return [] }
-        defer { settings.outboxSignal.notify() }
+        defer {
+            settings.outboxSignal.notify()
+            settings.caseSignal.notify()
+        }
         return try await pool.write { db in
             messages.map { message in
                 Result { () throws -> IntakeReceipt in

@@ -153,14 +153,30 @@ extension SQLiteCaseStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM delivery_attempts WHERE notification_id = ? ORDER BY id", arguments: [notificationID]
-            ).map { row in
-                DeliveryAttempt(
-                    notificationID: row["notification_id"], target: row["target"], number: row["number"],
-                    startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                    result: DeliveryAttempt.Result(rawValue: row["result"]) ?? .failed,
-                    httpStatus: row["http_status"], latencyMilliseconds: row["latency_ms"], detail: row["detail"])
-            }
+            ).map(Self.attempt(from:))
         }
+    }
+
+    public func caseNotifications(_ id: CaseID) async throws -> [CaseNotification] {
+        try await pool.read { db in
+            let entries = try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE case_id = ? ORDER BY created_at, id", arguments: [id.description]
+            ).map(self.outboxEntry(from:))
+            let attempts = try Row.fetchAll(db, sql: """
+                SELECT a.* FROM delivery_attempts a JOIN outbox o ON o.id = a.notification_id
+                WHERE o.case_id = ? ORDER BY a.id
+                """, arguments: [id.description]).map(Self.attempt(from:))
+            let byNotification = Dictionary(grouping: attempts, by: \.notificationID)
+            return entries.map { CaseNotification(entry: $0, attempts: byNotification[$0.id] ?? []) }
+        }
+    }
+
+    static func attempt(from row: Row) -> DeliveryAttempt {
+        DeliveryAttempt(
+            notificationID: row["notification_id"], target: row["target"], number: row["number"],
+            startedAt: Date(timeIntervalSince1970: row["started_at"]),
+            result: DeliveryAttempt.Result(rawValue: row["result"]) ?? .failed,
+            httpStatus: row["http_status"], latencyMilliseconds: row["latency_ms"], detail: row["detail"])
     }
 
     public func nextNotificationDue(targets: Set<String>) async throws -> Date? {

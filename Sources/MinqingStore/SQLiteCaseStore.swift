@@ -110,6 +110,9 @@ public final class SQLiteCaseStore: CaseStore {
         }
         registerHotlineMigration(&m)
         m.registerMigration("v3-scheduled-jobs", foreignKeyChecks: .deferred, migrate: migrateScheduledJobs)
+        m.registerMigration("v4-outbox-by-case") { db in
+            try db.execute(sql: "CREATE INDEX outbox_case ON outbox (case_id, created_at)")
+        }
         return m
     }
 

@@ -203,6 +203,37 @@ public enum CaseStoreConformance {
             try requireEqual(outbox[1].snapshot?.staff, "陈志强", "snapshot is the changed case")
             try requireEqual(Set(outbox.map(\.id)).count, 2, "distinct idempotency ids")
         },
+        Check(description: "a case's notifications are read with their attempts, and only that case's") { open in
+            let store = try await open(settings(assignPlanner))
+            let a = try await ingestOne(store, message("n1"))
+            let b = try await ingestOne(store, message("n2"))
+            let created = try await store.outboxEntries(state: .pending, limit: 10)
+            let first = created.first { $0.caseID == a.caseID }!
+            try await store.recordDeliveries([DeliveryRecord(
+                attempt: DeliveryAttempt(notificationID: first.id, target: first.target, number: 1, startedAt: start,
+                                         result: .failed, httpStatus: 500, detail: "服务器错误"),
+                state: .retrying, nextAttemptAt: start.addingTimeInterval(60), lastError: "服务器错误")])
+            let notifications = try await store.caseNotifications(a.caseID)
+            try requireEqual(notifications.map(\.entry.id), [first.id], "only the case's own rows")
+            try requireEqual(notifications[0].attempts.map(\.httpStatus), [500], "with their attempts")
+            try requireEqual(try await store.caseNotifications(b.caseID).map(\.attempts.count), [0], "other case, no attempts")
+        },
+        Check(description: "the ledger leaves out cases about a person, and a masked reader's text never matches personal data") { open in
+            let store = try await open(settings())
+            var about = message("c1", body: "反映村干部陈志强，我的电话 13812345678")
+            about.concerns = ["chen-zhiqiang"]
+            _ = try await ingestOne(store, about)
+            _ = try await ingestOne(store, message("c2", body: "路灯不亮"))
+            var q = CaseQuery()
+            q.excludingConcerns = ["chen-zhiqiang", "陈志强"]
+            try requireEqual(try await store.searchCases(q).items.map(\.sourceRef), ["c2"], "the case about him is left out")
+            q = CaseQuery(); q.text = "1381234"; q.textMatchesPII = false
+            try requireEqual(try await store.searchCases(q).total, 0, "phone digits find nothing for a masked reader")
+            q.text = "路灯"
+            try requireEqual(try await store.searchCases(q).total, 1, "text without digits still searches the body")
+            q.text = "MQ-20261122-0002"
+            try requireEqual(try await store.searchCases(q).total, 1, "case ids still match")
+        },
         Check(description: "an illegal or stale transition changes nothing") { open in
             let store = try await open(settings(assignPlanner))
             let r = try await ingestOne(store, message("t2"))

@@ -26,13 +26,16 @@ struct HubOptions: ParsableArguments {
 
     /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies
     /// the way `serve` would.
-    func openStore(_ config: HubConfig, outboxSignal: ChangeSignal = ChangeSignal()) throws -> SQLiteCaseStore {
+    func openStore(
+        _ config: HubConfig, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
+    ) throws -> SQLiteCaseStore {
         let planner = HubPlanners.planner(for: config)
         let dataURL = URL(fileURLWithPath: data)
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         let settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-            factory: config.caseFactory, planner: planner, policy: config.casePolicy, outboxSignal: outboxSignal)
+            factory: config.caseFactory, planner: planner, policy: config.casePolicy, outboxSignal: outboxSignal,
+            caseSignal: caseSignal)
         do {
             return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
         } catch {

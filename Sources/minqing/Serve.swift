@@ -53,8 +53,8 @@ struct Serve: AsyncParsableCommand {
                     .record(calendar.hasData(forYear: y) ? 0 : 1)
             }
         }
-        let outboxSignal = ChangeSignal()
-        let store = try hub.openStore(config, outboxSignal: outboxSignal)
+        let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
+        let store = try hub.openStore(config, outboxSignal: outboxSignal, caseSignal: caseSignal)
         let dispatcher = Dispatcher(
             store: store, targets: notifications.targets, composer: notifications.composer, clock: SystemClock(),
             signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
             HotlineIntake(settings: $0, intake: intake, store: store, timeZone: config.office.timeZone, logger: logger)
         }
         var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
-        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: SystemClock(), signal: ChangeSignal()) {
+        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: SystemClock(), signal: caseSignal) {
             services.append(scheduler)
         }
         if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {

@@ -94,6 +94,28 @@ struct SchedulerMonthTests {
                 planner: CompositePlanner([NotificationSetup.planner(for: config), SchedulerSetup.forwardPlanner(for: config)])))
     }
 
+    @Test("a new case's deadline is planned at once: the store's case signal wakes the scheduler, the clock standing still",
+          .timeLimit(.minutes(1)))
+    func caseSignalWakesScheduler() async throws {
+        let config = try ConfigLoader.load(from: DispatchHarness.exampleConfig,
+                                           environment: ["MINQING_API_TOKEN": "test-token-0123456789abcdef"])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-wake-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = ManualClock(Self.at("2026-12-01T09:00:00"))
+        let driver = Driver(clock: clock)
+        let store = try SQLiteCaseStore(
+            path: directory.appendingPathComponent("minqing.sqlite").path,
+            settings: LedgerSettings(caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
+                                     factory: config.caseFactory, policy: config.casePolicy, caseSignal: driver.signal))
+        let task = await driver.start(config, store: store)
+        defer { task.cancel() }
+        let before = driver.passes.events.count
+        // Nobody pokes the scheduler and the clock does not move: only the store's commit can wake it.
+        _ = try await store.ingest([Self.message("wake-1", village: "青山村", category: "土地", body: "宅基地边界纠纷")], at: clock.now())
+        await driver.passes.wait(forCount: before + 1)
+        #expect(clock.now() == Self.at("2026-12-01T09:00:00"))
+    }
+
     @Test("December 2026: reminders, escalations, forwards, market-day alerts and digests, exactly; a restart changes nothing")
     func month() async throws {
         let config = try ConfigLoader.load(from: DispatchHarness.exampleConfig,

@@ -12,17 +12,12 @@ extension ConsoleRoutes {
         let pii = access.seesPII(record)
         let c = pii ? record.complainant : masking.complainant(record.complainant)
         let audit = try await deps.store.auditTrail(of: record.id)
-        let entries = try await deps.store.outboxEntries(state: nil, limit: 10_000).filter { $0.caseID == record.id }
-        var notifications: [[String: Any]] = []
-        for entry in entries {
-            let attempts = try await deps.store.deliveryAttempts(notificationID: entry.id)
-            notifications.append([
-                "target": entry.target, "event": entry.event, "state": Self.stateName(entry.state),
-                "attempts": attempts.map { a -> [String: Any] in
-                    ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": Self.resultName(a.result),
-                     "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
-                },
-            ])
+        let notifications = try await deps.store.caseNotifications(record.id).map { n -> [String: Any] in
+            ["target": n.entry.target, "event": n.entry.event, "state": Self.stateName(n.entry.state),
+             "attempts": n.attempts.map { a -> [String: Any] in
+                 ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": Self.resultName(a.result),
+                  "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
+             }]
         }
         let allowed = CaseAction.Kind.allCases.filter {
             CaseStateMachine.allowedFrom($0).contains(record.status) && access.may($0, on: record)
