@@ -9,10 +9,13 @@ public enum ConfigLoader {
     public static let mainFile = "minqing.yaml"
     public static let directoryFile = "directory.yaml"
 
+    /// - Parameter needsSecrets: false for commands that read the configuration but reach no external system
+    ///   (`calendar`, `markets`, `routes test`, `mail parse`, `check-config`): a variable that is not set is then not
+    ///   an error; its value reads as `unsetPlaceholder(name)` and its name is in `HubConfig.unsetVariables`.
     public static func load(
-        from directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+        from directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, needsSecrets: Bool = true
     ) throws(ConfigError) -> HubConfig {
-        let diagnostics = ConfigDiagnostics(environment: environment)
+        let diagnostics = ConfigDiagnostics(environment: environment, toleratesUnsetVariables: !needsSecrets)
         func document(_ name: String) -> ConfigNode? {
             let url = directory.appendingPathComponent(name)
             let shown = displayPath(url)
@@ -48,8 +51,13 @@ public enum ConfigLoader {
                 ? [ConfigIssue(file: displayPath(directory), line: 1, column: 1, key: "", message: "配置不完整")]
                 : diagnostics.issues)
         }
+        config!.unsetVariables = diagnostics.unset
         return config!
     }
+
+    /// What an unset `${NAME}` reads as when secrets are not needed: long enough to pass format checks, never a
+    /// usable secret, and recognisable in any message that shows it.
+    public static func unsetPlaceholder(_ name: String) -> String { "<未设置:\(name)>" }
 
     /// A path relative to the working directory when it is below it.
     static func displayPath(_ url: URL) -> String {

@@ -5,8 +5,15 @@ import Yams
 final class ConfigDiagnostics {
     var issues: [ConfigIssue] = []
     let environment: [String: String]
+    /// When true, a `${NAME}` whose variable is not set is not an error: it reads as `ConfigLoader.unsetPlaceholder`
+    /// and is listed in `unset` (commands that need no secrets load the configuration this way).
+    let toleratesUnsetVariables: Bool
+    var unset: [String] = []
 
-    init(environment: [String: String]) { self.environment = environment }
+    init(environment: [String: String], toleratesUnsetVariables: Bool = false) {
+        self.environment = environment
+        self.toleratesUnsetVariables = toleratesUnsetVariables
+    }
 
     func report(_ file: String, _ mark: Mark?, _ key: String, _ message: String) {
         issues.append(ConfigIssue(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
@@ -67,6 +74,9 @@ struct ConfigNode {
                 out += value
             } else if let fallback {
                 out += fallback
+            } else if diagnostics.toleratesUnsetVariables {
+                if !diagnostics.unset.contains(name) { diagnostics.unset.append(name) }
+                out += ConfigLoader.unsetPlaceholder(name)
             } else {
                 report("环境变量 \(name) 未设置：请先 export \(name)=…，或写成 ${\(name):-默认值}")
                 ok = false

@@ -24,6 +24,9 @@ public struct HubConfig: Sendable {
     public var schedules: SchedulesSettings?
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
+    /// Environment variables the configuration refers to that were not set (only when loaded without
+    /// `needsSecrets`; otherwise each is an error).
+    public var unsetVariables: [String] = []
 
     /// The vocabulary intake uses to file villages and categories.
     public var vocabulary: IntakeVocabulary { directory.vocabulary }

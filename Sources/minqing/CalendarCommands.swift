@@ -15,7 +15,7 @@ struct CalendarCommand: ParsableCommand {
     @Flag(name: .long, help: "以 JSON 输出") var json = false
 
     func run() throws {
-        let hub = try HubOptions.parse(["--config", config]).loadConfig()
+        let hub = try HubOptions.parse(["--config", config]).loadConfig(needsSecrets: false)
         guard let calendar = hub.routing?.calendar ?? hub.hotline?.calendar else {
             printError("配置目录 \(config) 中没有 routing.yaml（也没有热线的节假日配置）：请先配置 calendars")
             throw ExitCode(1)

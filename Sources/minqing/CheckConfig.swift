@@ -12,8 +12,11 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         do {
-            let config = try ConfigLoader.load(from: URL(fileURLWithPath: directory))
+            let config = try ConfigLoader.load(from: URL(fileURLWithPath: directory), needsSecrets: false)
             let d = config.directory
+            for name in config.unsetVariables {
+                printError("注意：环境变量 \(name) 未设置：配置本身无误，但 minqing serve 启动前须 export \(name)=…")
+            }
             if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
                 printError("注意：\(warning)")
             }

@@ -14,10 +14,11 @@ struct HubOptions: ParsableArguments {
     @Option(name: .long, help: "数据目录（台账数据库等）")
     var data: String = "./data"
 
-    /// Loads the configuration or exits 1 with every problem listed.
-    func loadConfig() throws -> HubConfig {
+    /// Loads the configuration or exits 1 with every problem listed. Commands that reach no external system pass
+    /// `needsSecrets: false`, so they run without the secrets `serve` needs.
+    func loadConfig(needsSecrets: Bool = true) throws -> HubConfig {
         do {
-            return try ConfigLoader.load(from: URL(fileURLWithPath: config))
+            return try ConfigLoader.load(from: URL(fileURLWithPath: config), needsSecrets: needsSecrets)
         } catch {
             printError(error.description)
             throw ExitCode(1)

@@ -32,7 +32,7 @@ struct RoutesTest: ParsableCommand {
     static let keys = ["channel", "category", "village", "subject", "body", "concerns", "at"]
 
     func run() throws {
-        let hub = try HubOptions.parse(["--config", config]).loadConfig()
+        let hub = try HubOptions.parse(["--config", config]).loadConfig(needsSecrets: false)
         guard hub.routing != nil else {
             printError("配置目录 \(config) 中没有 routing.yaml：请先编写派单规则（可参考 Config/example/routing.yaml）")
             throw ExitCode(1)

@@ -45,10 +45,14 @@ struct OperatorCommandTests {
         #expect(second.output.contains("新登记 0 封，已登记过 2 封"))
     }
 
-    @Test("routes test prints the decision and its reasons from the example routing rules, and rejects unknown keys")
+    /// The environment without any of the secrets `serve` needs: read-only commands must run in it.
+    static var withoutSecrets: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MINQING_") }
+    }
+
+    @Test("routes test prints the decision and its reasons from the example routing rules, and rejects unknown keys; it needs no secrets")
     func routesTest() async throws {
-        var env = ProcessInfo.processInfo.environment
-        env["MINQING_API_TOKEN"] = HubProcess.token
+        let env = Self.withoutSecrets
         let config = repoRoot.appendingPathComponent("Config/example").path
         let child = try ChildProcess(try binary(), [
             "routes", "test", "--config", config, "category=土地", "village=龙泉村", "body=宅基地界址纠纷",
@@ -64,10 +68,9 @@ struct OperatorCommandTests {
         #expect(bad.output.contains("无法识别「colour=red」"), "\(bad.output)")
     }
 
-    @Test("calendar --json lists workdays, holidays and make-up days, and warns loudly about a year without data")
+    @Test("calendar --json lists workdays, holidays and make-up days, and warns loudly about a year without data; it needs no secrets")
     func calendarJSON() async throws {
-        var env = ProcessInfo.processInfo.environment
-        env["MINQING_API_TOKEN"] = HubProcess.token
+        let env = Self.withoutSecrets
         let config = repoRoot.appendingPathComponent("Config/example").path
         let child = try ChildProcess(try binary(), ["calendar", "--config", config, "--from", "2026-10-07", "--to", "2026-10-11", "--json"],
                                      environment: env)
@@ -81,6 +84,15 @@ struct OperatorCommandTests {
                                        environment: env)
         #expect(await missing.waitForExit() == 0)
         #expect(missing.output.contains("2027年的节假日安排未配置"), "\(missing.output)")
+    }
+
+    @Test("check-config passes without secrets set and names each unset variable serve will need")
+    func checkConfigWithoutSecrets() async throws {
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        let child = try ChildProcess(try binary(), ["check-config", config], environment: Self.withoutSecrets)
+        #expect(await child.waitForExit() == 0)
+        #expect(child.output.contains("配置无误"), "\(child.output)")
+        #expect(child.output.contains("环境变量 MINQING_API_TOKEN 未设置"), "\(child.output)")
     }
 
     @Test("markets days --json prints the market days of a table phrase, 闰六月 2025 included; a bad phrase is explained")
