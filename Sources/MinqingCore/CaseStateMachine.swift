@@ -109,9 +109,12 @@ public enum CaseStateMachine {
                 throw .invalid("until", "案件还没有办理期限，请先交办（三定）")
             }
             guard until > current else { throw .invalid("until", "新期限必须晚于当前期限 \(HubTime.iso(current))") }
-            guard until.timeIntervalSince(current) <= policy.maxExtension else {
+            // Art. 34 allows extending by at most 30 days in all: later extensions count from the deadline before
+            // the first one (docs/domain/statutory-deadlines.md).
+            let before = record.extensions.first?.from ?? current
+            guard until.timeIntervalSince(before) <= policy.maxExtension else {
                 let days = Int(policy.maxExtension / 86_400)
-                throw .invalid("until", "延长期限不得超过 \(days) 日（《信访工作条例》第三十四条）")
+                throw .invalid("until", "延期合计不得超过 \(days) 日（《信访工作条例》第三十四条），最晚可延至 \(HubTime.iso(before.addingTimeInterval(policy.maxExtension)))")
             }
             next.extensions.append(Extension(from: current, until: until, reason: reason!, approver: approvedBy, at: now))
             next.deadline = until

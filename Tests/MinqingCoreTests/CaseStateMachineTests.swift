@@ -135,7 +135,7 @@ struct CaseStateMachineTests {
         }
     }
 
-    @Test("an extension must move the deadline later, by at most 30 days, with reason and approver")
+    @Test("an extension must move the deadline later, by at most 30 days in all, with reason and approver")
     func extensionLimits() throws {
         let r = record(in: .inProgress)
         let current = r.deadline!
@@ -156,6 +156,16 @@ struct CaseStateMachineTests {
         #expect(after.deadline == current.addingTimeInterval(30 * 86_400))
         #expect(after.extensions.count == 1 && after.extensions[0].approver == "刘建国")
         #expect(event.reason == "需鉴定")
+        // Two extensions of 20 days are 40 in all: the second is refused, counted from the deadline before the first.
+        let (once, _) = try CaseStateMachine.apply(
+            .extend(until: current.addingTimeInterval(20 * 86_400), reason: "需鉴定", approver: "刘建国"), to: r, actor: "王丽", at: now)
+        let twice = #expect(throws: TransitionError.self) {
+            try CaseStateMachine.apply(.extend(until: current.addingTimeInterval(40 * 86_400), reason: "仍需鉴定", approver: "刘建国"),
+                                       to: once, actor: "王丽", at: now)
+        }
+        #expect(twice?.description.contains("合计") == true)
+        _ = try CaseStateMachine.apply(
+            .extend(until: current.addingTimeInterval(30 * 86_400), reason: "仍需鉴定", approver: "刘建国"), to: once, actor: "王丽", at: now)
     }
 
     @Test("a deadline in the past, an empty reason or an empty actor is refused with the field named")
