@@ -52,13 +52,19 @@ enum NumberForms {
 
     /// The 11-digit national number of a mobile, with a `86` / `0086` country prefix removed; nil for anything else.
     static func nationalMobile(_ d: String) -> String? {
-        var n = Substring(d)
-        if n.count == 15, n.hasPrefix("0086") { n = n.dropFirst(4) } else if n.count == 13, n.hasPrefix("86") { n = n.dropFirst(2) }
-        let a = Array(n.utf8)
-        guard a.count == 11, a[0] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(a[1]),
-              a.allSatisfy({ (48...57).contains($0) })
+        nationalMobile(Array(d.utf8)[...]).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func nationalMobile(_ d: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let zero = UInt8(ascii: "0"), eight = UInt8(ascii: "8"), six = UInt8(ascii: "6")
+        var n = d
+        if n.count == 15, n.starts(with: [zero, zero, eight, six]) { n = n.dropFirst(4) }
+        else if n.count == 13, n.starts(with: [eight, six]) { n = n.dropFirst(2) }
+        guard n.count == 11, n[n.startIndex] == UInt8(ascii: "1"),
+              (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(n[n.startIndex + 1]),
+              n.allSatisfy({ (48...57).contains($0) })
         else { return nil }
-        return String(n)
+        return n
     }
 }
 
@@ -159,58 +165,79 @@ struct NumberScanner {
         out.append(contentsOf: s[written..<groups[groups.count - 1].end])
     }
 
-    /// The best number starting at group `g`: its last group, kind and digits.
+    /// The best number starting at group `g`: its last group, kind and digits. The first `maxDigits` digits from
+    /// `g` on are gathered once; each way of ending the number at a group boundary is then checked on them.
     func best(_ groups: [Group], from g: Int) -> (Int, Kind, [UInt8])? {
-        var digits: [UInt8] = []
-        var found: (Int, Kind, [UInt8])?
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.maxDigits)
+        var ends: [(group: Int, count: Int)] = []
         var h = g
-        while h < groups.count {
-            digits += groups[h].digits
-            if digits.count > Self.maxDigits { break }
-            if Self.lengths.contains(digits.count), let kind = Self.kind(digits, firstGroup: groups[g].digits, single: h == g),
-               found.map({ kind > $0.1 }) ?? true {
-                found = (h, kind, digits)
-            }
+        while h < groups.count, buffer.count + groups[h].digits.count <= Self.maxDigits {
+            buffer += groups[h].digits
+            ends.append((h, buffer.count))
             h += 1
         }
-        return found
+        guard Self.mayStart(buffer) else { return nil }
+        var found: (group: Int, kind: Kind, count: Int)?
+        for end in ends where Self.lengths.contains(end.count) {
+            if let kind = Self.kind(buffer[..<end.count], firstGroup: groups[g].digits.count, single: end.group == g),
+               found.map({ kind > $0.kind }) ?? true {
+                found = (end.group, kind, end.count)
+            }
+        }
+        return found.map { ($0.group, $0.kind, Array(buffer[..<$0.count])) }
     }
 
-    static func kind(_ d: [UInt8], firstGroup: [UInt8], single: Bool) -> Kind? {
-        let text = String(decoding: d, as: UTF8.self)
+    /// False when these first digits start no number: fewer than 10; `00` other than `0086`; `9` (no mobile,
+    /// landline or ID region starts so); `2`–`7` (only an ID) with fewer than 15.
+    static func mayStart(_ d: [UInt8]) -> Bool {
+        guard d.count >= 10 else { return false }
+        switch d[0] {
+        case UInt8(ascii: "0"): return d[1] != UInt8(ascii: "0") || d.starts(with: Array("0086".utf8))
+        case UInt8(ascii: "9"): return false
+        case UInt8(ascii: "2")...UInt8(ascii: "7"): return d.count >= 15
+        default: return true
+        }
+    }
+
+    /// The shape of `d` (indices from 0), if it has one.
+    static func kind(_ d: ArraySlice<UInt8>, firstGroup: Int, single: Bool) -> Kind? {
         let xAt = d.firstIndex(of: UInt8(ascii: "X"))
-        if d.count == 18, xAt == nil || xAt == 17, d[0] != UInt8(ascii: "0"), plausibleDate(d[6..<14], century: nil) {
+        if d.count == 18, xAt == nil || xAt == 17, d[0] != UInt8(ascii: "0"), d[0] != UInt8(ascii: "9"),
+           plausibleDate(d, at: 6, century: nil) {
             return .id18
         }
         guard xAt == nil else { return nil }
-        if NumberForms.nationalMobile(text) != nil { return .mobile }
+        if NumberForms.nationalMobile(d) != nil { return .mobile }
         if isLandline(d, firstGroup: firstGroup, single: single) { return .landline }
-        if d.count == 15, d[0] != UInt8(ascii: "0"), plausibleDate(d[6..<12], century: 19) { return .id15 }
+        if d.count == 15, d[0] != UInt8(ascii: "0"), d[0] != UInt8(ascii: "9"), plausibleDate(d, at: 6, century: 19) {
+            return .id15
+        }
         return nil
     }
 
     /// `0` + area code (2–3 digits, not starting with 0) + a 7–8 digit number: written in one piece (10–12 digits),
     /// or with the area code as its own group (`(0771) 123-4567`, `010 1234 5678`).
-    static func isLandline(_ d: [UInt8], firstGroup: [UInt8], single: Bool) -> Bool {
+    static func isLandline(_ d: ArraySlice<UInt8>, firstGroup: Int, single: Bool) -> Bool {
         guard d.count >= 10, d[0] == UInt8(ascii: "0"), d[1] != UInt8(ascii: "0") else { return false }
         if single { return d.count <= 12 }
-        guard (3...4).contains(firstGroup.count) else { return false }
-        return (7...8).contains(d.count - firstGroup.count) && d[firstGroup.count] != UInt8(ascii: "0")
+        guard (3...4).contains(firstGroup) else { return false }
+        return (7...8).contains(d.count - firstGroup) && d[firstGroup] != UInt8(ascii: "0")
     }
 
-    /// A birth date `yyyymmdd` (1800–2099) or, with a century, `yymmdd`.
-    static func plausibleDate(_ d: ArraySlice<UInt8>, century: Int?) -> Bool {
-        let n = d.map { Int($0) - 48 }
+    /// A birth date `yyyymmdd` (1800–2099) or, with a century, `yymmdd`, at `start` in `d`.
+    static func plausibleDate(_ d: ArraySlice<UInt8>, at start: Int, century: Int?) -> Bool {
+        func n(_ i: Int) -> Int { Int(d[start + i]) - 48 }
         var k = 0
         if century == nil {
-            let year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3]
+            let year = n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)
             guard (1800...2099).contains(year) else { return false }
             k = 4
         } else {
             k = 2
         }
-        let month = n[k] * 10 + n[k + 1]
-        let day = n[k + 2] * 10 + n[k + 3]
+        let month = n(k) * 10 + n(k + 1)
+        let day = n(k + 2) * 10 + n(k + 3)
         return (1...12).contains(month) && (1...31).contains(day)
     }
 

@@ -102,6 +102,9 @@ struct PrivacyTextTests {
         #expect(m.numbers(in: phones) == String(repeating: "138****78 ", count: 20_000))
         let combining = String(repeating: "1\u{0301}", count: 50_000)
         #expect(m.numbers(in: combining).unicodeScalars.count == combining.unicodeScalars.count)
+        let markup = String(repeating: "[点此](http://evil.example/a.b.c) **<@all>** ", count: 5_000)
+        let inert = CitizenText.inert(markup)
+        #expect(!inert.contains("http://") && inert.unicodeScalars.count < markup.unicodeScalars.count * 2)
     }
 
     // MARK: - CitizenText
