@@ -39,30 +39,48 @@ public enum PhoneNumber {
     }
 }
 
-/// Masking of personal data for people who are not assigned to a case (FACTS §6).
+/// Masking of personal data for people who are not assigned to a case: the one place for this rule. The console,
+/// its exports, robot messages, webhooks and e-mails to people not assigned all mask through it
+/// (rules and reasons in docs/privacy.md).
+///
+/// A mask never shows a usable suffix: the public status lookup and many other systems take "the last four digits"
+/// as proof of identity, so a phone shows at most its first 3 and last 2 digits (`139****45`) and an ID number at
+/// most its first 6 and last 2 characters (前6后2, `110105**********2X`).
 public struct Masking: Sendable, Hashable {
-    /// Characters of an ID number kept at the start and end (前6后4 by default).
-    public var idKeepStart: Int
-    public var idKeepEnd: Int
+    /// The most characters an ID number mask may keep at the start and at the end.
+    public static let idMaxKeepStart = 6
+    public static let idMaxKeepEnd = 2
 
-    public init(idKeepStart: Int = 6, idKeepEnd: Int = 4) {
-        self.idKeepStart = idKeepStart
-        self.idKeepEnd = idKeepEnd
+    /// Characters of an ID number kept at the start and end (前6后2 by default; larger values are clamped to
+    /// `idMaxKeepStart` / `idMaxKeepEnd`).
+    public let idKeepStart: Int
+    public let idKeepEnd: Int
+
+    public init(idKeepStart: Int = Masking.idMaxKeepStart, idKeepEnd: Int = Masking.idMaxKeepEnd) {
+        self.idKeepStart = max(0, min(idKeepStart, Self.idMaxKeepStart))
+        self.idKeepEnd = max(0, min(idKeepEnd, Self.idMaxKeepEnd))
     }
 
-    /// `13812341234` → `138****1234`.
+    /// `13812341234`, `+86 138-1234-1234`, `１３８１２３４１２３４` → `138****34`; landlines alike
+    /// (`(0771) 123-4567` → `077****67`). Fewer than 10 digits: `****`, nothing shown.
     public func phone(_ text: String) -> String {
-        let n = PhoneNumber.normalised(text)
-        guard n.count >= 7 else { return String(repeating: "*", count: n.count) }
-        return String(n.prefix(3)) + "****" + String(n.suffix(4))
+        let digits = NumberForms.digits(of: text)
+        guard !digits.isEmpty else { return "" }
+        let n = NumberForms.nationalMobile(digits) ?? digits
+        return Self.phoneMask(n)
     }
 
-    /// `11010519491231002X` → `110105********002X`.
+    /// `11010519491231002X` (any written form) → `110105**********2X`.
     public func idNumber(_ text: String) -> String {
-        let chars = Array(text.trimmed)
+        let chars = NumberForms.digits(of: text)
         guard chars.count > idKeepStart + idKeepEnd else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(idKeepStart)) + String(repeating: "*", count: chars.count - idKeepStart - idKeepEnd)
             + String(chars.suffix(idKeepEnd))
+    }
+
+    static func phoneMask(_ digits: String) -> String {
+        guard digits.count >= 10 else { return "****" }
+        return String(digits.prefix(3)) + "****" + String(digits.suffix(2))
     }
 
     /// `张三` → `张*`, `张三丰` → `张*丰`.
@@ -76,34 +94,13 @@ public struct Masking: Sendable, Hashable {
         }
     }
 
-    /// Free text (subject, body) with every resident ID number and mobile number in it masked: citizens write
-    /// their numbers into the message itself, and group messages must not carry them (FACTS §6).
-    /// Looks at maximal runs of ASCII digits (an ID's final X included), so parts of longer numbers are left alone.
+    /// Free text (subject, body, reply) with every resident ID number and phone number in it masked, in every
+    /// written form: separators and spaces (`138-1234-5678`, `110105 19491231 002X`), `+86` / `0086`,
+    /// full-width and other Unicode digits, and Chinese numerals read digit by digit (`一三八一二三四五六七八`).
+    /// Citizens write their numbers into the message itself, and group messages must not carry them.
+    /// The scan is linear in the text's length (`NumberScanner`).
     public func numbers(in text: String) -> String {
-        var out = ""
-        var run = ""
-        func flush() {
-            out += maskedRun(run)
-            run = ""
-        }
-        for ch in text {
-            if ch.isASCII, ch.isNumber || ((ch == "X" || ch == "x") && run.count == 17) {
-                run.append(ch)
-            } else {
-                if !run.isEmpty { flush() }
-                out.append(ch)
-            }
-        }
-        if !run.isEmpty { flush() }
-        return out
-    }
-
-    private func maskedRun(_ run: String) -> String {
-        switch run.count {
-        case 18 where run.prefix(17).allSatisfy(\.isNumber), 15: return idNumber(run)
-        case 11, 13, 14: return PhoneNumber.kind(of: run) == .mobile ? phone(run) : run
-        default: return run
-        }
+        NumberScanner(masking: self).mask(text)
     }
 
     /// `zhangsan@163.com` → `z***n@163.com`; a local part of one or two characters becomes `*`.

@@ -43,7 +43,8 @@ enum MarkdownLite {
         }
     }
 
-    /// Walks one line: `**…**` spans and `[text](url)` links; everything else goes through `text`.
+    /// Walks one line: `**…**` spans and `[text](url)` links (a label holds no bracket, so a defanged `[.]` before a
+    /// template's link stays text); everything else goes through `text`.
     private static func render(
         _ line: String, bold: (String) -> String, link: (String, String) -> String, text: (String) -> String
     ) -> String {
@@ -53,7 +54,8 @@ enum MarkdownLite {
             if rest.hasPrefix("**"), let close = rest.dropFirst(2).range(of: "**") {
                 out += bold(text(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound])))
                 rest = rest[close.upperBound...]
-            } else if rest.hasPrefix("["), let mid = rest.range(of: "]("), let end = rest[mid.upperBound...].firstIndex(of: ")") {
+            } else if rest.hasPrefix("["), let mid = rest.range(of: "]("), let end = rest[mid.upperBound...].firstIndex(of: ")"),
+                      !rest[rest.index(after: rest.startIndex)..<mid.lowerBound].contains(where: { $0 == "[" || $0 == "]" }) {
                 let label = String(rest[rest.index(after: rest.startIndex)..<mid.lowerBound])
                 out += link(text(label), String(rest[mid.upperBound..<end]))
                 rest = rest[rest.index(after: end)...]

@@ -56,7 +56,9 @@ public struct NotificationComposer: Sendable {
                 ? "没有收件人：案件尚未确定承办人员"
                 : "回避：收件人 \(skipped.joined(separator: "、")) 是案件反映的对象，不予发送（信访工作条例第三十条）")
         }
-        let snapshot = self.snapshot(of: record, unmasked: audience.isPrivate)
+        // A private target sees numbers in full; e-mail only when every recipient is assigned to the case.
+        let unmasked = audience.isPrivate && (!audience.addressesPeople || recipients.allSatisfy { isAssigned($0, to: record) })
+        let snapshot = self.snapshot(of: record, unmasked: unmasked)
         let event = NotificationEvent(rawValue: entry.event)
         let context = self.context(event: entry.event, eventName: event?.displayName ?? entry.event, snapshot: snapshot)
         guard let content = templates.render(entry.event, context: context) else {
@@ -68,8 +70,9 @@ public struct NotificationComposer: Sendable {
     /// A notification about no single case (market-day alert, digest): its stored context, which holds no
     /// complainant data, plus the office's name; people addressed by id.
     func composeFromContext(_ entry: OutboxEntry, for audience: Audience) -> Composition {
+        let masking = audience.isPrivate ? nil : self.masking
         guard let text = entry.context, let value = try? JSONDecoder().decode(TemplateValue.self, from: Data(text.utf8)),
-              var context = value.native as? [String: Any]
+              var context = value.native(inert: { Self.inert(masking?.numbers(in: $0) ?? $0, singleLine: true) }) as? [String: Any]
         else { return .suppress("通知内容缺失（context 不是 JSON 对象），无法发送") }
         let event = NotificationEvent(rawValue: entry.event)
         context["office"] = ["name": directory.officeName]
@@ -121,26 +124,41 @@ public struct NotificationComposer: Sendable {
         return "\(base)/console/cases/\(caseID)"
     }
 
-    /// The values templates can use (documented in `Config/example/templates/README.md`).
+    /// Whether `contact` is the case's responsible staff or leader: e-mail to anyone else gets masked numbers.
+    func isAssigned(_ contact: Contact, to r: CaseRecord) -> Bool {
+        let own = keys(for: contact.id).union(contact.email.map(keys(for:)) ?? [])
+        return [r.staff, r.leader].compactMap { $0 }.contains { !own.isDisjoint(with: keys(for: $0)) }
+    }
+
+    /// The one gate for text that enters a template from a case or a stored context: citizen-written text is made
+    /// inert (`CitizenText`), so no robot, e-mail client or auto-linker renders its markup, links or mentions.
+    static func inert(_ text: String, singleLine: Bool) -> String {
+        CitizenText.inert(text, singleLine: singleLine)
+    }
+
+    /// The values templates can use (documented in `Config/example/templates/README.md`). Every text value passes
+    /// `inert` (the snapshot is already masked for the audience).
     func context(event: String, eventName: String, snapshot s: CaseSnapshot) -> [String: Any] {
+        func line(_ v: String) -> String { Self.inert(v, singleLine: true) }
         var complainant: [String: Any] = [:]
-        if let v = s.complainant.name { complainant["name"] = v }
-        if let v = s.complainant.phone { complainant["phone"] = v }
-        if let v = s.complainant.idNumber { complainant["id_number"] = v }
+        if let v = s.complainant.name { complainant["name"] = line(v) }
+        if let v = s.complainant.phone { complainant["phone"] = line(v) }
+        if let v = s.complainant.idNumber { complainant["id_number"] = line(v) }
         var c: [String: Any] = [
-            "id": s.id, "status": s.statusName, "channel": s.channelName, "subject": s.subject, "body": s.body,
+            "id": s.id, "status": s.statusName, "channel": s.channelName, "subject": line(s.subject),
+            "body": Self.inert(s.body, singleLine: false),
             "registered_at": format(s.registeredAt), "urgent": s.priority == Priority.urgent.rawValue,
             "major": s.severity == Severity.major.rawValue, "attachments": s.attachments,
         ]
         if !complainant.isEmpty { c["complainant"] = complainant }
-        if let v = s.villageName { c["village"] = v }
-        if let v = s.categoryName { c["category"] = v }
+        if let v = s.villageName { c["village"] = line(v) }
+        if let v = s.categoryName { c["category"] = line(v) }
         if let v = s.deadline { c["deadline"] = format(v) }
-        if let v = s.leaderName { c["leader"] = v }
-        if let v = s.staffName { c["staff"] = v }
-        if let v = s.replyText { c["reply_text"] = v }
+        if let v = s.leaderName { c["leader"] = line(v) }
+        if let v = s.staffName { c["staff"] = line(v) }
+        if let v = s.replyText { c["reply_text"] = Self.inert(v, singleLine: false) }
         if let v = s.outcome.flatMap(Outcome.init(rawValue:)) { c["outcome"] = v.displayName }
-        if let v = s.escalatedTo { c["escalated_to"] = v }
+        if let v = s.escalatedTo { c["escalated_to"] = line(v) }
         return [
             "office": ["name": directory.officeName], "event": ["kind": event, "name": eventName],
             "case": c, "link": link(for: s.id), "private": s.unmasked,
@@ -173,11 +191,12 @@ enum TemplateValue: Decodable {
         else { self = .object(try c.decode([String: TemplateValue].self)) }
     }
 
-    var native: Any {
+    /// The value for the template engine, each string passed through `inert`.
+    func native(inert: (String) -> String) -> Any {
         switch self {
-        case .object(let d): d.mapValues(\.native)
-        case .array(let a): a.map(\.native)
-        case .string(let s): s
+        case .object(let d): d.mapValues { $0.native(inert: inert) }
+        case .array(let a): a.map { $0.native(inert: inert) }
+        case .string(let s): inert(s)
         case .int(let i): i
         case .double(let d): d
         case .bool(let b): b

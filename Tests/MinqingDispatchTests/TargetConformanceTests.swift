@@ -134,7 +134,7 @@ struct TargetConformanceTests {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
             let text = request.bodyText
             #expect(text.contains("MQ-20261123-0007"))
-            #expect(text.contains("138****5678") == false && text.contains("139****5678"), "complainant's phone masked")
+            #expect(!text.contains("13912345678") && text.contains("139＊＊＊＊78"), "complainant's phone masked, 3+2 digits shown")
             #expect(!text.contains("李桂兰"), "no complainant name in a group")
             switch kind {
             case .webhook:

@@ -24,8 +24,9 @@ final class DispatchHarness: Sendable {
     let directory: URL
 
     /// `environment` supplies the targets' URLs and secrets (`MINQING_WEBHOOK_URL` …); `adjust` may change the
-    /// loaded configuration (retry delays, rate limits) before the setup is built.
-    init(environment: [String: String], adjust: (inout HubConfig) -> Void = { _ in }) throws {
+    /// loaded configuration (retry delays, rate limits) before the setup is built. With `routed`, new cases are
+    /// filed by the township's routing rules (三定 suggestions, conflicts), as `minqing serve` files them.
+    init(environment: [String: String], routed: Bool = false, adjust: (inout HubConfig) -> Void = { _ in }) throws {
         let env = environment.merging(["MINQING_API_TOKEN": "test-token-0123456789abcdef"]) { given, _ in given }
         var config = try ConfigLoader.load(from: Self.exampleConfig, environment: env)
         adjust(&config)
@@ -34,15 +35,18 @@ final class DispatchHarness: Sendable {
         setup = try NotificationSetup(config: config, client: client)
         signal = ChangeSignal()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-dispatch-\(UUID().uuidString)")
-        store = try Self.openStore(config: config, setup: setup, signal: signal, directory: directory)
+        store = try Self.openStore(config: config, setup: setup, signal: signal, directory: directory, routed: routed)
     }
 
-    static func openStore(config: HubConfig, setup: NotificationSetup, signal: ChangeSignal, directory: URL) throws -> SQLiteCaseStore {
+    static func openStore(
+        config: HubConfig, setup: NotificationSetup, signal: ChangeSignal, directory: URL, routed: Bool = false
+    ) throws -> SQLiteCaseStore {
         try SQLiteCaseStore(
             path: directory.appendingPathComponent("minqing.sqlite").path,
             settings: LedgerSettings(
                 caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-                factory: CaseFactory(vocabulary: config.vocabulary), planner: HubPlanners.planner(for: config), outboxSignal: signal))
+                factory: routed ? config.caseFactory : CaseFactory(vocabulary: config.vocabulary),
+                planner: HubPlanners.planner(for: config), outboxSignal: signal))
     }
 
     func dispatcher(clock: any SleepingClock, random: @escaping @Sendable () -> Double = { 0.5 }) -> Dispatcher {
