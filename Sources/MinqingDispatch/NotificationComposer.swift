@@ -126,8 +126,9 @@ public struct NotificationComposer: Sendable {
 
     /// Whether `contact` is the case's responsible staff or leader: e-mail to anyone else gets masked numbers.
     func isAssigned(_ contact: Contact, to r: CaseRecord) -> Bool {
-        let own = keys(for: contact.id).union(contact.email.map(keys(for:)) ?? [])
-        return [r.staff, r.leader].compactMap { $0 }.contains { !own.isDisjoint(with: keys(for: $0)) }
+        let people = directory.people
+        let own = Set([contact.id, contact.email].compactMap { $0 }.map(people.resolve))
+        return [r.staff, r.leader].compactMap { $0 }.contains { own.contains(people.resolve($0)) }
     }
 
     /// The one gate for text that enters a template from a case or a stored context: citizen-written text is made
