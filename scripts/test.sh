@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd chromium chromium-driver fonts-wqy-microhei; do
+for pkg in libsqlite3-dev libcurl4-openssl-dev python3 python3-venv python3-aiosmtpd dovecot-imapd chromium chromium-driver fonts-wqy-microhei; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,6 +14,15 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
+
+# schemathesis (PyPI, 4.x) checks the live hub against Sources/MinqingWeb/openapi.yaml (SchemaConformanceTests).
+venv="$PWD/.build/schemathesis"
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "version 4\."; then
+  echo "== 安装 schemathesis / installing schemathesis 4.x (pip, into $venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "schemathesis>=4,<5"
+fi
+export SCHEMATHESIS="$venv/bin/schemathesis"
 
 echo "== swift build --build-tests"
 swift build --build-tests

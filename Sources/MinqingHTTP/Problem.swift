@@ -61,7 +61,14 @@ extension Problem {
 
     public static func tooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, kind: "too-large", title: "请求太大",
-                detail: "请求体超过上限 \(limit / (1 << 20)) MB（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
+                detail: "请求体超过上限 \(sizeText(limit))（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
+    }
+
+    /// `20 MB`, `64 KB`, `512 字节`: a limit as people read it.
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
+        return "\(bytes) 字节"
     }
 
     public static func notFound(_ detail: String) -> Problem {

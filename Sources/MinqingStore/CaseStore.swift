@@ -170,6 +170,8 @@ public struct LedgerSettings: Sendable {
     public var policy: CaseStateMachine.Policy
     /// Notified after every commit that wrote outbox rows (the dispatcher waits on it).
     public var outboxSignal: ChangeSignal
+    /// How much rejected hotline/intake input is kept.
+    public var rejectedRetention = RejectedRetention()
 
     public init(
         caseIDPrefix: String = "MQ", timeZone: TimeZone = HubTime.shanghai, factory: CaseFactory = .init(),
