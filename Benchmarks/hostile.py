@@ -41,7 +41,8 @@ class Barrage:
         return int(m.group(1)) if m else None
 
     async def request(self, method, path, headers=None, body=b"", timeout=30):
-        """One request on a fresh connection; returns (status, body bytes)."""
+        """One request on a fresh connection; returns (status, body bytes). The server may answer (and close)
+        before the body is sent whole: that answer counts."""
         r, w = await self.open()
         try:
             head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
@@ -49,10 +50,20 @@ class Barrage:
                 head += f"{k}: {v}\r\n"
             if body is not None:
                 head += f"Content-Length: {len(body)}\r\n"
-            w.write(head.encode() + b"\r\n" + (body or b""))
-            await w.drain()
-            status = await self.read_status(r, timeout)
-            rest = await asyncio.wait_for(r.read(), timeout)
+            status_task = asyncio.ensure_future(self.read_status(r, timeout))
+            try:
+                w.write(head.encode() + b"\r\n" + (body or b""))
+                await w.drain()
+            except (ConnectionError, OSError):
+                pass
+            try:
+                status = await status_task
+            except Exception as e:  # noqa: BLE001
+                return f"no answer ({type(e).__name__})", b""
+            try:
+                rest = await asyncio.wait_for(r.read(), timeout)
+            except (ConnectionError, OSError, asyncio.TimeoutError):
+                rest = b""
             return status, rest
         finally:
             w.close()
@@ -162,6 +173,9 @@ class Barrage:
         ])
         sent = [r[1] for r in results if r]
         worst = max(r[2] for r in results if r)
+        for (path, _), r in zip(self.routes(), results):
+            if r and (r[2] > 1 or not isinstance(r[0], int)):
+                print(f"  slow: {path} -> {r[0]} after {r[1] / MB:.1f} MB, {r[2]:.1f} s")
         print(f"{name}: {len(results)} routes, answers {sorted({str(s) for (_, _, s) in self.statuses[-len(results):]})}, "
               f"most sent before the answer {max(sent) / MB:.1f} MB, slowest {worst:.2f} s, all in {time.monotonic() - t0:.1f} s")
 

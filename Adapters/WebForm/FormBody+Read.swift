@@ -67,7 +67,7 @@ extension FormBody {
             for try await chunk in request.body {
                 total += chunk.readableBytes
                 guard total <= limit else { throw Problem.tooLarge(limit: limit) }
-                try builder.take(chunk.readableBytesView)
+                try chunk.withUnsafeReadableBytes { try builder.take($0) }
                 if !gated, builder.completedParts > 0 {
                     gated = true
                     try gate?(builder.form)

@@ -71,6 +71,13 @@ extension Problem {
         return "\(bytes) 字节"
     }
 
+    /// 405: the path exists but not with this method; `Allow` lists those it has.
+    public static func methodNotAllowed(_ allowed: [String]) -> Problem {
+        Problem(.methodNotAllowed, kind: "method-not-allowed", title: "不支持此请求方法",
+                detail: "此地址只接受 \(allowed.joined(separator: "、")) 请求，请按接口文档（openapi.yaml）使用。",
+                headers: [.allow: allowed.joined(separator: ", ")])
+    }
+
     public static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, kind: "not-found", title: "找不到", detail: detail)
     }

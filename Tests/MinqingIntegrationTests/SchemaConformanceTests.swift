@@ -30,11 +30,12 @@ struct SchemaConformanceTests {
         defer { hub.terminate() }
         let report = data.appendingPathComponent("report")
         let run = try ChildProcess(binary, [
-            "run", repoRoot.appendingPathComponent("Sources/MinqingWeb/openapi.yaml").path,
+            "--config-file", repoRoot.appendingPathComponent("Tests/MinqingIntegrationTests/schemathesis.toml").path,
+            "--no-color", "run", repoRoot.appendingPathComponent("Sources/MinqingWeb/openapi.yaml").path,
             "--url", hub.base, "-H", "Authorization: Bearer \(HubProcess.token)",
             "--checks", "all", "--max-examples", "20", "--seed", "20261122", "--workers", "2",
             "--phases", "examples,coverage,fuzzing", "--request-timeout", "10",
-            "--exclude-path-regex", Self.notJSON, "--report-dir", report.path, "--no-color",
+            "--exclude-path-regex", Self.notJSON, "--report-dir", report.path,
         ])
         let status = await run.waitForExit()
         #expect(status == 0, "schemathesis found problems:\n\(run.output.suffix(12_000))")
