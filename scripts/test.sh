@@ -4,8 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev python3 python3-aiosmtpd dovecot-imapd chromium \
-  chromium-driver fonts-wqy-microhei
+scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev python3 python3-venv python3-aiosmtpd dovecot-imapd \
+  chromium chromium-driver fonts-wqy-microhei
+
+# schemathesis (PyPI, 4.x) checks the live hub against Sources/MinqingWeb/openapi.yaml (SchemaConformanceTests).
+venv="$PWD/.build/schemathesis"
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "version 4\."; then
+  echo "== 安装 schemathesis / installing schemathesis 4.x (pip, into $venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "schemathesis>=4,<5"
+fi
+export SCHEMATHESIS="$venv/bin/schemathesis"
 
 echo "== swift build --build-tests"
 swift build --build-tests

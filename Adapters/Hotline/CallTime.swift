@@ -15,8 +15,11 @@ public enum CallTime {
     }
 
     public static func epoch(_ n: Double) -> Date? {
-        guard n > 0 else { return nil }
-        return Date(timeIntervalSince1970: n >= millisecondThreshold ? n / 1000 : n)
+        guard n > 0, n.isFinite else { return nil }
+        let seconds = n >= millisecondThreshold ? n / 1000 : n
+        // Past 9999-12-31 a time has no ISO-8601 form to answer with: refuse it (422) instead.
+        guard seconds <= 253_402_300_799 else { return nil }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     static let hint = "应为 ISO-8601（如 2026-11-22T09:30:00+08:00）、2026-11-22 09:30:00、秒或毫秒时间戳"

@@ -9,7 +9,9 @@ struct TimeValue: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let n = try? c.decode(Double.self) {
-            text = n.rounded() == n ? String(Int64(n)) : String(n)
+            // Only whole numbers Int64 can hold print as digits; anything else (1e300, -2e223) stays a number text
+            // that CallTime refuses with a 422, instead of trapping in the conversion.
+            text = n.rounded() == n && abs(n) < 9.0e15 ? String(Int64(n)) : String(n)
         } else {
             text = try c.decode(String.self)
         }

@@ -122,8 +122,10 @@ struct RejectedList: Encodable { let items: [RejectedAnswer] }
 
 struct RejectedAnswer: Encodable {
     let id: Int64?, source: String, line: Int?, column: Int?, field: String, reason: String, raw: String, at: Date
+    let rawSha256: String, rawBytes: Int, rawTruncated: Bool
     init(_ r: RejectedInput) {
         id = r.id; source = r.source; line = r.line; column = r.column; field = r.field; reason = r.reason
         raw = String(decoding: r.raw, as: UTF8.self); at = r.at
+        rawSha256 = r.rawSHA256; rawBytes = r.rawBytes; rawTruncated = r.isTruncated
     }
 }

@@ -31,7 +31,9 @@ public struct JSONIntakeRoutes: Sendable {
     private func receive(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
-        let message = try Self.parse(raw, limits: limits, timeZone: timeZone)
+        let (limits, timeZone) = (self.limits, self.timeZone)
+        // Decoding megabytes of JSON and base64 is CPU work: off the shared threads.
+        let message = try await Offload.run(bytes: raw.count) { try Self.parse(raw, limits: limits, timeZone: timeZone) }
         let receipt = try await intake.submit(message)
         return try Response.json(
             Receipt(caseID: receipt.caseID, status: receipt.status),

@@ -3,7 +3,7 @@ import MinqingConfig
 import MinqingCore
 
 /// The public form's fields, checked. Errors name the field and say what to do, in Chinese.
-struct CitizenSubmission {
+struct CitizenSubmission: Sendable {
     var name: String?
     var phone: String
     var village: String?
@@ -13,7 +13,7 @@ struct CitizenSubmission {
     var keepLocation: Bool
     var photos: [InboundAttachment]
 
-    struct FieldError: Error { var field: String; var message: String }
+    struct FieldError: Error, Sendable { var field: String; var message: String }
 
     static func read(_ form: FormBody, settings: WebFormSettings, directory: Directory) -> Result<CitizenSubmission, FieldError> {
         func fail(_ field: String, _ message: String) -> Result<CitizenSubmission, FieldError> {
@@ -36,12 +36,12 @@ struct CitizenSubmission {
             return fail("text", "内容不超过 \(settings.maxTextLength) 个字，现在有 \(text.count) 个字，请精简后再提交")
         }
         guard form["consent"] == "yes" else { return fail("consent", "请勾选同意：我们需要您的联系方式办理和答复此事") }
-        let files = form.files.filter { $0.field == "photos" && !$0.data.isEmpty }
+        let files = form.files.filter { $0.field == "photos" && $0.size > 0 }
         guard files.count <= settings.maxPhotos else { return fail("photos", "最多上传 \(settings.maxPhotos) 张照片，您选了 \(files.count) 张") }
         let keepLocation = form["keep_location"] == "yes"
         var photos: [InboundAttachment] = []
         for (i, file) in files.enumerated() {
-            guard file.data.count <= settings.maxPhotoBytes else {
+            guard file.size <= settings.maxPhotoBytes else {
                 let mb = settings.maxPhotoBytes >> 20
                 return fail("photos", "第 \(i + 1) 张照片「\(file.filename)」超过 \(mb) MB，请压缩或换一张")
             }

@@ -2,15 +2,44 @@ import Foundation
 
 /// A submitted HTML form: `application/x-www-form-urlencoded` or `multipart/form-data`.
 public struct FormBody: Sendable {
+    /// One uploaded file: kept in memory when the body was parsed from memory, or spooled to a file on disk
+    /// (`FormBody.read`), which `removeFiles()` deletes.
     public struct File: Sendable, Hashable {
+        public enum Storage: Sendable, Hashable { case memory(Data), disk(URL) }
         public var field: String
         public var filename: String
         public var contentType: String
-        public var data: Data
+        public var storage: Storage
+        /// Bytes of content.
+        public var size: Int
+
+        public init(field: String, filename: String, contentType: String, data: Data) {
+            self.field = field
+            self.filename = filename
+            self.contentType = contentType
+            storage = .memory(data)
+            size = data.count
+        }
+
+        init(field: String, filename: String, contentType: String, spooled url: URL, size: Int) {
+            self.field = field
+            self.filename = filename
+            self.contentType = contentType
+            storage = .disk(url)
+            self.size = size
+        }
+
+        /// The content. A spooled file is mapped from disk (its pages are read when touched); empty if it is gone.
+        public var data: Data {
+            switch storage {
+            case .memory(let data): data
+            case .disk(let url): (try? Data(contentsOf: url, options: .alwaysMapped)) ?? Data()
+            }
+        }
     }
 
-    public private(set) var fields: [(String, String)] = []
-    public private(set) var files: [File] = []
+    public internal(set) var fields: [(String, String)] = []
+    public internal(set) var files: [File] = []
 
     public init(fields: [(String, String)] = [], files: [File] = []) {
         self.fields = fields
@@ -27,18 +56,24 @@ public struct FormBody: Sendable {
 
     public func all(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
 
-    public struct ParseError: Error, Sendable { public let reason: String }
-
-    /// Parses `body` by its content type.
-    public static func parse(_ body: Data, contentType: String?) throws -> FormBody {
-        let type = contentType ?? ""
-        if type.lowercased().hasPrefix("multipart/form-data") {
-            guard let boundary = Self.parameter("boundary", in: type) else {
-                throw ParseError(reason: "表单缺少 boundary")
-            }
-            return try multipart(body, boundary: boundary)
+    /// Deletes the files this body spooled to disk (call when the request is done with them).
+    public func removeFiles() {
+        for file in files {
+            if case .disk(let url) = file.storage { try? FileManager.default.removeItem(at: url) }
         }
-        return urlEncoded(String(decoding: body, as: UTF8.self))
+    }
+
+    /// True for a `multipart/form-data` content type.
+    public static func isMultipart(_ contentType: String?) -> Bool {
+        (contentType ?? "").lowercased().hasPrefix("multipart/form-data")
+    }
+
+    /// Parses `body` (already in memory) by its content type, under `limits`; files stay in memory.
+    public static func parse(_ body: Data, contentType: String?, limits: MultipartLimits = .defaults) throws(FormBodyError) -> FormBody {
+        guard isMultipart(contentType) else { return urlEncoded(String(decoding: body, as: UTF8.self)) }
+        var builder = try Builder(contentType: contentType, limits: limits, spool: nil)
+        try builder.take(body)
+        return try builder.finish()
     }
 
     public static func urlEncoded(_ text: String) -> FormBody {
@@ -53,46 +88,11 @@ public struct FormBody: Sendable {
         return form
     }
 
-    static func multipart(_ body: Data, boundary: String) throws -> FormBody {
-        let bytes = [UInt8](body)
-        let delimiter = Array("--\(boundary)".utf8)
-        let headerEnd = Array("\r\n\r\n".utf8)
-        var form = FormBody()
-        guard var start = bytes.firstRange(of: delimiter)?.upperBound else { throw ParseError(reason: "表单内容不完整") }
-        while true {
-            // After a delimiter: "--" ends the body, otherwise CRLF then headers.
-            if bytes[start...].starts(with: Array("--".utf8)) { break }
-            guard bytes[start...].starts(with: Array("\r\n".utf8)) else { throw ParseError(reason: "表单内容不完整") }
-            start += 2
-            guard let headersRange = bytes[start...].firstRange(of: headerEnd),
-                  let next = bytes[headersRange.upperBound...].firstRange(of: Array("\r\n".utf8) + delimiter)
-            else { throw ParseError(reason: "表单内容不完整，请重新提交") }
-            let headers = String(decoding: bytes[start..<headersRange.lowerBound], as: UTF8.self)
-            let content = Data(bytes[headersRange.upperBound..<next.lowerBound])
-            var disposition = "", partType = "application/octet-stream"
-            for line in headers.components(separatedBy: "\r\n") {
-                let lower = line.lowercased()
-                if lower.hasPrefix("content-disposition:") { disposition = line }
-                if lower.hasPrefix("content-type:") { partType = String(line.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) }
-            }
-            let name = parameter("name", in: disposition) ?? ""
-            if let filename = parameter("filename", in: disposition) {
-                if !filename.isEmpty || !content.isEmpty {
-                    form.files.append(File(field: name, filename: filename, contentType: partType, data: content))
-                }
-            } else {
-                form.fields.append((name, String(decoding: content, as: UTF8.self)))
-            }
-            start = next.upperBound
-        }
-        return form
-    }
-
     /// `name="value"` or `name=value` inside a header value.
     static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let p = piece.trimmingCharacters(in: .whitespaces)
-            guard p.lowercased().hasPrefix(name + "=") else { continue }
+            guard p.lowercased().hasPrefix(name + "="), p.utf8.count <= 4096 else { continue }
             var value = String(p.dropFirst(name.count + 1))
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             return value

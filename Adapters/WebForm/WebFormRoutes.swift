@@ -93,31 +93,50 @@ public struct WebFormRoutes: Sendable {
         pages.response("form", formContext())
     }
 
+    /// The form's token when it is signed by this hub and not expired.
+    func validToken(_ form: FormBody, now: Date) -> FormToken? {
+        guard let text = form.raw("form_token"), let token = FormToken.decode(text, key: settings.tokenKey),
+              now.timeIntervalSince(token.issuedAt) <= settings.formLifetime else { return nil }
+        return token
+    }
+
+    struct ExpiredForm: Error {}
+
     @_optimize(none)
     func submit<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(limit: settings.maxBodyBytes)
+        let now = clock.now()
         let form: FormBody
         do {
-            form = try FormBody.parse(body, contentType: request.headers[.contentType])
-        } catch {
-            return pages.response("form", formContext(message: "提交的内容不完整，请重新填写后提交"), status: .badRequest)
+            // The token is the form's first field: a body without a valid one is refused after its first part.
+            form = try await FormBody.read(request, limit: settings.maxBodyBytes, limits: settings.multipart, spool: settings.spool) { form in
+                guard validToken(form, now: now) != nil else { throw ExpiredForm() }
+            }
+        } catch is ExpiredForm {
+            return pages.response("form", formContext(message: "表单已过期，请重新填写后提交"), status: .unprocessableContent)
+        } catch let error as FormBodyError {
+            if case .spoolFailed = error {  // the disk, not the citizen: say so, and let them retry
+                return pages.response("form", formContext(message: error.description), status: .serviceUnavailable)
+            }
+            return pages.response("form", formContext(message: error.description), status: .badRequest)
+        } catch let problem as Problem where problem.status == .contentTooLarge {
+            let mb = settings.maxBodyBytes >> 20
+            return pages.response("form", formContext(message: "提交的内容超过上限 \(mb) MB：请减少照片或压缩后重试"), status: .contentTooLarge)
         }
-        let now = clock.now()
+        defer { form.removeFiles() }
         // Honeypot: a field people never see. Filled in means a script.
         if form["website"] != nil {
             return pages.response("form", formContext(message: "提交未成功。如果您是本人填写，请刷新页面重新填写。"), status: .unprocessableContent)
         }
-        guard let tokenText = form.raw("form_token"), let token = FormToken.decode(tokenText, key: settings.tokenKey),
-              now.timeIntervalSince(token.issuedAt) <= settings.formLifetime
-        else {
+        guard let token = validToken(form, now: now) else {
             return pages.response("form", formContext(values: form, message: "表单已过期，请核对内容后再次提交"), status: .unprocessableContent)
         }
         guard now.timeIntervalSince(token.issuedAt) >= settings.minimumFillTime else {
             return pages.response("form", formContext(values: form, message: "提交过快，请核对内容后再次提交"), status: .unprocessableContent)
         }
         let submission: CitizenSubmission
-        switch CitizenSubmission.read(form, settings: settings, directory: directory) {
+        // Photo checks and EXIF stripping are CPU work: off the shared threads.
+        let (settings, directory) = (self.settings, self.directory)
+        switch try await Offload.run({ CitizenSubmission.read(form, settings: settings, directory: directory) }) {
         case .success(let s): submission = s
         case .failure(let error):
             return pages.response("form", formContext(values: form, error: error), status: .unprocessableContent)

@@ -24,6 +24,12 @@ public struct WebFormSettings: Sendable {
     public var trustForwardedFor: Bool
     public var maxSubjectLength: Int
     public var maxTextLength: Int
+    /// The configured body limit of `POST /form` (`server.body_limits.form`); nil derives it from the photo limits.
+    public var bodyLimit: Int?
+    /// Parts, part headers and field sizes a multipart body is read under.
+    public var multipart: MultipartLimits = .defaults
+    /// Where uploads are written while a form is read; nil keeps them in memory.
+    public var spool: FormSpool? = FormSpool.temporary()
 
     public init(
         maxPhotos: Int = 4, maxPhotoBytes: Int = 5 << 20, minimumFillTime: TimeInterval = 3,
@@ -45,6 +51,7 @@ public struct WebFormSettings: Sendable {
         self.maxTextLength = maxTextLength
     }
 
-    /// The largest request body the form can legitimately send.
-    public var maxBodyBytes: Int { maxPhotos * (maxPhotoBytes + 4096) + 256 << 10 }
+    /// The largest request body `POST /form` accepts: the configured limit, else the most the form can
+    /// legitimately send (every photo at its limit, plus room for the text fields).
+    public var maxBodyBytes: Int { bodyLimit ?? maxPhotos * (maxPhotoBytes + 4096) + 256 << 10 }
 }

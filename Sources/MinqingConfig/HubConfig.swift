@@ -53,10 +53,45 @@ public struct OfficeSettings: Sendable {
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
-    /// Largest request body accepted (413 above it).
+    /// Largest request body of the JSON intake routes when `body_limits` does not name them (413 above it).
     public var maxBodyBytes: Int
     /// The address people use to reach this hub (links in notifications).
     public var publicURL: String
+    /// Each route family's own body limit (`server.body_limits`), checked before a body is read.
+    public var bodyLimits: BodyLimits = BodyLimits()
+    /// Seconds a connection may send nothing before it is closed (`server.idle_timeout`).
+    public var idleTimeoutSeconds: Int = 30
+}
+
+/// `server.body_limits`: the largest request body each kind of route accepts, in bytes. A declared
+/// `Content-Length` over the limit is refused (413) before any of the body is read; a body without one is read
+/// only up to the limit. Defaults and reasons: docs/limits.md.
+public struct BodyLimits: Sendable, Hashable {
+    /// `POST /form` (the public form with its photos); nil: derived from `webform.max_photos` × `max_photo_bytes`.
+    public var form: Int?
+    /// `POST /api/v1/messages` (JSON with base64 attachments); nil: `server.max_body_bytes`.
+    public var intake: Int?
+    /// `POST /api/v1/hotline/*` (call records, SMS, work orders: small JSON).
+    public var hotline: Int
+    /// `POST /api/v1/letters` (typed letters with base64 scans); nil: `server.max_body_bytes`.
+    public var letters: Int?
+    /// Console forms with uploads (`POST /console/letter`); the console's other forms are small and fixed.
+    public var console: Int
+
+    public init(form: Int? = nil, intake: Int? = nil, hotline: Int = 1 << 20, letters: Int? = nil, console: Int = 40 << 20) {
+        self.form = form
+        self.intake = intake
+        self.hotline = hotline
+        self.letters = letters
+        self.console = console
+    }
+}
+
+extension ServerSettings {
+    /// The JSON intake limit in force.
+    public var intakeBodyLimit: Int { bodyLimits.intake ?? maxBodyBytes }
+    /// The paper-letter limit in force.
+    public var lettersBodyLimit: Int { bodyLimits.letters ?? maxBodyBytes }
 }
 
 public struct StorageSettings: Sendable {
@@ -143,6 +178,22 @@ extension HubConfig {
         }
         if let v = m.optional("max_body_bytes")?.byteSize { s.maxBodyBytes = v }
         if let v = m.optional("public_url")?.string { s.publicURL = v } else { s.publicURL = "http://\(s.host):\(s.port)" }
+        if let node = m.optional("idle_timeout"), let v = node.duration {
+            if (1...3600).contains(v) { s.idleTimeoutSeconds = Int(v) } else { node.report("应在 1s–1h 之间，如 30s") }
+        }
+        if let limits = m.optional("body_limits")?.mapping {
+            func size(_ key: String) -> Int? {
+                guard let node = limits.optional(key), let v = node.byteSize else { return nil }
+                guard v >= 1024 else { node.report("上限太小（至少 1KB），请写成如 20MB"); return nil }
+                return v
+            }
+            s.bodyLimits.form = size("form")
+            s.bodyLimits.intake = size("intake")
+            if let v = size("hotline") { s.bodyLimits.hotline = v }
+            s.bodyLimits.letters = size("letters")
+            if let v = size("console") { s.bodyLimits.console = v }
+            limits.finish()
+        }
         m.finish()
         return s
     }

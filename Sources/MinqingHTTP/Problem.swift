@@ -61,7 +61,21 @@ extension Problem {
 
     public static func tooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, kind: "too-large", title: "请求太大",
-                detail: "请求体超过上限 \(limit / (1 << 20)) MB（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
+                detail: "请求体超过上限 \(sizeText(limit))（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
+    }
+
+    /// `20 MB`, `64 KB`, `512 字节`: a limit as people read it.
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
+        return "\(bytes) 字节"
+    }
+
+    /// 405: the path exists but not with this method; `Allow` lists those it has.
+    public static func methodNotAllowed(_ allowed: [String]) -> Problem {
+        Problem(.methodNotAllowed, kind: "method-not-allowed", title: "不支持此请求方法",
+                detail: "此地址只接受 \(allowed.joined(separator: "、")) 请求，请按接口文档（openapi.yaml）使用。",
+                headers: [.allow: allowed.joined(separator: ", ")])
     }
 
     public static func notFound(_ detail: String) -> Problem {

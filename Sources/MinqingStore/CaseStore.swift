@@ -194,6 +194,8 @@ public struct LedgerSettings: Sendable {
     /// Notified after every commit that created or changed a case — a new deadline, a status that ends or starts
     /// scheduled jobs (the scheduler waits on it). A separate signal: each `ChangeSignal` wakes one consumer's wait.
     public var caseSignal: ChangeSignal
+    /// How much rejected hotline/intake input is kept.
+    public var rejectedRetention = RejectedRetention()
 
     public init(
         caseIDPrefix: String = "MQ", timeZone: TimeZone = HubTime.shanghai, factory: CaseFactory = .init(),

@@ -50,7 +50,13 @@ public struct SourceCursor: Sendable, Hashable, Codable {
 }
 
 /// A row or request the hub could not take, kept for a clerk with the exact place and reason.
+///
+/// Only an excerpt of the input is kept (its first `excerptLimit` bytes, cut at a character boundary), with the
+/// SHA-256 and size of the whole, so a hostile 20 MB body costs the ledger a few KB (docs/limits.md).
 public struct RejectedInput: Sendable, Hashable {
+    /// Bytes of the input kept.
+    public static let excerptLimit = 4096
+
     /// Store-assigned id; nil before it is stored.
     public var id: Int64?
     /// Where it came from: `hotline.calls` (HTTP), `asterisk:/var/log/…/Master.csv`, `cloud:aliyun:file.csv` …
@@ -61,12 +67,27 @@ public struct RejectedInput: Sendable, Hashable {
     public var field: String
     /// What is wrong and what to do, in Chinese.
     public var reason: String
+    /// The first bytes of the input (all of it when it is short).
     public var raw: Data
+    /// Lower-case hex SHA-256 of the whole input.
+    public var rawSHA256: String
+    /// Bytes of the whole input.
+    public var rawBytes: Int
     public var at: Date
 
+    /// Keeps an excerpt of `raw` and the hash and size of all of it.
     public init(
         id: Int64? = nil, source: String, line: Int? = nil, column: Int? = nil, field: String, reason: String,
         raw: Data, at: Date
+    ) {
+        self.init(id: id, source: source, line: line, column: column, field: field, reason: reason,
+                  excerpt: Self.excerpt(of: raw), rawSHA256: ContentHash.sha256(raw), rawBytes: raw.count, at: at)
+    }
+
+    /// A row as stored.
+    public init(
+        id: Int64?, source: String, line: Int?, column: Int?, field: String, reason: String,
+        excerpt: Data, rawSHA256: String, rawBytes: Int, at: Date
     ) {
         self.id = id
         self.source = source
@@ -74,8 +95,35 @@ public struct RejectedInput: Sendable, Hashable {
         self.column = column
         self.field = field
         self.reason = reason
-        self.raw = raw
+        self.raw = excerpt
+        self.rawSHA256 = rawSHA256
+        self.rawBytes = rawBytes
         self.at = at
+    }
+
+    /// True when `raw` is only the start of the input.
+    public var isTruncated: Bool { raw.count < rawBytes }
+
+    /// The first `excerptLimit` bytes, not ending inside a UTF-8 sequence.
+    static func excerpt(of data: Data) -> Data {
+        guard data.count > excerptLimit else { return data }
+        var end = data.startIndex + excerptLimit
+        // Back off continuation bytes (10xxxxxx) so a multi-byte character is not cut in two.
+        var steps = 0
+        while steps < 3, end > data.startIndex, data[end] & 0xC0 == 0x80 { end -= 1; steps += 1 }
+        return Data(data[data.startIndex..<end])
+    }
+}
+
+/// How much rejected input the ledger keeps: rows older than `maxAge` (by the time of the newest kept input, from
+/// the injected clock) and rows beyond the newest `maxRows` are deleted whenever a new one is kept.
+public struct RejectedRetention: Sendable, Hashable {
+    public var maxRows: Int
+    public var maxAge: TimeInterval
+
+    public init(maxRows: Int = 10_000, maxAge: TimeInterval = 90 * 86_400) {
+        self.maxRows = maxRows
+        self.maxAge = maxAge
     }
 }
 
@@ -89,8 +137,10 @@ public struct RejectedInput: Sendable, Hashable {
 /// - `caseIDs(withPhone:)` is the same lookup returning only the ids (cheap enough for every call).
 /// - `openCallbackCases(for:)` finds the open cases (`CaseStatus.isOpen`) opened as call-backs
 ///   (`role == "callback"`) for calls from `phone`, newest first.
-/// - `keepRejected` stores one row per `(source, raw)`: keeping the same bad input again returns false and
-///   writes nothing, so a re-import does not pile up copies.
+/// - `keepRejected` stores one row per `(source, rawSHA256)`: keeping the same bad input again returns false and
+///   writes nothing, so a re-import does not pile up copies. It keeps the excerpt, hash and size as given, and in
+///   the same transaction deletes rows older than `RejectedRetention.maxAge` before the new row's time and the
+///   oldest rows beyond `maxRows` (`LedgerSettings.rejectedRetention`).
 public protocol HotlineLedger: Sendable {
     func saveCalls(_ calls: [StoredCall], cursor: (source: String, cursor: SourceCursor)?) async throws
     func call(_ callID: String) async throws -> StoredCall?

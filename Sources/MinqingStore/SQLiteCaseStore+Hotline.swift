@@ -40,6 +40,18 @@ extension SQLiteCaseStore: HotlineLedger {
         }
     }
 
+    static func registerRejectedBodiesMigration(_ m: inout DatabaseMigrator) {
+        // Rejected bodies keep an excerpt, the SHA-256 (`fingerprint`) and the size of the whole input.
+        m.registerMigration("v4-rejected-bodies") { db in
+            try db.execute(sql: """
+                ALTER TABLE rejected_inputs ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0;
+                UPDATE rejected_inputs SET raw_bytes = length(raw);
+                UPDATE rejected_inputs SET raw = substr(raw, 1, \(RejectedInput.excerptLimit)) WHERE length(raw) > \(RejectedInput.excerptLimit);
+                CREATE INDEX rejected_inputs_at ON rejected_inputs (at);
+                """)
+        }
+    }
+
     public func saveCalls(_ calls: [StoredCall], cursor: (source: String, cursor: SourceCursor)?) async throws {
         guard !calls.isEmpty || cursor != nil else { return }
         try await pool.write { db in
@@ -135,14 +147,23 @@ extension SQLiteCaseStore: HotlineLedger {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO rejected_inputs (source, fingerprint, line, "column", field, reason, raw, at)
-                    VALUES (?,?,?,?,?,?,?,?)
+                    INSERT OR IGNORE INTO rejected_inputs (source, fingerprint, line, "column", field, reason, raw, raw_bytes, at)
+                    VALUES (?,?,?,?,?,?,?,?,?)
                     """,
                 arguments: [
-                    input.source, ContentHash.sha256(input.raw), input.line, input.column, input.field, input.reason,
-                    input.raw, input.at.timeIntervalSince1970,
+                    input.source, input.rawSHA256, input.line, input.column, input.field, input.reason,
+                    input.raw, input.rawBytes, input.at.timeIntervalSince1970,
                 ])
-            return db.changesCount > 0
+            let kept = db.changesCount > 0
+            let retention = self.settings.rejectedRetention
+            try db.execute(sql: "DELETE FROM rejected_inputs WHERE at < ?",
+                           arguments: [input.at.timeIntervalSince1970 - retention.maxAge])
+            try db.execute(
+                sql: """
+                    DELETE FROM rejected_inputs WHERE id <= (SELECT id FROM rejected_inputs ORDER BY id DESC LIMIT 1 OFFSET ?)
+                    """,
+                arguments: [max(retention.maxRows, 1)])
+            return kept
         }
     }
 
@@ -158,7 +179,8 @@ extension SQLiteCaseStore: HotlineLedger {
             return rows.map { r in
                 RejectedInput(
                     id: r["id"], source: r["source"], line: r["line"], column: r["column"], field: r["field"],
-                    reason: r["reason"], raw: r["raw"], at: Date(timeIntervalSince1970: r["at"]))
+                    reason: r["reason"], excerpt: r["raw"], rawSHA256: r["fingerprint"], rawBytes: r["raw_bytes"],
+                    at: Date(timeIntervalSince1970: r["at"]))
             }
         }
     }

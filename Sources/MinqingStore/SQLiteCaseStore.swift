@@ -113,6 +113,7 @@ public final class SQLiteCaseStore: CaseStore {
         m.registerMigration("v4-outbox-by-case") { db in
             try db.execute(sql: "CREATE INDEX outbox_case ON outbox (case_id, created_at)")
         }
+        registerRejectedBodiesMigration(&m)
         return m
     }
 

@@ -87,6 +87,34 @@ extension CaseStoreConformance {
             try requireEqual(kept.first?.field, "start", "field")
             try requireEqual(try await reopened.rejectedInputs(source: "other", limit: 10).count, 0, "filtered by source")
         },
+        Check(description: "a rejected body keeps an excerpt and the hash of the whole; old and surplus rows are pruned") { open in
+            var limited = settings()
+            limited.rejectedRetention = RejectedRetention(maxRows: 3, maxAge: 7 * 86_400)
+            let ledger = try hotline(try await open(limited))
+            let huge = Data(String(repeating: "热线通话记录", count: 100_000).utf8)  // 1.8 MB
+            try require(try await ledger.keepRejected(RejectedInput(
+                source: "hotline.calls", field: "ring_time", reason: "时间格式不对", raw: huge, at: start)), "kept")
+            let row = try await ledger.rejectedInputs(source: "hotline.calls", limit: 10).first
+            try requireEqual(row?.raw.count ?? 0 <= RejectedInput.excerptLimit, true, "only an excerpt is stored")
+            try requireEqual(row.map { String(decoding: $0.raw, as: UTF8.self).contains("\u{FFFD}") }, false, "cut at a character boundary")
+            try requireEqual(row?.rawBytes, huge.count, "size of the whole body")
+            try requireEqual(row?.rawSHA256, RejectedInput(source: "x", field: "", reason: "", raw: huge, at: start).rawSHA256, "hash of the whole body")
+            try requireEqual(row?.isTruncated, true, "marked as truncated")
+            // Three more a day apart: the cap keeps the newest three.
+            for day in 1...3 {
+                try await ledger.keepRejected(RejectedInput(
+                    source: "hotline.sms", field: "text", reason: "缺少内容", raw: Data("短信 \(day)".utf8),
+                    at: start.addingTimeInterval(Double(day) * 86_400)))
+            }
+            let capped = try await ledger.rejectedInputs(source: nil, limit: 10)
+            try requireEqual(capped.map(\.source), ["hotline.sms", "hotline.sms", "hotline.sms"], "the oldest row went over the cap")
+            // One more ten days later: everything older than seven days before it goes.
+            try await ledger.keepRejected(RejectedInput(
+                source: "hotline.sms", field: "text", reason: "缺少内容", raw: Data("短信 最新".utf8),
+                at: start.addingTimeInterval(13 * 86_400)))
+            let pruned = try await ledger.rejectedInputs(source: nil, limit: 10)
+            try requireEqual(pruned.map { String(decoding: $0.raw, as: UTF8.self) }, ["短信 最新"], "rows past the age limit are pruned")
+        },
     ]
 
     static func hotline(_ store: any CaseStore) throws -> any HotlineLedger {

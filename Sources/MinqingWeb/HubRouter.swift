@@ -82,17 +82,17 @@ public enum HubRouter {
             intake: deps.intake,
             limits: IntakeLimits(maxAttachments: deps.config.intake.maxAttachments,
                                  maxAttachmentBytes: deps.config.intake.maxAttachmentBytes),
-            maxBodyBytes: deps.config.server.maxBodyBytes, timeZone: deps.config.office.timeZone
+            maxBodyBytes: deps.config.server.intakeBodyLimit, timeZone: deps.config.office.timeZone
         ).register(on: routes)
         PaperLetterRoutes(
-            intake: deps.intake, maxBodyBytes: deps.config.server.maxBodyBytes,
+            intake: deps.intake, maxBodyBytes: deps.config.server.lettersBodyLimit,
             maxScans: deps.config.intake.maxAttachments, maxScanBytes: deps.config.intake.maxAttachmentBytes,
             timeZone: deps.config.office.timeZone
         ).register(on: routes)
         CaseRoutes(deps: deps).register(on: routes)
         ForwardedRoutes(deps: deps).register(on: routes)
         if let hotline = deps.hotline {
-            HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.maxBodyBytes).register(on: routes)
+            HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.bodyLimits.hotline).register(on: routes)
         }
         return routes
     }
@@ -104,6 +104,8 @@ public enum HubRouter {
     ) throws -> some ApplicationProtocol {
         Application(
             router: try build(deps).router,
+            // A connection that sends nothing for this long is closed (half-sent headers included): docs/limits.md.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(deps.config.server.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "minqing"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -77,12 +77,17 @@ struct Serve: AsyncParsableCommand {
         }
         // Form tokens are signed with a key of this process: a form shown before a restart is re-shown, filled in.
         let form = config.webform
-        let webForm = WebFormSettings(
+        var webForm = WebFormSettings(
             maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),
             maxPhotoBytes: min(config.intake.maxAttachmentBytes, form.maxPhotoBytes),
             minimumFillTime: TimeInterval(form.minFillSeconds), perAddressLimit: form.perAddressPerHour,
             perPhoneLimit: form.perPhonePerHour, tokenKey: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
             trustForwardedFor: form.trustForwardedFor)
+        webForm.bodyLimit = config.server.bodyLimits.form
+        // Uploads are spooled under the data directory while a form is read; a crash's leftovers go at start-up.
+        let spool = try FormSpool(directory: URL(fileURLWithPath: hub.data).appendingPathComponent("uploads"))
+        spool.sweep()
+        webForm.spool = spool
         let users = try StaffUsers(file: URL(fileURLWithPath: hub.data).appendingPathComponent("users.json"),
                                    directory: config.directory)
         let deps = WebDependencies(

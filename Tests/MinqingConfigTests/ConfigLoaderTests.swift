@@ -33,7 +33,7 @@ struct ConfigLoaderTests {
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let lines = error?.issues.map(\.description) ?? []
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.contains { $0.hasSuffix("broken/minqing.yaml:6:3: server.prot：未知的配置项；是不是要写 port？（此处可用：host, max_body_bytes, port, public_url）") }, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("broken/minqing.yaml:6:3: server.prot：未知的配置项；是不是要写 port？（此处可用：body_limits, host, idle_timeout, max_body_bytes, port, public_url）") }, "\(lines)")
         #expect(lines.contains { $0.contains("broken/minqing.yaml:10:14: api.tokens[0].token：环境变量 MINQING_TEST_TOKEN_THAT_IS_NOT_SET 未设置") }, "\(lines)")
         #expect(lines.contains { $0.contains("broken/directory.yaml:14:13: villages[0].leader：未定义的人员「nobody-here」") }, "\(lines)")
     }
@@ -73,5 +73,45 @@ struct ConfigLoaderTests {
         try FileManager.default.removeItem(at: dir.appendingPathComponent("minqing.yaml"))
         let missing = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         #expect(missing?.issues.first?.message.contains("应有 minqing.yaml") == true)
+    }
+
+    @Test("each route family has its own body limit, read from server.body_limits with strict keys")
+    func bodyLimits() throws {
+        let example = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: Self.env)
+        #expect(example.server.bodyLimits == BodyLimits(form: 21 << 20, intake: 20 << 20, hotline: 1 << 20,
+                                                        letters: 20 << 20, console: 40 << 20))
+        #expect(example.server.idleTimeoutSeconds == 30)
+
+        let scratch = try ScratchConfig()
+        defer { scratch.remove() }
+        try scratch.write("minqing.yaml", """
+        office:
+          name: 测试镇
+        server:
+          max_body_bytes: 8MB
+          body_limits:
+            hotline: 64KB
+        api:
+          tokens: [{name: a, token: "0123456789abcdef0123"}]
+        """)
+        let defaults = try ConfigLoader.load(from: scratch.dir, environment: [:]).server
+        #expect(defaults.bodyLimits.hotline == 64 << 10)
+        #expect(defaults.intakeBodyLimit == 8 << 20 && defaults.lettersBodyLimit == 8 << 20, "intake and letters follow max_body_bytes")
+        #expect(defaults.bodyLimits.console == 40 << 20 && defaults.bodyLimits.form == nil)
+
+        try scratch.write("minqing.yaml", """
+        office:
+          name: 测试镇
+        server:
+          body_limits:
+            hotlines: 1MB
+            form: 10
+        api:
+          tokens: [{name: a, token: "0123456789abcdef0123"}]
+        """)
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: scratch.dir, environment: [:]) }
+        let text = error?.description ?? ""
+        #expect(text.contains("server.body_limits.hotlines：未知的配置项；是不是要写 hotline？"), "\(text)")
+        #expect(text.contains("server.body_limits.form：上限太小（至少 1KB）"), "\(text)")
     }
 }

@@ -25,7 +25,11 @@ struct TestHub {
     init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil, environment: [String: String] = [:]) throws {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
                                            environment: environment.merging(["MINQING_API_TOKEN": token]) { $1 })
-        if let maxBodyBytes { config.server.maxBodyBytes = maxBodyBytes }
+        if let maxBodyBytes {
+            config.server.maxBodyBytes = maxBodyBytes
+            config.server.bodyLimits.intake = maxBodyBytes
+            config.server.bodyLimits.letters = maxBodyBytes
+        }
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
         store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
@@ -38,7 +42,9 @@ struct TestHub {
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         users = try StaffUsers(file: dir.appendingPathComponent("users.json"), directory: config.directory, cost: 4)
-        webForm = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustForwardedFor: true)
+        var form = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustForwardedFor: true)
+        form.spool = try FormSpool(directory: dir.appendingPathComponent("uploads"))
+        webForm = form
         deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline,
                                webForm: webForm, users: users)
         routes = RouteTableView(table: try HubRouter.build(deps))
@@ -50,6 +56,17 @@ struct TestHub {
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: try HubRouter.build(deps).router)
         try await app.test(.router, body)
+    }
+
+    /// Runs `body` against the router served on a loopback port (for tests that speak raw HTTP).
+    func live(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: try HubRouter.build(deps).router)
+        try await app.test(.live, body)
+    }
+
+    /// Files left in the form's upload spool.
+    var spooledFiles: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: webForm.spool?.directory.path ?? "")) ?? []
     }
 }
 

@@ -30,8 +30,11 @@ public struct PaperLetterRoutes: Sendable {
     private func receive(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
-        let body = try JSONInput.decode(LetterRequest.self, from: raw)
-        let letter = try body.letter(maxScans: maxScans, maxScanBytes: maxScanBytes, timeZone: timeZone)
+        let (maxScans, maxScanBytes, timeZone) = (self.maxScans, self.maxScanBytes, self.timeZone)
+        // Decoding megabytes of JSON and base64 scans is CPU work: off the shared threads.
+        let letter = try await Offload.run(bytes: raw.count) {
+            try JSONInput.decode(LetterRequest.self, from: raw).letter(maxScans: maxScans, maxScanBytes: maxScanBytes, timeZone: timeZone)
+        }
         let receipt = try await intake.submit(letter.message(raw: raw, rawContentType: "application/json"))
         return try Response.json(
             Receipt(caseID: receipt.caseID, status: receipt.status), status: receipt.created ? .created : .ok,

@@ -104,7 +104,8 @@ extension ConsoleRoutes {
 
     @_optimize(none)
     func act(_ request: Request, id: String) async throws -> Response {
-        guard case .form(let current, let form) = try await authorisedForm(request) else { return forbidden() }
+        let authorised = try await authorisedForm(request)
+        guard case .form(let current, let form) = authorised else { return authorised.refusal }
         let access = access(current)
         guard let record = try await fetch(id), access.mayView(record) else { return notFound(id) }
         let message: String
@@ -161,7 +162,9 @@ extension ConsoleRoutes {
 
     @_optimize(none)
     func walkin(_ request: Request) async throws -> Response {
-        guard case .form(let current, let form) = try await authorisedForm(request), access(current).mayRegister else { return forbidden() }
+        let authorised = try await authorisedForm(request)
+        guard case .form(let current, let form) = authorised else { return authorised.refusal }
+        guard access(current).mayRegister else { return forbidden() }
         func fail(_ message: String) -> Response {
             pages.response("walkin", walkinContext(current, values: form, error: message), status: .unprocessableContent)
         }

@@ -29,9 +29,10 @@ extension ConsoleRoutes {
     @_optimize(none)
     func letter(_ request: Request) async throws -> Response {
         let limits = deps.config.intake
-        let limit = limits.maxAttachments * (limits.maxAttachmentBytes + 4096) + Self.formLimit
-        guard case .form(let current, let form) = try await authorisedForm(request, limit: limit), access(current).mayRegister
-        else { return forbidden() }
+        let authorised = try await authorisedForm(request, limit: deps.config.server.bodyLimits.console)
+        guard case .form(let current, let form) = authorised else { return authorised.refusal }
+        defer { form.removeFiles() }
+        guard access(current).mayRegister else { return forbidden() }
         func fail(_ message: String) -> Response {
             pages.response("letter", letterContext(current, values: form, error: message), status: .unprocessableContent)
         }

@@ -40,28 +40,42 @@ struct ConsoleRoutes: Sendable {
     enum Authorised {
         case form(ConsoleAuth.Current, FormBody)
         case refuse(Response)
+
+        /// What to answer when the form is refused.
+        var refusal: Response {
+            if case .refuse(let response) = self { return response }
+            return Response(status: .forbidden)
+        }
     }
 
-    /// The signed-in user and their form. The session is checked before the body is read, and a declared
-    /// `Content-Length` over `limit` is refused unread, so an anonymous or careless client cannot make the hub read a
-    /// large body; the CSRF token is checked once the (bounded) body is in.
+    struct BadCSRF: Error {}
+
+    /// The signed-in user and their form. The session is checked before any of the body is read; the body is read
+    /// as it arrives, bounded by `limit` (a declared `Content-Length` over it is refused unread), files spooled to
+    /// disk; the CSRF token — the first field of every console form — is checked as soon as the first part is in.
+    /// So an anonymous or careless client cannot make the hub read, hold or parse a large body. The caller removes
+    /// spooled files with `removeFiles()` when done.
     func authorisedForm(_ request: Request, limit: Int = formLimit) async throws -> Authorised {
         guard let current = await auth.current(request) else { return .refuse(forbidden()) }
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            return .refuse(pages.response("message", ["office": directory.office.name, "title": "内容过大",
-                "message": "提交的内容超过 \(limit >> 20 > 0 ? "\(limit >> 20) MB" : "\(limit >> 10) KB") 上限：请删减内容或压缩附件后重试。"],
-                status: .contentTooLarge))
+        do {
+            let form = try await FormBody.read(request, limit: limit, spool: deps.webForm?.spool ?? FormSpool.temporary()) { form in
+                guard ConsoleAuth.csrfValid(form, current) else { throw BadCSRF() }
+            }
+            return .form(current, form)
+        } catch is BadCSRF {
+            return .refuse(forbidden())
+        } catch let problem as Problem where problem.status == .contentTooLarge {
+            return .refuse(message("内容过大", "提交的内容超过 \(Self.size(limit)) 上限：请删减内容或压缩扫描件后重试。", .contentTooLarge))
+        } catch let error as FormBodyError {
+            return .refuse(message("表单无法读取", "\(error.description)。请返回上一页刷新后重新提交。", .badRequest))
         }
-        var request = request
-        let raw: Data
-        do { raw = try await request.collectBody(limit: limit) } catch {
-            return .refuse(pages.response("message", ["office": directory.office.name, "title": "内容过大",
-                "message": "提交的内容超过上限：请删减内容或压缩附件后重试。"], status: .contentTooLarge))
-        }
-        guard let form = try? FormBody.parse(raw, contentType: request.headers[.contentType]),
-              ConsoleAuth.csrfValid(form, current) else { return .refuse(forbidden()) }
-        return .form(current, form)
     }
+
+    func message(_ title: String, _ text: String, _ status: HTTPResponse.Status) -> Response {
+        pages.response("message", ["office": directory.office.name, "title": title, "message": text], status: status)
+    }
+
+    static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(max(1, bytes >> 10)) KB" }
 
     var directory: Directory { deps.config.directory }
     var zone: TimeZone { deps.config.office.timeZone }
@@ -124,7 +138,8 @@ struct ConsoleRoutes: Sendable {
 
     @_optimize(none)
     func logout(_ request: Request) async throws -> Response {
-        guard case .form(let current, _) = try await authorisedForm(request, limit: 16 << 10) else { return forbidden() }
+        let authorised = try await authorisedForm(request, limit: 16 << 10)
+        guard case .form(let current, _) = authorised else { return authorised.refusal }
         await auth.sessions.close(current.sessionID)
         return Response(status: .seeOther, headers: [.location: "/console/login", .setCookie: auth.setCookie(ConsoleAuth.cookie, "", maxAge: 0)])
     }
@@ -219,6 +234,9 @@ struct ConsoleRoutes: Sendable {
         directory.people.filter { $0.roles.contains(role) || (role == .leader && $0.roles.contains(.principalLeader)) }
     }
 
+    /// Most rows one CSV export holds (the file is built in memory).
+    static let exportLimit = 20_000
+
     @_optimize(none)
     func export(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
@@ -229,16 +247,26 @@ struct ConsoleRoutes: Sendable {
         q.offset = 0
         let now = deps.clock.now()
         var lines = ["编号,渠道,登记时间,村（社区）,类别,标题,状态,责任领导,承办人员,办理期限,是否超期,反映人,电话"]
-        while true {
+        var total = 0
+        while lines.count <= Self.exportLimit {
             let page = try await deps.store.searchCases(q)
-            for r in page.items {
-                let x = row(r, access: access, now: now)
-                let cells = ["id", "channel", "registered", "village", "category", "subject", "status", "leader", "staff", "deadline"]
-                    .map { "\(x[$0] ?? "")" } + [(x["overdue"] as? Bool) == true ? "是" : "否", "\(x["complainant"] ?? "")", "\(x["phone"] ?? "")"]
-                lines.append(cells.map(CSVCell.escape).joined(separator: ","))
+            total = page.total
+            // Masking and quoting cost CPU in proportion to the text: off the shared threads (`Offload`).
+            let routes = self
+            lines += try await Offload.run {
+                page.items.map { r in
+                    let x = routes.row(r, access: access, now: now)
+                    let cells = ["id", "channel", "registered", "village", "category", "subject", "status", "leader", "staff", "deadline"]
+                        .map { "\(x[$0] ?? "")" } + [(x["overdue"] as? Bool) == true ? "是" : "否", "\(x["complainant"] ?? "")", "\(x["phone"] ?? "")"]
+                    return cells.map(CSVCell.escape).joined(separator: ",")
+                }
             }
             q.offset += page.items.count
             if page.items.isEmpty || q.offset >= page.total { break }
+        }
+        if total > Self.exportLimit {
+            lines = Array(lines.prefix(Self.exportLimit + 1))
+            lines.append(CSVCell.escape("（共 \(total) 条，只导出了前 \(Self.exportLimit) 条：请按日期、村或状态缩小范围后分批导出）"))
         }
         let body = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
         return Response(status: .ok, headers: [

@@ -1,6 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
-import NIOPosix
+import MinqingHTTP
 import MinqingConfig
 
 /// Console roles: the directory's roles plus those only the users file grants.
@@ -101,13 +101,13 @@ public actor StaffUsers {
         try save()
     }
 
-    /// The user if `password` is theirs. bcrypt runs on NIO's blocking-work thread pool, not on this actor, so
+    /// The user if `password` is theirs. bcrypt runs on the blocking-work pool (`Offload`), not on this actor, so
     /// logins never queue behind each other nor delay the session lookups of every console page; an unknown id
     /// costs the same as a known one (a dummy hash of the same work factor), so timing does not tell which ids exist.
     public nonisolated func authenticate(id: String, password: String) async -> StaffUser? {
         let stored = await passwordHash(id: id)
         let hash = stored ?? dummyHash
-        let matches = (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+        let matches = (try? await Offload.run { Bcrypt.verify(password, hash: hash) }) ?? false
         guard matches, stored != nil else { return nil }
         return await user(id: id)
     }
