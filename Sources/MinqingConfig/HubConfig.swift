@@ -25,6 +25,13 @@ public struct HubConfig: Sendable {
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
 
+    /// The proxies whose `X-Forwarded-For` is believed: `server.trusted_proxies`, or — for configurations that
+    /// still say `webform.trust_forwarded_for: true` — a proxy on this machine (loopback).
+    public var trustedProxies: [IPAddressRange] {
+        if !server.trustedProxies.isEmpty { return server.trustedProxies }
+        return webform.trustForwardedFor ? IPAddressRange.loopback : []
+    }
+
     /// The vocabulary intake uses to file villages and categories.
     public var vocabulary: IntakeVocabulary { directory.vocabulary }
 
@@ -50,6 +57,9 @@ public struct ServerSettings: Sendable {
     public var maxBodyBytes: Int
     /// The address people use to reach this hub (links in notifications).
     public var publicURL: String
+    /// Reverse proxies whose `X-Forwarded-For` the hub believes (`server.trusted_proxies`); the client is the
+    /// rightmost address in that header that is not one of them. Empty: the socket peer is the client.
+    public var trustedProxies: [IPAddressRange] = []
 }
 
 public struct StorageSettings: Sendable {
@@ -61,9 +71,24 @@ public struct StorageSettings: Sendable {
     }
 }
 
+/// One integration's credential (`api.tokens[]`): the secret it presents, what it may do, and who it is in the
+/// audit trail. See docs/api-access.md.
 public struct APIToken: Sendable {
     public var name: String
     public var token: Secret
+    public var scopes: Set<APIScope>
+    /// Recorded as the actor of everything done with this token (default: its name).
+    public var identity: String
+
+    public init(name: String, token: Secret, scopes: Set<APIScope>, identity: String? = nil) {
+        self.name = name
+        self.token = token
+        self.scopes = scopes
+        self.identity = identity ?? name
+    }
+
+    /// The scopes of a token written without `scopes:` (configurations from before scopes existed).
+    public static let defaultScopes: Set<APIScope> = [.intake, .read]
 }
 
 public struct APISettings: Sendable {
@@ -136,6 +161,12 @@ extension HubConfig {
         }
         if let v = m.optional("max_body_bytes")?.byteSize { s.maxBodyBytes = v }
         if let v = m.optional("public_url")?.string { s.publicURL = v } else { s.publicURL = "http://\(s.host):\(s.port)" }
+        for item in m.optional("trusted_proxies")?.items ?? [] {
+            guard let text = item.string else { continue }
+            if let range = IPAddressRange(text) { s.trustedProxies.append(range) } else {
+                item.report("「\(text)」不是 IP 地址或网段（如 127.0.0.1、10.0.0.0/8、fd00::/8）")
+            }
+        }
         m.finish()
         return s
     }
@@ -154,14 +185,35 @@ extension HubConfig {
     private static func readAPI(_ n: ConfigNode) -> APISettings? {
         guard let m = n.mapping else { return nil }
         var tokens: [APIToken] = []
+        let choices = APIScope.allCases.map(\.rawValue).joined(separator: ", ")
         for item in m.required("tokens")?.items ?? [] {
             guard let t = item.mapping else { continue }
             let name = t.required("name")?.string
-            let token = t.required("token", hint: "建议写成 ${MINQING_API_TOKEN}")?.string
-            if let token, token.count < 16 {
-                t.optional("token")?.report("令牌太短（至少 16 个字符），请用 openssl rand -hex 24 生成")
-            } else if let name, let token {
-                tokens.append(APIToken(name: name, token: Secret(token)))
+            // An empty value (`${MINQING_HOTLINE_TOKEN:-}` with the variable unset) switches the integration off.
+            let tokenNode = t.required("token", hint: "建议写成 ${MINQING_API_TOKEN}")
+            let token = tokenNode?.text?.trimmingCharacters(in: .whitespaces)
+            var scopes = APIToken.defaultScopes
+            if let node = t.optional("scopes") {
+                scopes = []
+                for s in node.items {
+                    guard let text = s.string else { continue }
+                    if let scope = APIScope(rawValue: text) { scopes.insert(scope) } else {
+                        s.report("「\(text)」不是权限名称（可选：\(choices)）")
+                    }
+                }
+                if node.items.isEmpty { node.report("至少写一项权限（可选：\(choices)）") }
+            }
+            let identity = t.optional("identity")?.string
+            if let token, !token.isEmpty, token.count < 16 {
+                tokenNode?.report("令牌太短（至少 16 个字符），请用 openssl rand -hex 24 生成")
+            } else if let name, let token, !token.isEmpty {
+                if tokens.contains(where: { $0.name == name }) {
+                    t.optional("name")?.report("令牌名称「\(name)」重复：每个对接系统用一个名称")
+                } else if tokens.contains(where: { $0.token.value == token }) {
+                    tokenNode?.report("与前面的令牌相同：每个对接系统须有自己的令牌，请用 openssl rand -hex 24 另生成一个")
+                } else {
+                    tokens.append(APIToken(name: name, token: Secret(token), scopes: scopes, identity: identity))
+                }
             }
             t.finish()
         }

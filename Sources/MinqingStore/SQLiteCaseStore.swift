@@ -110,6 +110,7 @@ public final class SQLiteCaseStore: CaseStore {
         }
         registerHotlineMigration(&m)
         m.registerMigration("v3-scheduled-jobs", foreignKeyChecks: .deferred, migrate: migrateScheduledJobs)
+        registerAccessMigrations(&m)
         return m
     }
 
