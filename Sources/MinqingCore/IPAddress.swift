@@ -54,7 +54,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             let items = part.split(separator: ":", omittingEmptySubsequences: false)
             for (i, item) in items.enumerated() {
                 if i == items.count - 1, item.contains("."), let v4 = ipv4(String(item)) { out += v4; continue }
-                guard (1...4).contains(item.count), let n = UInt16(item, radix: 16) else { return nil }
+                guard (1...4).contains(item.count), item.allSatisfy(\.isHexDigit), let n = UInt16(item, radix: 16) else { return nil }
                 out += [UInt8(n >> 8), UInt8(n & 0xff)]
             }
             return out
@@ -78,7 +78,7 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         let maximum = address.isIPv4 ? 32 : 128
         var length = maximum
         if parts.count == 2 {
-            guard let n = Int(parts[1]), (0...maximum).contains(n) else { return nil }
+            guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(parts[1]), (0...maximum).contains(n) else { return nil }
             length = n
         }
         base = address

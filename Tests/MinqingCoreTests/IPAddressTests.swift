@@ -11,7 +11,7 @@ struct IPAddressTests {
         #expect(try #require(IPAddress(text)).description == shown)
     }
 
-    @Test("not addresses", arguments: ["", "proxy.local", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01234.1.1.1", "1::2::3", ":::", "12345::",
+    @Test("not addresses", arguments: ["", "proxy.local", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01234.1.1.1", "1::2::3", ":::", "12345::", "+1::", "::-1",
                                        String(repeating: "1:", count: 40), "１.２.３.４"])
     func rejects(_ text: String) {
         #expect(IPAddress(text) == nil)
@@ -26,7 +26,7 @@ struct IPAddressTests {
         #expect(try #require(IPAddressRange(range)).contains(try #require(IPAddress(address))) == inside)
     }
 
-    @Test("a prefix longer than the address family allows is no range", arguments: ["10.0.0.0/33", "::/129", "10.0.0.0/-1", "10.0.0.0/"])
+    @Test("a prefix longer than the address family allows is no range", arguments: ["10.0.0.0/33", "::/129", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/+8"])
     func badRanges(_ text: String) {
         #expect(IPAddressRange(text) == nil)
     }
