@@ -4,8 +4,9 @@ import MinqingCore
 import MinqingHTTP
 import MinqingStore
 
-/// The hotline over HTTP (bearer token, see openapi.yaml): call records from the telephony system, SMS from the
-/// gateway, 12345 work orders, and the rejected input kept for clerks. Every answer comes after the data is
+/// The hotline over HTTP (a token with the `hotline` scope, see openapi.yaml): call records from the telephony
+/// system, SMS from the gateway, 12345 work orders, and the rejected input kept for clerks. Reading stored calls
+/// and rejected input shows callers' numbers, so it also needs `read_pii`. Every answer comes after the data is
 /// durable; a bad request is answered with a problem naming the field, and kept.
 public struct HotlineRoutes: Sendable {
     let hotline: HotlineIntake
@@ -17,11 +18,11 @@ public struct HotlineRoutes: Sendable {
     }
 
     public func register<Context: RequestContext>(on routes: RouteTable<Context>) {
-        routes.on(.post, "/api/v1/hotline/calls") { request, _ in try await receiveCall(request) }
-        routes.on(.get, "/api/v1/hotline/calls/{id}") { _, context in try await showCall(context.parameters.get("id") ?? "") }
-        routes.on(.post, "/api/v1/hotline/sms") { request, _ in try await receiveSMS(request) }
-        routes.on(.post, "/api/v1/hotline/work-orders") { request, _ in try await receiveWorkOrder(request) }
-        routes.on(.get, "/api/v1/hotline/rejected") { request, _ in try await listRejected(request) }
+        routes.on(.post, "/api/v1/hotline/calls", access: .scope(.hotline)) { request, _ in try await receiveCall(request) }
+        routes.on(.get, "/api/v1/hotline/calls/{id}", access: .scopes([.hotline, .readPII])) { _, context in try await showCall(context.parameters.get("id") ?? "") }
+        routes.on(.post, "/api/v1/hotline/sms", access: .scope(.hotline)) { request, _ in try await receiveSMS(request) }
+        routes.on(.post, "/api/v1/hotline/work-orders", access: .scope(.hotline)) { request, _ in try await receiveWorkOrder(request) }
+        routes.on(.get, "/api/v1/hotline/rejected", access: .scopes([.hotline, .readPII])) { request, _ in try await listRejected(request) }
     }
 
     var timeZone: TimeZone { hotline.timeZone }

@@ -22,7 +22,7 @@ public struct JSONIntakeRoutes: Sendable {
     }
 
     public func register<Context: RequestContext>(on routes: RouteTable<Context>) {
-        routes.on(.post, "/api/v1/messages") { request, _ in try await receive(request) }
+        routes.on(.post, "/api/v1/messages", access: .scope(.intake)) { request, _ in try await receive(request) }
     }
 
     // Not optimised: swiftc 6.3.1 crashes (signal 11 while splitting this coroutine in LLVM) when it optimises

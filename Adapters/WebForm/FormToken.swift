@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MinqingStore
 
 /// The hidden token of one rendered form: a random nonce (the message's source reference, so a double tap or a
 /// retry makes one case) and the time the form was shown, signed so a script cannot forge the fill time.
@@ -44,5 +45,19 @@ public enum LookupCode {
         let digest = SHA256.hash(data: Data("minqing-lookup:\(sourceRef)".utf8))
         let n = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         return String(format: "%08llu", n % 100_000_000)
+    }
+}
+
+/// The key form tokens are signed with, made once and kept in the store: a form shown before a restart (or by
+/// another hub instance on the same store) is still accepted.
+public enum FormTokenKey {
+    /// The name the key is kept under (`HubSecretStore`).
+    public static let name = "webform.token-key"
+
+    public static func load(from store: any HubSecretStore) async throws -> Data {
+        try await store.hubSecret(named: name) {
+            var rng = SystemRandomNumberGenerator()
+            return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        }
     }
 }

@@ -9,7 +9,7 @@ import MinqingStore
 /// Open311 GeoReport v2 (JSON) so existing 311 clients can submit to channel `webform`.
 ///
 /// - `GET /open311/v2/services.json`: the directory's categories as services.
-/// - `POST /open311/v2/requests.json` (form-encoded, `api_key` = one of the API tokens): one case. The same body
+/// - `POST /open311/v2/requests.json` (form-encoded, `api_key` = an API token with the `intake` scope): one case. The same body
 ///   again is a redelivery and returns the same id.
 /// - `GET /open311/v2/requests/{id}.json`, `GET /open311/v2/requests.json`: status open/closed. Public, so they carry
 ///   neither the description nor anyone's personal data (信访工作条例 art. 30) — only what the public timeline shows.
@@ -18,16 +18,16 @@ public struct Open311Routes: Sendable {
     let store: any CaseStore
     let directory: Directory
     let clock: any WallClock
-    let apiKeys: [String]
+    let credentials: APICredentials
     let timeZone: TimeZone
 
     public init(intake: any MessageIntake, store: any CaseStore, directory: Directory, clock: any WallClock,
-                apiKeys: [String], timeZone: TimeZone) {
+                credentials: APICredentials, timeZone: TimeZone) {
         self.intake = intake
         self.store = store
         self.directory = directory
         self.clock = clock
-        self.apiKeys = apiKeys
+        self.credentials = credentials
         self.timeZone = timeZone
     }
 
@@ -60,8 +60,11 @@ public struct Open311Routes: Sendable {
         var request = request
         let raw = try await request.collectBody(limit: 64 << 10)
         let form = FormBody.parse(urlEncoded: raw)
-        guard let key = form.raw("api_key"), apiKeys.contains(where: { constantTimeEqual($0, key) }) else {
+        guard let key = form.raw("api_key"), let principal = credentials.principal(forToken: key) else {
             return Self.error(.forbidden, "api_key 无效：请向镇群工办申请接口密钥")
+        }
+        guard principal.has(.intake) else {
+            return Self.error(.forbidden, "api_key「\(principal.name)」没有 intake（提交来信来电）权限：请管理员在 api.tokens 中为它加上 scopes: [intake]")
         }
         guard let code = form["service_code"], let category = directory.category(code) else {
             return Self.error(.badRequest, "service_code 无效：请从 services.json 中选择")

@@ -4,12 +4,15 @@ import MinqingCore
 /// Sliding-window counter per key (client address, phone number, login name), on an injected clock.
 ///
 /// `allow(key)` says whether one more event fits; `record(key)` counts one. They are separate so a caller can
-/// count only what succeeded (a new case, a failed login).
+/// count only what succeeded (a new case, a failed login). Held in memory: a restart forgets the counts, so a
+/// limit that must outlive the process belongs in the store (`AttemptLedger`). Keys whose events all expired are
+/// swept once many keys have gathered, so a flood from many addresses cannot grow the process without bound.
 public actor RateLimiter {
     private let limit: Int
     private let window: TimeInterval
     private let clock: any WallClock
     private var events: [String: [Date]] = [:]
+    private var sweepAt = 4096
 
     public init(limit: Int, window: TimeInterval, clock: any WallClock) {
         self.limit = limit
@@ -39,7 +42,14 @@ public actor RateLimiter {
     public func record(_ key: String) {
         prune(key)
         events[key, default: []].append(clock.now())
+        if events.count >= sweepAt {
+            for key in Array(events.keys) { prune(key) }
+            sweepAt = max(4096, events.count * 2)
+        }
     }
+
+    /// Keys currently holding events (for tests of the sweep).
+    public var keyCount: Int { events.count }
 
     /// Forgets a key (a successful login clears its failures).
     public func reset(_ key: String) {

@@ -21,13 +21,18 @@ public struct WebFormRoutes: Sendable {
     let timeZone: TimeZone
     let perAddress: RateLimiter
     let perPhone: RateLimiter
+    /// Failed look-ups per client address (in memory; the per-case limit in the store is what bounds guessing).
     let lookups: RateLimiter
+    /// Failed look-ups per case, in the store.
+    let attempts: any AttemptLedger
 
     let schedules: Schedules?
     let calendar: WorkCalendar?
 
-    public init(intake: any MessageIntake, store: any CaseStore, directory: Directory, clock: any WallClock,
-                settings: WebFormSettings, timeZone: TimeZone, schedules: Schedules? = nil, calendar: WorkCalendar? = nil) throws {
+    public init(intake: any MessageIntake, store: any CaseStore, attempts: any AttemptLedger, directory: Directory,
+                clock: any WallClock, settings: WebFormSettings, timeZone: TimeZone, schedules: Schedules? = nil,
+                calendar: WorkCalendar? = nil) throws {
+        self.attempts = attempts
         self.schedules = schedules
         self.calendar = calendar
         self.intake = intake
@@ -147,7 +152,7 @@ public struct WebFormRoutes: Sendable {
            let record = try await store.fetchCase(existing.caseID) {
             return receipt(record)
         }
-        let address = ClientAddress.of(request, context: context, trustForwardedFor: settings.trustForwardedFor)
+        let address = ClientAddress.origin(request, context: context, trustedProxies: settings.trustedProxies).key
         let phoneKey = PhoneNumber.normalised(submission.phone)
         guard await perAddress.allow(address), await perPhone.allow(phoneKey) else {
             return pages.response("form", formContext(values: form, message: "提交次数过多，请一小时后再试；紧急情况请直接拨打镇群众工作热线"), status: .tooManyRequests)
@@ -170,32 +175,56 @@ public struct WebFormRoutes: Sendable {
 
     // MARK: Status look-up and rating
 
-    /// The case if `code` is its lookup code or the last four digits of the complainant's phone.
-    func authorised(_ form: FormBody) async throws -> CaseRecord? {
-        guard let idText = form["case_id"], let id = CaseID(idText.uppercased()), let code = form["code"],
-              let record = try await store.fetchCase(id) else { return nil }
-        if let expected = Self.lookupCode(for: record), constantTimeEqual(expected, code) { return record }
-        if code.count == 4, let phone = record.complainant.phone,
-           constantTimeEqual(String(PhoneNumber.normalised(phone).suffix(4)), code) { return record }
-        return nil
+    /// What a look-up (or a rating, which must quote the same credential) came to.
+    enum Access {
+        case granted(CaseRecord)
+        case refused(String)
+        case tooMany(String)
+    }
+
+    /// The case if `code` is its 8-digit lookup code — the citizen's only credential (a phone suffix is none: it
+    /// shows in masked numbers and is easy to learn). Failed attempts count per client address (in memory) and per
+    /// case (in the store, whatever the address); past either limit every attempt is refused, the right code too,
+    /// so guessing cannot continue behind it. See docs/api-access.md.
+    @_optimize(none)
+    func authorise<Context: RequestContext>(_ form: FormBody, request: Request, context: Context) async throws -> Access {
+        let address = ClientAddress.origin(request, context: context, trustedProxies: settings.trustedProxies).key
+        guard await lookups.allow(address) else { return .tooMany("查询次数过多，请一小时后再试；急事请拨打镇群众工作热线") }
+        let idText = (form["case_id"] ?? "").uppercased()
+        guard let id = CaseID(idText) else {
+            await lookups.record(address)
+            return .refused("受理编号「\(form["case_id"] ?? "")」格式不对：应为 MQ-20261122-0001 这样的形式，见受理回执")
+        }
+        let now = clock.now()
+        guard let attempt = try await attempts.reserveAttempt(
+            key: "lookup:\(id)", limit: settings.lookupPerCaseLimit, since: now.addingTimeInterval(-settings.window), at: now)
+        else {
+            return .tooMany("这件诉求近一小时内查询码输错次数过多，已暂停查询，请一小时后再试；急事请拨打镇群众工作热线")
+        }
+        let code = (form["code"] ?? "").filter { !$0.isWhitespace }
+        if let record = try await store.fetchCase(id), let expected = Self.lookupCode(for: record),
+           constantTimeEqual(expected, code) {
+            try await attempts.releaseAttempt(attempt)
+            return .granted(record)
+        }
+        await lookups.record(address)
+        return .refused("没有找到这件诉求：请核对受理编号和 8 位查询码（见受理回执）。电话、信件反映的诉求没有查询码，请致电镇群众工作热线查询")
     }
 
     @_optimize(none)
     func lookup<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = FormBody.parse(urlEncoded: try await request.collectBody(limit: 16 << 10))
-        let address = ClientAddress.of(request, context: context, trustForwardedFor: settings.trustForwardedFor)
-        guard await lookups.allow(address) else {
-            return pages.response("status", base(["lookup": true, "error": "查询次数过多，请一小时后再试"]), status: .tooManyRequests)
+        switch try await authorise(form, request: request, context: context) {
+        case .tooMany(let message):
+            return pages.response("status", base(["lookup": true, "caseID": form["case_id"] ?? "", "error": message]),
+                                  status: .tooManyRequests)
+        case .refused(let message):
+            return pages.response("status", base(["lookup": true, "caseID": form["case_id"] ?? "", "error": message]),
+                                  status: .notFound)
+        case .granted(let record):
+            return try await statusPage(record, code: form["code"] ?? "")
         }
-        await lookups.record(address)
-        guard let record = try await authorised(form) else {
-            return pages.response("status", base([
-                "lookup": true, "caseID": form["case_id"] ?? "",
-                "error": "没有找到这件诉求：请核对受理编号和查询码（或登记电话的后 4 位）",
-            ]), status: .notFound)
-        }
-        return try await statusPage(record, code: form["code"] ?? "")
     }
 
     func statusPage(_ record: CaseRecord, code: String, notice: String? = nil) async throws -> Response {
@@ -217,13 +246,14 @@ public struct WebFormRoutes: Sendable {
     func rate<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = FormBody.parse(urlEncoded: try await request.collectBody(limit: 16 << 10))
-        let address = ClientAddress.of(request, context: context, trustForwardedFor: settings.trustForwardedFor)
-        guard await lookups.allow(address) else {
-            return pages.response("status", base(["lookup": true, "error": "操作次数过多，请一小时后再试"]), status: .tooManyRequests)
-        }
-        await lookups.record(address)
-        guard let record = try await authorised(form) else {
+        let record: CaseRecord
+        switch try await authorise(form, request: request, context: context) {
+        case .tooMany(let message):
+            return pages.response("status", base(["lookup": true, "error": message]), status: .tooManyRequests)
+        case .refused:
             return pages.response("status", base(["lookup": true, "error": "受理编号或查询码不正确，请重新查询"]), status: .notFound)
+        case .granted(let r):
+            record = r
         }
         guard let value = form["satisfaction"], let satisfaction = Satisfaction(rawValue: value), satisfaction != Satisfaction.notEvaluated else {
             return try await statusPage(record, code: form["code"] ?? "", notice: "请选择 满意、基本满意 或 不满意")

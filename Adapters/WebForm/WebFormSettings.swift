@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 
 /// Limits and spam defences of the public form (民情直通车). Defaults suit a township office; the composition
 /// root passes its own (the token key, the body limits from `intake:`).
@@ -13,15 +14,24 @@ public struct WebFormSettings: Sendable {
     public var perAddressLimit: Int
     /// New cases one phone number may open per `window`.
     public var perPhoneLimit: Int
-    /// Status look-ups one client address may try per `window` (guards the 4-digit phone suffix).
+    /// Failed status look-ups one client address may make per `window`.
     public var lookupLimit: Int
+    /// Failed status look-ups of one case per `window`, whatever the address (counted in the store, so the limit
+    /// holds across restarts and hub instances).
+    public var lookupPerCaseLimit: Int
     public var window: TimeInterval
     /// How long a rendered form stays valid.
     public var formLifetime: TimeInterval
     /// Signs form tokens (so the fill time cannot be forged).
     public var tokenKey: Data
-    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy the office runs).
-    public var trustForwardedFor: Bool
+    /// Reverse proxies whose `X-Forwarded-For` is believed (only proxies the office runs); the client is the
+    /// rightmost address there that is not one of them.
+    public var trustedProxies: [IPAddressRange]
+    /// Whether any proxy is trusted (the old switch; `true` when set means a proxy on this machine).
+    public var trustForwardedFor: Bool {
+        get { !trustedProxies.isEmpty }
+        set { trustedProxies = newValue ? IPAddressRange.loopback : [] }
+    }
     public var maxSubjectLength: Int
     public var maxTextLength: Int
     /// The configured body limit of `POST /form` (`server.body_limits.form`); nil derives it from the photo limits.
@@ -33,9 +43,9 @@ public struct WebFormSettings: Sendable {
 
     public init(
         maxPhotos: Int = 4, maxPhotoBytes: Int = 5 << 20, minimumFillTime: TimeInterval = 3,
-        perAddressLimit: Int = 10, perPhoneLimit: Int = 5, lookupLimit: Int = 30, window: TimeInterval = 3600,
-        formLifetime: TimeInterval = 6 * 3600, tokenKey: Data, trustForwardedFor: Bool = false,
-        maxSubjectLength: Int = 60, maxTextLength: Int = 5000
+        perAddressLimit: Int = 10, perPhoneLimit: Int = 5, lookupLimit: Int = 20, lookupPerCaseLimit: Int = 10,
+        window: TimeInterval = 3600, formLifetime: TimeInterval = 6 * 3600, tokenKey: Data, trustForwardedFor: Bool = false,
+        trustedProxies: [IPAddressRange] = [], maxSubjectLength: Int = 60, maxTextLength: Int = 5000
     ) {
         self.maxPhotos = maxPhotos
         self.maxPhotoBytes = maxPhotoBytes
@@ -43,10 +53,11 @@ public struct WebFormSettings: Sendable {
         self.perAddressLimit = perAddressLimit
         self.perPhoneLimit = perPhoneLimit
         self.lookupLimit = lookupLimit
+        self.lookupPerCaseLimit = lookupPerCaseLimit
         self.window = window
         self.formLifetime = formLifetime
         self.tokenKey = tokenKey
-        self.trustForwardedFor = trustForwardedFor
+        self.trustedProxies = trustedProxies.isEmpty && trustForwardedFor ? IPAddressRange.loopback : trustedProxies
         self.maxSubjectLength = maxSubjectLength
         self.maxTextLength = maxTextLength
     }

@@ -28,6 +28,13 @@ public struct HubConfig: Sendable {
     /// `needsSecrets`; otherwise each is an error).
     public var unsetVariables: [String] = []
 
+    /// The proxies whose `X-Forwarded-For` is believed: `server.trusted_proxies`, or — for configurations that
+    /// still say `webform.trust_forwarded_for: true` — a proxy on this machine (loopback).
+    public var trustedProxies: [IPAddressRange] {
+        if !server.trustedProxies.isEmpty { return server.trustedProxies }
+        return webform.trustForwardedFor ? IPAddressRange.loopback : []
+    }
+
     /// The vocabulary intake uses to file villages and categories.
     public var vocabulary: IntakeVocabulary { directory.vocabulary }
 
@@ -61,6 +68,9 @@ public struct ServerSettings: Sendable {
     public var bodyLimits: BodyLimits = BodyLimits()
     /// Seconds a connection may send nothing before it is closed (`server.idle_timeout`).
     public var idleTimeoutSeconds: Int = 30
+    /// Reverse proxies whose `X-Forwarded-For` the hub believes (`server.trusted_proxies`); the client is the
+    /// rightmost address in that header that is not one of them. Empty: the socket peer is the client.
+    public var trustedProxies: [IPAddressRange] = []
 }
 
 /// `server.body_limits`: the largest request body each kind of route accepts, in bytes. A declared
@@ -103,9 +113,24 @@ public struct StorageSettings: Sendable {
     }
 }
 
+/// One integration's credential (`api.tokens[]`): the secret it presents, what it may do, and who it is in the
+/// audit trail. See docs/api-access.md.
 public struct APIToken: Sendable {
     public var name: String
     public var token: Secret
+    public var scopes: Set<APIScope>
+    /// Recorded as the actor of everything done with this token (default: its name).
+    public var identity: String
+
+    public init(name: String, token: Secret, scopes: Set<APIScope>, identity: String? = nil) {
+        self.name = name
+        self.token = token
+        self.scopes = scopes
+        self.identity = identity ?? name
+    }
+
+    /// The scopes of a token written without `scopes:` (configurations from before scopes existed).
+    public static let defaultScopes: Set<APIScope> = [.intake, .read]
 }
 
 public struct APISettings: Sendable {
@@ -181,6 +206,12 @@ extension HubConfig {
         if let node = m.optional("idle_timeout"), let v = node.duration {
             if (1...3600).contains(v) { s.idleTimeoutSeconds = Int(v) } else { node.report("应在 1s–1h 之间，如 30s") }
         }
+        for item in m.optional("trusted_proxies")?.items ?? [] {
+            guard let text = item.string else { continue }
+            if let range = IPAddressRange(text) { s.trustedProxies.append(range) } else {
+                item.report("「\(text)」不是 IP 地址或网段（如 127.0.0.1、10.0.0.0/8、fd00::/8）")
+            }
+        }
         if let limits = m.optional("body_limits")?.mapping {
             func size(_ key: String) -> Int? {
                 guard let node = limits.optional(key), let v = node.byteSize else { return nil }
@@ -212,14 +243,35 @@ extension HubConfig {
     private static func readAPI(_ n: ConfigNode) -> APISettings? {
         guard let m = n.mapping else { return nil }
         var tokens: [APIToken] = []
+        let choices = APIScope.allCases.map(\.rawValue).joined(separator: ", ")
         for item in m.required("tokens")?.items ?? [] {
             guard let t = item.mapping else { continue }
             let name = t.required("name")?.string
-            let token = t.required("token", hint: "建议写成 ${MINQING_API_TOKEN}")?.string
-            if let token, token.count < 16 {
-                t.optional("token")?.report("令牌太短（至少 16 个字符），请用 openssl rand -hex 24 生成")
-            } else if let name, let token {
-                tokens.append(APIToken(name: name, token: Secret(token)))
+            // An empty value (`${MINQING_HOTLINE_TOKEN:-}` with the variable unset) switches the integration off.
+            let tokenNode = t.required("token", hint: "建议写成 ${MINQING_API_TOKEN}")
+            let token = tokenNode?.text?.trimmingCharacters(in: .whitespaces)
+            var scopes = APIToken.defaultScopes
+            if let node = t.optional("scopes") {
+                scopes = []
+                for s in node.items {
+                    guard let text = s.string else { continue }
+                    if let scope = APIScope(rawValue: text) { scopes.insert(scope) } else {
+                        s.report("「\(text)」不是权限名称（可选：\(choices)）")
+                    }
+                }
+                if node.items.isEmpty { node.report("至少写一项权限（可选：\(choices)）") }
+            }
+            let identity = t.optional("identity")?.string
+            if let token, !token.isEmpty, token.count < 16 {
+                tokenNode?.report("令牌太短（至少 16 个字符），请用 openssl rand -hex 24 生成")
+            } else if let name, let token, !token.isEmpty {
+                if tokens.contains(where: { $0.name == name }) {
+                    t.optional("name")?.report("令牌名称「\(name)」重复：每个对接系统用一个名称")
+                } else if tokens.contains(where: { $0.token.value == token }) {
+                    tokenNode?.report("与前面的令牌相同：每个对接系统须有自己的令牌，请用 openssl rand -hex 24 另生成一个")
+                } else {
+                    tokens.append(APIToken(name: name, token: Secret(token), scopes: scopes, identity: identity))
+                }
             }
             t.finish()
         }

@@ -1,22 +1,21 @@
-import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` matching one of the configured tokens (compared in constant time).
+/// Finds the caller of every request it sees by its `Authorization: Bearer <token>` header and binds it as
+/// `APIPrincipal.current` for the handler. A token that matches no credential is refused (401) here; a request
+/// with no token at all is refused too, unless it carries a Standard Webhooks signature (`webhook-signature`)
+/// for a route that accepts signed requests to check. Scopes are checked by each route (`RouteGuard`).
 public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let digests: [SHA256.Digest]
+    private let credentials: APICredentials
 
-    public init(tokens: [String]) {
-        digests = tokens.map { SHA256.hash(data: Data($0.utf8)) }
+    public init(credentials: APICredentials) {
+        self.credentials = credentials
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw Problem.unauthorized
-        }
-        let presented = SHA256.hash(data: Data(header.dropFirst(7).trimmingCharacters(in: .whitespaces).utf8))
-        // Comparing fixed-size digests with `==` on swift-crypto digests is constant-time.
-        guard digests.contains(where: { $0 == presented }) else { throw Problem.unauthorized }
-        return try await next(request, context)
+        let principal = try credentials.principal(of: request)
+        if principal == nil, request.headers[HTTPField.Name("webhook-signature")!] == nil { throw Problem.unauthorized }
+        return try await APIPrincipal.$current.withValue(principal) { try await next(request, context) }
     }
 }

@@ -46,6 +46,13 @@ public struct Problem: HTTPResponseError, Sendable, CustomStringConvertible {
 }
 
 extension Problem {
+    /// The same problem with another `detail`.
+    public func with(detail: String) -> Problem {
+        var p = self
+        p.detail = detail
+        return p
+    }
+
     /// 422: one field is wrong.
     public static func invalid(_ field: String, _ reason: String) -> Problem {
         Problem(.unprocessableContent, kind: "validation", title: "请求内容有误",
@@ -88,7 +95,7 @@ extension Problem {
 
     public static let unauthorized = Problem(
         .unauthorized, kind: "unauthorized", title: "未授权",
-        detail: "缺少或错误的访问令牌：请在请求头加上 Authorization: Bearer <令牌>（令牌见服务器的 MINQING_API_TOKEN）。",
+        detail: "缺少或错误的访问令牌：请在请求头加上 Authorization: Bearer <令牌>（每个对接系统的令牌由管理员在 minqing.yaml 的 api.tokens 中配置，演示环境为 MINQING_API_TOKEN）。",
         headers: [.wwwAuthenticate: "Bearer realm=\"minqing\""])
 
     /// A request whose signature is missing or wrong (401), saying what to fix.

@@ -10,6 +10,8 @@ public final class RouteTable<Context: RequestContext> {
     public struct Entry: Hashable, Sendable, CustomStringConvertible {
         public let method: String
         public let path: String
+        /// What the route requires of an API caller; nil for public pages and the console.
+        public let access: RouteGuard?
         public var description: String { "\(method) \(path)" }
     }
 
@@ -28,9 +30,22 @@ public final class RouteTable<Context: RequestContext> {
         _ method: HTTPRequest.Method, _ path: String,
         use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) {
-        entries.append(Entry(method: method.rawValue, path: path))
+        entries.append(Entry(method: method.rawValue, path: path, access: nil))
         index.add(method: method.rawValue, path: path)
         router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// Adds an API route that only callers meeting `access` reach (401 without a valid token, 403 naming the
+    /// missing scope); the caller is `APIPrincipal.current` in the handler.
+    public func on(
+        _ method: HTTPRequest.Method, _ path: String, access: RouteGuard,
+        use handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) {
+        entries.append(Entry(method: method.rawValue, path: path, access: access))
+        router.on(RouterPath(path), method: method) { request, context in
+            if case .scopes(let scopes) = access { try APIAccess.require(scopes) }
+            return try await handler(request, context)
+        }
     }
 }
 

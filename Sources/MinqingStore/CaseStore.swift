@@ -18,8 +18,10 @@ public protocol CaseStore: Sendable {
     func auditTrail(of id: CaseID) async throws -> [AuditEvent]
     func searchCases(_ query: CaseQuery) async throws -> CasePage
     /// Applies `action`; if `expectedVersion` is given and differs, throws `TransitionError` `.staleVersion`.
+    /// `onBehalfOf` (a person an API integration says it acts for) is recorded in the event's details as
+    /// `on_behalf_of`, never as its actor.
     func apply(
-        _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
+        _ action: CaseAction, to id: CaseID, actor: String, onBehalfOf: String?, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord
     func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry]
     func outboxEntry(id: String) async throws -> OutboxEntry?
@@ -209,5 +211,14 @@ public struct LedgerSettings: Sendable {
         self.factory = factory
         self.planner = planner
         self.policy = policy
+    }
+}
+
+extension CaseStore {
+    /// Applies `action` for `actor` acting on their own behalf.
+    public func apply(
+        _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
+    ) async throws -> CaseRecord {
+        try await apply(action, to: id, actor: actor, onBehalfOf: nil, expectedVersion: expectedVersion, at: now)
     }
 }

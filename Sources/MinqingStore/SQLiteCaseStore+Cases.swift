@@ -22,7 +22,7 @@ extension SQLiteCaseStore {
     }
 
     public func apply(
-        _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date
+        _ action: CaseAction, to id: CaseID, actor: String, onBehalfOf: String?, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord {
         defer {
             settings.outboxSignal.notify()
@@ -41,8 +41,10 @@ extension SQLiteCaseStore {
                     throw TransitionError.invalid("fields.into", "案件 \(into) 已并入 \(target.mergedInto?.description ?? "其他案件")，请并入最终的案件")
                 }
             }
-            let (after, event) = try CaseStateMachine.apply(
+            let (after, decided) = try CaseStateMachine.apply(
                 action, to: before, actor: actor, at: now, policy: self.settings.policy)
+            var event = decided
+            if let onBehalfOf = onBehalfOf?.nonEmpty { event.details["on_behalf_of"] = onBehalfOf }
             try self.updateCase(after, db)
             try self.insertEvent(event, db)
             try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, db)

@@ -114,6 +114,7 @@ public final class SQLiteCaseStore: CaseStore {
             try db.execute(sql: "CREATE INDEX outbox_case ON outbox (case_id, created_at)")
         }
         registerRejectedBodiesMigration(&m)
+        registerAccessMigrations(&m)
         return m
     }
 

@@ -4,37 +4,56 @@ import MinqingCore
 import MinqingHTTP
 import MinqingStore
 
-/// The ledger over HTTP: read a case with its audit trail, list with filters, act on a case.
+/// The ledger over HTTP: read a case with its audit trail, list with filters, act on a case. Reading needs the
+/// `read` scope and shows complainants masked unless the token also has `read_pii`; acting needs `transition`
+/// and is recorded under the token's identity (a body's `actor` only as `on_behalf_of`).
 struct CaseRoutes: Sendable {
     let deps: WebDependencies
+    let redaction = APIRedaction()
 
     func register<Context: RequestContext>(on routes: RouteTable<Context>) {
-        routes.on(.get, "/api/v1/cases") { request, _ in
+        routes.on(.get, "/api/v1/cases", access: .scope(.read)) { request, _ in
+            let principal = APIPrincipal.current
             let query = try CaseListQuery(request.uri.queryParameters, vocabulary: deps.config.vocabulary,
                                           timeZone: deps.config.office.timeZone).query
+            if let text = query.text, !redaction.allowsSearch(text, for: principal) {
+                throw Problem.missingScope([.readPII], token: principal?.name ?? "")
+                    .with(detail: "按号码搜索（q 中含连续 3 位以上数字）需要 read_pii 权限：请只用文字或案件编号搜索，或改用有 read_pii 权限的令牌。")
+            }
             let page = try await deps.store.searchCases(query)
-            return try Response.json(CaseList(total: page.total, limit: query.limit, offset: query.offset, items: page.items))
+            return try Response.json(CaseList(total: page.total, limit: query.limit, offset: query.offset,
+                                              items: page.items.map { redaction.record($0, for: principal) }))
         }
-        routes.on(.get, "/api/v1/cases/{id}") { _, context in
+        routes.on(.get, "/api/v1/cases/{id}", access: .scope(.read)) { _, context in
             let id = try caseID(context)
             guard let record = try await deps.store.fetchCase(id) else { throw Problem.notFound("案件 \(id) 不存在，请核对编号") }
-            return try Response.json(CaseDetail(record: record, audit: try await deps.store.auditTrail(of: id)))
+            return try await detail(record)
         }
-        routes.on(.post, "/api/v1/cases/{id}/transitions") { request, context in
+        routes.on(.post, "/api/v1/cases/{id}/transitions", access: .scope(.transition)) { request, context in
+            let principal = try APIAccess.require([.transition])
             let id = try caseID(context)
             var request = request
             let body = try JSONInput.decode(TransitionRequest.self, from: try await request.collectBody(limit: 1 << 20))
             let action = try body.action(vocabulary: deps.config.vocabulary, timeZone: deps.config.office.timeZone)
             do {
                 let record = try await deps.store.apply(
-                    action, to: id, actor: body.actor ?? "", expectedVersion: body.expectedVersion, at: deps.clock.now())
-                return try Response.json(CaseDetail(record: record, audit: try await deps.store.auditTrail(of: id)))
+                    action, to: id, actor: principal.identity, onBehalfOf: body.actor, expectedVersion: body.expectedVersion,
+                    at: deps.clock.now())
+                return try await detail(record)
             } catch let error as TransitionError {
                 throw error.problem
             } catch CaseStoreError.caseNotFound {
                 throw Problem.notFound("案件 \(id) 不存在，请核对编号")
             }
         }
+    }
+
+    /// The case and its audit trail as the current caller may see them.
+    private func detail(_ record: CaseRecord) async throws -> Response {
+        let principal = APIPrincipal.current
+        let audit = try await deps.store.auditTrail(of: record.id)
+        return try Response.json(CaseDetail(record: redaction.record(record, for: principal),
+                                            audit: redaction.audit(audit, for: principal)))
     }
 
     private func caseID(_ context: some RequestContext) throws -> CaseID {
@@ -70,6 +89,7 @@ struct CaseList: Encodable {
 /// `POST /api/v1/cases/{id}/transitions` body.
 struct TransitionRequest: Decodable {
     var action: String?
+    /// The person the integration acts for; recorded as `on_behalf_of` (the actor is the token's identity).
     var actor: String?
     var expectedVersion: Int?
     var fields: [String: ActionField]?
@@ -80,7 +100,6 @@ struct TransitionRequest: Decodable {
         guard let kind = CaseAction.Kind(rawValue: name) else {
             throw Problem.invalid("action", "「\(name)」不是已知操作（可选：\(names)）")
         }
-        guard actor?.nonEmpty != nil else { throw Problem.invalid("actor", "请填写操作人姓名，将记入台账") }
         var fields = self.fields ?? [:]
         // A clerk's correction must name a village or category the directory knows.
         if kind == .classify {

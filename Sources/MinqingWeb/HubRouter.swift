@@ -15,6 +15,10 @@ import WebFormAdapter
 public struct WebDependencies: Sendable {
     public var config: HubConfig
     public var store: any CaseStore
+    /// Sessions, feed secrets, look-up attempts and hub keys (the same store as the ledger).
+    public var access: any AccessStore
+    /// The API tokens of `config`, with their scopes and identities.
+    public var credentials: APICredentials
     public var intake: any MessageIntake
     public var clock: any WallClock
     public var registry: PrometheusCollectorRegistry
@@ -27,8 +31,8 @@ public struct WebDependencies: Sendable {
     /// Console accounts; nil serves no console.
     public var users: StaffUsers?
 
-    public init(
-        config: HubConfig, store: any CaseStore, intake: any MessageIntake, clock: any WallClock = SystemClock(),
+    public init<Store: CaseStore & AccessStore>(
+        config: HubConfig, store: Store, intake: any MessageIntake, clock: any WallClock = SystemClock(),
         registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], hotline: HotlineIntake? = nil,
         webForm: WebFormSettings? = nil, users: StaffUsers? = nil
     ) {
@@ -37,6 +41,10 @@ public struct WebDependencies: Sendable {
         self.hotline = hotline
         self.config = config
         self.store = store
+        self.access = store
+        credentials = APICredentials(config.api.tokens.map {
+            APICredential(token: $0.token.value, principal: APIPrincipal(name: $0.name, identity: $0.identity, scopes: $0.scopes))
+        })
         self.intake = intake
         self.clock = clock
         self.registry = registry
@@ -55,8 +63,14 @@ public struct ReadinessCheck: Sendable {
     }
 }
 
+extension WebDependencies {
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [IPAddressRange] { config.trustedProxies }
+}
+
 public enum HubRouter {
-    /// Builds the hub's router. Public routes first; everything under `/api/v1` needs a bearer token.
+    /// Builds the hub's router. Public routes first; everything under `/api/v1` needs a bearer token whose scopes
+    /// the route names (`RouteGuard`), or — for county acknowledgements — a signature.
     /// Public pages and the console (cookie sessions) come before the bearer-token middleware.
     public static func build(_ deps: WebDependencies) throws -> RouteTable<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
@@ -65,19 +79,19 @@ public enum HubRouter {
         HealthRoutes(deps: deps).register(on: routes)
         DutyCalendarRoutes(deps: deps).register(on: routes)
         if let settings = deps.webForm {
-            try WebFormRoutes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
+            try WebFormRoutes(intake: deps.intake, store: deps.store, attempts: deps.access, directory: deps.config.directory, clock: deps.clock,
                               settings: settings, timeZone: deps.config.office.timeZone,
                               schedules: deps.config.schedules?.schedules, calendar: deps.config.routing?.calendar).register(on: routes)
         }
         Open311Routes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
-                      apiKeys: deps.config.api.tokens.map(\.token.value), timeZone: deps.config.office.timeZone).register(on: routes)
+                      credentials: deps.credentials, timeZone: deps.config.office.timeZone).register(on: routes)
         if let users = deps.users {
             try ConsoleRoutes(deps: deps, users: users).register(on: routes)
             routes.on(.get, "/console/assets/{name}") { _, context in
                 ConsoleAssets.response(named: context.parameters.get("name") ?? "") ?? Response(status: .notFound)
             }
         }
-        router.add(middleware: BearerAuthMiddleware(tokens: deps.config.api.tokens.map(\.token.value)))
+        router.add(middleware: BearerAuthMiddleware(credentials: deps.credentials))
         JSONIntakeRoutes(
             intake: deps.intake,
             limits: IntakeLimits(maxAttachments: deps.config.intake.maxAttachments,

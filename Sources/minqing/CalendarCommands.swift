@@ -2,12 +2,61 @@ import ArgumentParser
 import Foundation
 import MinqingConfig
 import MinqingRouting
+import MinqingStore
+import MinqingWeb
 
 /// `minqing calendar --from DATE --to DATE [--json]`: each date with whether offices work, from the same
 /// calendar files deadlines are counted on (`routing.yaml`'s `calendars:`).
-struct CalendarCommand: ParsableCommand {
+struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "列出日期是否上班（节假日与调休，与计算办理期限使用同一份节假日安排）。")
+        commandName: "calendar", abstract: "工作日历与值班日历订阅地址。",
+        subcommands: [CalendarDays.self, RotateFeed.self, FeedURL.self], defaultSubcommand: CalendarDays.self)
+}
+
+/// `minqing calendar rotate-feed <person> --data DIR`: a new secret address for the person's duty calendar feed;
+/// the old address stops working at once. Prints the new address.
+struct RotateFeed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-feed", abstract: "为某人生成新的值班日历订阅地址（旧地址立即失效），并打印新地址。")
+    @OptionGroup var hub: HubOptions
+    @Argument(help: "名录中的人员 id（如 liu-jianguo）") var person: String
+
+    func run() async throws {
+        let (feeds, _) = try FeedURL.open(hub, person: person)
+        print(try await feeds.rotate(person: person, at: Date()))
+    }
+}
+
+/// `minqing calendar feed-url <person> --data DIR`: the person's current feed address.
+struct FeedURL: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed-url", abstract: "打印某人当前的值班日历订阅地址（尚无则提示用 rotate-feed 生成）。")
+    @OptionGroup var hub: HubOptions
+    @Argument(help: "名录中的人员 id（如 liu-jianguo）") var person: String
+
+    static func open(_ hub: HubOptions, person: String) throws -> (CalendarFeeds, SQLiteCaseStore) {
+        let config = try hub.loadConfig()
+        guard config.directory.person(person) != nil else {
+            printError("人员「\(person)」不在名录中：请使用 directory.yaml 中的人员 id（如 \(config.directory.people.prefix(3).map(\.id).joined(separator: "、"))）")
+            throw ExitCode(2)
+        }
+        let store = try hub.openStore(config)
+        return (CalendarFeeds(store: store, publicURL: config.server.publicURL), store)
+    }
+
+    func run() async throws {
+        let (feeds, _) = try Self.open(hub, person: person)
+        guard let url = try await feeds.url(person: person) else {
+            printError("「\(person)」还没有日历订阅地址：请运行 minqing calendar rotate-feed \(person) --data \(hub.data) 生成")
+            throw ExitCode(1)
+        }
+        print(url)
+    }
+}
+
+struct CalendarDays: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "days", abstract: "列出日期是否上班（节假日与调休，与计算办理期限使用同一份节假日安排）。")
 
     @Option(name: .long, help: "配置目录（含 routing.yaml）") var config: String = "Config/example"
     @Option(name: .long, help: "开始日期，如 2026-09-28") var from: String

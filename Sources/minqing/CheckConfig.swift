@@ -22,6 +22,10 @@ struct CheckConfig: ParsableCommand {
             }
             let templates = try NotificationSetup.templates(for: config)
             print("配置无误：\(config.office.name)，\(d.people.count) 人，\(d.villages.count) 个村（社区），\(d.categories.count) 个类别，\(d.markets.count) 个集市，\(templates.names.count) 个通知模板。")
+            for t in config.api.tokens {
+                let scopes = t.scopes.sorted().map(\.rawValue).joined(separator: ", ")
+                print("  接口令牌 \(t.name)（记为「\(t.identity)」）：\(scopes)")
+            }
             for t in config.targets {
                 let state = t.isConfigured ? "已配置" : "未设置地址（引用的环境变量为空），不会发送"
                 print("  通知目标 \(t.name)（\(t.kind.rawValue)\(t.isPrivate || t.kind.seesPersonalData ? "，可见完整个人信息" : "")）：\(state)")

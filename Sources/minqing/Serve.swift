@@ -75,14 +75,14 @@ struct Serve: AsyncParsableCommand {
                 pollInterval: asterisk.pollInterval, logger: logger))
             logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
         }
-        // Form tokens are signed with a key of this process: a form shown before a restart is re-shown, filled in.
+        // Form tokens are signed with a key kept in the store: a form shown before a restart is still accepted.
         let form = config.webform
         var webForm = WebFormSettings(
             maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),
             maxPhotoBytes: min(config.intake.maxAttachmentBytes, form.maxPhotoBytes),
             minimumFillTime: TimeInterval(form.minFillSeconds), perAddressLimit: form.perAddressPerHour,
-            perPhoneLimit: form.perPhonePerHour, tokenKey: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
-            trustForwardedFor: form.trustForwardedFor)
+            perPhoneLimit: form.perPhonePerHour, tokenKey: try await FormTokenKey.load(from: store),
+            trustedProxies: config.trustedProxies)
         webForm.bodyLimit = config.server.bodyLimits.form
         // Uploads are spooled under the data directory while a form is read; a crash's leftovers go at start-up.
         let spool = try FormSpool(directory: URL(fileURLWithPath: hub.data).appendingPathComponent("uploads"))

@@ -33,7 +33,7 @@ struct ConfigLoaderTests {
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: dir, environment: [:]) }
         let lines = error?.issues.map(\.description) ?? []
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.contains { $0.hasSuffix("broken/minqing.yaml:6:3: server.prot：未知的配置项；是不是要写 port？（此处可用：body_limits, host, idle_timeout, max_body_bytes, port, public_url）") }, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("broken/minqing.yaml:6:3: server.prot：未知的配置项；是不是要写 port？（此处可用：body_limits, host, idle_timeout, max_body_bytes, port, public_url, trusted_proxies）") }, "\(lines)")
         #expect(lines.contains { $0.contains("broken/minqing.yaml:10:14: api.tokens[0].token：环境变量 MINQING_TEST_TOKEN_THAT_IS_NOT_SET 未设置") }, "\(lines)")
         #expect(lines.contains { $0.contains("broken/directory.yaml:14:13: villages[0].leader：未定义的人员「nobody-here」") }, "\(lines)")
     }

@@ -33,7 +33,8 @@ struct HubForwardTests {
         var found: [String: Any]?
         let deadline = ContinuousClock.now + .seconds(30)
         while found == nil, ContinuousClock.now < deadline {
-            let (_, list) = try await get("\(county.base)/api/v1/cases?q=\(townCase)")
+            // The county's own office system reads the forwarded case with the complainant in full (read_pii).
+            let (_, list) = try await get("\(county.base)/api/v1/cases?q=\(townCase)", token: HubProcess.officeToken)
             found = (list["items"] as? [[String: Any]])?.first { ($0["source_ref"] as? String)?.hasPrefix("hub:") == true }
             if found == nil { await Task.yield() }
         }

@@ -9,6 +9,8 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 /// A real `minqing serve` process on loopback, for tests that crash it.
 final class HubProcess: @unchecked Sendable {
     static let token = "integration-token-0123456789abcdef"
+    /// The example's office-system token (`MINQING_OFFICE_TOKEN`: read, read_pii, transition).
+    static let officeToken = "integration-office-token-0123456789"
     let process = Process()
     let port: Int
     private let output = Pipe()
@@ -29,6 +31,7 @@ final class HubProcess: @unchecked Sendable {
                              "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
         var env = ProcessInfo.processInfo.environment
         env["MINQING_API_TOKEN"] = Self.token
+        env["MINQING_OFFICE_TOKEN"] = Self.officeToken
         env.merge(extra) { $1 }
         process.environment = env
         process.standardOutput = output
@@ -84,9 +87,9 @@ func post(_ url: String, _ body: [String: Any]) async throws -> (Int, [String: A
     return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
 }
 
-func get(_ url: String) async throws -> (Int, [String: Any]) {
+func get(_ url: String, token: String = HubProcess.token) async throws -> (Int, [String: Any]) {
     var request = URLRequest(url: URL(string: url)!)
-    request.setValue("Bearer \(HubProcess.token)", forHTTPHeaderField: "Authorization")
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     let (data, response) = try await session.data(for: request)
     return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
 }

@@ -39,7 +39,9 @@ struct CaseAPITests {
             #expect(detail["outcome"] as? String == "resolved")
             let audit = detail["audit"] as? [[String: Any]] ?? []
             #expect(audit.map { $0["action"] as? String } == ["received", "accept", "assign", "start", "reply", "follow_up", "close"])
-            #expect(audit.dropFirst().allSatisfy { $0["actor"] as? String == "王丽" })
+            // The actor is the token's identity; the body's `actor` is only whom it acted for.
+            #expect(audit.dropFirst().allSatisfy { $0["actor"] as? String == "测试工具" })
+            #expect(audit.dropFirst().allSatisfy { ($0["details"] as? [String: Any])?["on_behalf_of"] as? String == "王丽" })
         }
     }
 

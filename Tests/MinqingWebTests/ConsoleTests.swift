@@ -6,6 +6,7 @@ import MinqingCore
 import MinqingStore
 import MinqingWeb
 import Testing
+import WebFormAdapter
 
 @Suite("Staff console")
 struct ConsoleTests {
@@ -283,7 +284,8 @@ struct ConsoleTests {
             #expect(try await hub.act(client, cookie: staff, case: id, [("action", "reply"), ("outcome", "resolved"), ("text", evil)]).status == .seeOther)
             let page = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
             #expect(!page.contains(evil) && page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-            let status = String(buffer: try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", "5678")])).body)
+            let code = try #require(try await hub.store.fetchCase(CaseID(id)!).flatMap(WebFormRoutes.lookupCode(for:)))
+            let status = String(buffer: try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", code)])).body)
             #expect(status.contains("id=\"reply\""))
             #expect(!status.contains(evil) && status.contains("&lt;script&gt;"))
             return id

@@ -116,7 +116,7 @@ struct PublicFormTests {
         #expect(try await hub.store.searchCases(.init()).total == 16)
     }
 
-    @Test("status look-up by id + code or last 4 digits shows the public timeline: office, not staff names, no personal data")
+    @Test("status look-up by id + lookup code shows the public timeline: office, not staff names, no personal data; the phone's last 4 digits open nothing")
     func lookupAndRate() async throws {
         let hub = try TestHub()
         let (id, code) = try await hub.value { client in
@@ -133,7 +133,9 @@ struct PublicFormTests {
         try await hub.test { client in
             let wrong = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", "00000000")]))
             #expect(wrong.status == .notFound)
-            for given in [code, "5678"] {
+            let suffix = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", "5678")]))
+            #expect(suffix.status == .notFound, "the phone's last 4 digits are no credential")
+            for given in [code] {
                 let page = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", given)]))
                 #expect(page.status == .ok)
                 let html = String(buffer: page.body)
@@ -165,7 +167,8 @@ struct PublicFormTests {
             let ok = try await hub.submitForm(client, change: ["name": evil, "subject": evil, "text": evil])
             #expect(ok.status == .created)
             let id = firstMatch(#"id="case-id">([^<]+)<"#, in: String(buffer: ok.body)) ?? ""
-            let page = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", "5678")]))
+            let code = firstMatch(#"id="lookup-code">(\d{8})<"#, in: String(buffer: ok.body)) ?? ""
+            let page = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", id), ("code", code)]))
             let html = String(buffer: page.body)
             #expect(!html.contains(evil) && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             let notFound = try await client.execute(uri: "/status", method: .post, headers: formHeaders, body: urlEncoded([("case_id", evil), ("code", "1")]))

@@ -12,8 +12,28 @@ import Prometheus
 import WebFormAdapter
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The test kit's own credential: every scope, so tests of other behaviour are not about access.
 let token = "test-token-0123456789abcdef"
 let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+
+/// The example configuration's integration tokens (Config/example/minqing.yaml), as a deployment sets them.
+enum ExampleTokens {
+    /// `MINQING_API_TOKEN`: the demo's intake-and-read token.
+    static let demo = "example-demo-token-0123456789"
+    /// `MINQING_OFFICE_TOKEN`: read, read_pii, transition.
+    static let office = "example-office-token-0123456789"
+    static let hotline = "example-hotline-token-0123456789"
+    static let countyAck = "example-county-ack-token-0123456789"
+    static let metrics = "example-metrics-token-0123456789"
+    static let environment = [
+        "MINQING_API_TOKEN": demo, "MINQING_OFFICE_TOKEN": office, "MINQING_HOTLINE_TOKEN": hotline,
+        "MINQING_COUNTY_ACK_TOKEN": countyAck, "MINQING_METRICS_TOKEN": metrics,
+    ]
+
+    static func headers(_ token: String) -> HTTPFields {
+        [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+}
 
 /// A hub on a temporary SQLite file with the example township's configuration and a manual clock.
 struct TestHub {
@@ -22,16 +42,21 @@ struct TestHub {
     let clock: ManualClock
     let routes: RouteTableView
 
-    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil, environment: [String: String] = [:]) throws {
+    init(maxBodyBytes: Int? = nil, planner: (any NotificationPlanner)? = nil, environment: [String: String] = [:],
+         path: String? = nil) throws {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"),
-                                           environment: environment.merging(["MINQING_API_TOKEN": token]) { $1 })
+                                           environment: environment.merging(ExampleTokens.environment) { given, _ in given })
+        config.api.tokens.append(APIToken(name: "测试工具", token: Secret(token), scopes: Set(APIScope.allCases), identity: "测试工具"))
+        // The public form's tests stand behind a proxy on this machine (X-Forwarded-For believed from loopback).
+        config.server.trustedProxies = IPAddressRange.loopback
         if let maxBodyBytes {
             config.server.maxBodyBytes = maxBodyBytes
             config.server.bodyLimits.intake = maxBodyBytes
             config.server.bodyLimits.letters = maxBodyBytes
         }
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
+        let path = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
+        self.path = path
         store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
             factory: config.caseFactory, planner: planner ?? ClosurePlanner { _ in [] }, policy: config.casePolicy))
         let registry = PrometheusCollectorRegistry()
@@ -42,7 +67,7 @@ struct TestHub {
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         users = try StaffUsers(file: dir.appendingPathComponent("users.json"), directory: config.directory, cost: 4)
-        var form = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustForwardedFor: true)
+        var form = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustedProxies: config.trustedProxies)
         form.spool = try FormSpool(directory: dir.appendingPathComponent("uploads"))
         webForm = form
         deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline,
@@ -52,6 +77,8 @@ struct TestHub {
 
     let users: StaffUsers
     let webForm: WebFormSettings
+    /// The SQLite file; a second `TestHub(path:)` on it is the same hub after a restart.
+    let path: String
 
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: try HubRouter.build(deps).router)
@@ -73,7 +100,12 @@ struct TestHub {
 /// The recorded routes (RouteTable is not Sendable; its entries are).
 struct RouteTableView: Sendable {
     let entries: [String]
-    init(table: RouteTable<HubRequestContext>) { entries = table.entries.map(\.description) }
+    /// What each route requires of an API caller (`GET /api/v1/cases` → `read`); public routes are absent.
+    let access: [String: RouteGuard]
+    init(table: RouteTable<HubRequestContext>) {
+        entries = table.entries.map(\.description)
+        access = Dictionary(table.entries.compactMap { e in e.access.map { (e.description, $0) } }) { a, _ in a }
+    }
 }
 
 func json(_ object: Any) -> ByteBuffer {

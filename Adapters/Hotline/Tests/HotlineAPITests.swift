@@ -7,16 +7,23 @@ import MinqingHTTP
 import MinqingTesting
 import Testing
 
+/// The telephony system's credential in these tests: posts calls and reads them back.
+let hotlineToken = "hotline-test-token-0123456789"
+let hotlineAuth: HTTPFields = [.authorization: "Bearer \(hotlineToken)"]
+
 extension HotlineKit {
     func api(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let routes = RouteTable(router: Router(context: BasicRequestContext.self))
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: BearerAuthMiddleware(credentials: APICredentials([APICredential(
+            token: hotlineToken, principal: APIPrincipal(name: "热线系统", identity: "热线系统", scopes: [.hotline, .readPII]))])))
+        let routes = RouteTable(router: router)
         HotlineRoutes(hotline: hotline, maxBodyBytes: 1 << 20).register(on: routes)
         try await Application(router: routes.router).test(.router, body)
     }
 }
 
 func post(_ client: some TestClientProtocol, _ uri: String, _ object: [String: Any]) async throws -> (HTTPResponse.Status, [String: Any]) {
-    let r = try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
+    let r = try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(hotlineToken)"],
                                      body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
     return (r.status, (try? JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]) ?? [:])
 }
@@ -58,11 +65,11 @@ struct HotlineAPITests {
             let (s3, b3) = try await post(client, "/api/v1/hotline/calls", ended)
             #expect(s2 == .ok && s3 == .ok)
             #expect(b2["case_id"] as? String != nil && b2["case_id"] as? String == b3["case_id"] as? String)
-            let shown = try await client.execute(uri: "/api/v1/hotline/calls/h-1", method: .get)
+            let shown = try await client.execute(uri: "/api/v1/hotline/calls/h-1", method: .get, headers: hotlineAuth)
             let detail = try JSONSerialization.jsonObject(with: Data(buffer: shown.body)) as? [String: Any]
             #expect(detail?["role"] as? String == "notes")
             #expect((detail?["call"] as? [String: Any])?["agent_name"] as? String == "周敏")
-            #expect(try await client.execute(uri: "/api/v1/hotline/calls/nope", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/hotline/calls/nope", method: .get, headers: hotlineAuth).status == .notFound)
         }
         #expect(try await kit.allCases().map(\.body) == ["反映低保评审不公开，要求公示名单"])
     }
@@ -86,7 +93,7 @@ struct HotlineAPITests {
             let (status, problem) = try await post(client, "/api/v1/hotline/calls", body)
             #expect(status == .unprocessableContent)
             #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == field)
-            let rejected = try await client.execute(uri: "/api/v1/hotline/rejected?source=hotline.calls", method: .get)
+            let rejected = try await client.execute(uri: "/api/v1/hotline/rejected?source=hotline.calls", method: .get, headers: hotlineAuth)
             let items = (try JSONSerialization.jsonObject(with: Data(buffer: rejected.body)) as? [String: Any])?["items"] as? [[String: Any]]
             #expect(items?.count == 1 && items?.first?["field"] as? String == field)
             let (good, _) = try await post(client, "/api/v1/hotline/calls", [

@@ -23,7 +23,7 @@ public struct PaperLetterRoutes: Sendable {
     }
 
     public func register<Context: RequestContext>(on routes: RouteTable<Context>) {
-        routes.on(.post, "/api/v1/letters") { request, _ in try await receive(request) }
+        routes.on(.post, "/api/v1/letters", access: .scope(.intake)) { request, _ in try await receive(request) }
     }
 
     @_optimize(none)  // see JSONIntakeRoutes.receive: swiftc 6.3.1 crashes optimising such handlers

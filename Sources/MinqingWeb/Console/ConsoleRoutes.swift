@@ -24,7 +24,7 @@ struct ConsoleRoutes: Sendable {
 
     init(deps: WebDependencies, users: StaffUsers) throws {
         self.deps = deps
-        auth = ConsoleAuth(users: users, sessions: Sessions(clock: deps.clock),
+        auth = ConsoleAuth(users: users, sessions: Sessions(clock: deps.clock, storage: deps.access),
                            secureCookies: deps.config.server.publicURL.hasPrefix("https:"))
         pages = try Pages(directory: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
         loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
