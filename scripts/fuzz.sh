@@ -38,18 +38,27 @@ module CSV "$CSV_SOURCES"/*.swift
 module Crypto Fuzz/Support/CryptoStub.swift
 
 want=${*:-mime callfiles form}
-for t in $want; do
-  case $t in
-    mime) target fuzz-mime Fuzz/FuzzMIME.swift Adapters/Mailbox/*.swift; seeds=Tests/MailboxAdapterTests/Fixtures/mail ;;
-    callfiles) target fuzz-callfiles Fuzz/FuzzCallFiles.swift Adapters/Hotline/{CSVRecords,AsteriskCDR,CallTime,CallRecord,RowError}.swift \
-                 Adapters/Mailbox/Letters/{LetterCSVImport,LetterFields,PaperLetter}.swift; seeds=Fuzz/Seeds/callfiles ;;
-    form) target fuzz-form Fuzz/FuzzForm.swift Adapters/WebForm/FormBody.swift; seeds=Fuzz/Seeds/form ;;
-    *) echo "unknown target $t (mime, callfiles, form)"; exit 2 ;;
+sources() {  # target → its sources; seeds() → its seed corpus
+  case $1 in
+    mime) echo Fuzz/FuzzMIME.swift Adapters/Mailbox/*.swift ;;
+    callfiles) echo Fuzz/FuzzCallFiles.swift Adapters/Hotline/{CSVRecords,AsteriskCDR,CallTime,CallRecord,RowError}.swift \
+                 Adapters/Mailbox/Letters/{LetterCSVImport,LetterFields,PaperLetter}.swift ;;
+    form) echo Fuzz/FuzzForm.swift Adapters/WebForm/FormBody.swift ;;
+    *) echo "unknown target $1 (mime, callfiles, form)" >&2; exit 2 ;;
   esac
-  corpus=$OUT/corpus-$t
-  mkdir -p "$corpus"
+}
+seeds() { case $1 in mime) echo Tests/MailboxAdapterTests/Fixtures/mail ;; *) echo "Fuzz/Seeds/$1" ;; esac; }
+
+# Build every target first, then run: no compile competes with a run for the CPU.
+for t in $want; do
+  bin=$OUT/bin/fuzz-$t
+  if [ -x "$bin" ] && [ -z "$(find $(sources "$t") "$MODS" -newer "$bin" 2>/dev/null)" ]; then continue; fi
+  target "fuzz-$t" $(sources "$t")
+done
+for t in $want; do
+  mkdir -p "$OUT/corpus-$t"
   start=$(date +%s)
   (cd "$OUT" && "bin/fuzz-$t" -runs="$RUNS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-     "corpus-$t" "../$seeds" 2>&1 | tail -25) | tee "$OUT/$t.log"
+     "corpus-$t" "../$(seeds "$t")" 2>&1 | tail -12) | tee "$OUT/$t.log"
   echo "$t: $RUNS runs in $(( $(date +%s) - start )) s"
 done
