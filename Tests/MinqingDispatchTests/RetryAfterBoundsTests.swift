@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 import Testing
 @testable import MinqingDispatch
 
@@ -18,5 +19,12 @@ struct RetryAfterBoundsTests {
     @Test("text that is neither seconds nor an HTTP date is ignored")
     func unreadable() {
         for header in ["nan", "1e300", "soon", "\u{0}"] { #expect(FailureClassifier.retryAfter(header, now: now) == nil) }
+    }
+
+    @Test("sleeping until a far deadline (distantFuture) does not overflow: it sleeps, and cancellation ends it")
+    func farDeadline() async {
+        let sleeper = Task { try await SystemClock().sleep(until: .distantFuture) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
     }
 }
