@@ -45,10 +45,9 @@ public struct AsteriskCDRFormat: CallRowFormat {
                 if required { throw RowError(column: column(name), field: name, reason: "不能为空：应为通话开始时间，如 2026-11-22 09:30:00") }
                 return nil
             }
-            guard let date = CallTime.parse(text, timeZone: timeZone) else {
-                throw RowError(column: column(name), field: name, reason: "「\(text)」不是有效时间，应为 2026-11-22 09:30:00")
+            do { return try CallTime.checked(text, field: name, timeZone: timeZone) } catch {
+                throw RowError(column: column(name), field: name, reason: "「\(Checked.excerptForMessage(text))」不是有效时间，应为 2026-11-22 09:30:00")
             }
-            return date
         }
         let disposition = value("disposition") ?? ""
         guard let result = Self.result(disposition: disposition) else {
@@ -60,10 +59,9 @@ public struct AsteriskCDRFormat: CallRowFormat {
         let end = try time("end", required: false)
         var duration: Int?
         if let text = value("duration"), !text.isEmpty {
-            guard let n = Int(text), n >= 0 else {
-                throw RowError(column: column("duration"), field: "duration", reason: "「\(text)」不是秒数")
+            do { duration = try Checked.int(text, field: "duration", in: CallRecord.durationRange) } catch {
+                throw RowError(column: column("duration"), field: "duration", reason: error.reason + "（秒数）")
             }
-            duration = n
         }
         let uniqueID = value("uniqueid")?.nonEmpty
         let agent = value("dstchannel").flatMap(Self.extension(ofChannel:))

@@ -27,6 +27,9 @@ public enum CallDirection: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// One telephone call as the hotline keeps it, whatever system reported it (HTTP push, Asterisk CDR, cloud export).
 public struct CallRecord: Sendable, Codable, Hashable {
+    /// Seconds a call may last as read from outside: up to one day. Longer values are typing errors.
+    public static let durationRange = 0...86_400
+
     public var callID: String
     public var caller: String
     public var callee: String?

@@ -33,10 +33,9 @@ public struct CloudExportFormat: CallRowFormat {
         func column(_ field: String) -> Int? { index[field].map { $0 + 1 } }
         func time(_ field: String) throws(RowError) -> Date? {
             guard let text = value(field) else { return nil }
-            guard let date = CallTime.parse(text, timeZone: settings.timeZone) else {
-                throw RowError(column: column(field), field: field, reason: "「\(text)」不是有效时间，\(CallTime.hint)")
+            do { return try CallTime.checked(text, field: field, timeZone: settings.timeZone) } catch {
+                throw RowError(column: column(field), field: field, reason: error.reason)
             }
-            return date
         }
         guard let callID = value("call_id") else {
             throw RowError(column: column("call_id"), field: "call_id", reason: "不能为空：应为通话编号")
@@ -57,8 +56,13 @@ public struct CloudExportFormat: CallRowFormat {
         }
         var duration: Int?
         if let text = value("duration") {
-            guard let n = Double(text), n >= 0 else { throw RowError(column: column("duration"), field: "duration", reason: "「\(text)」不是秒数") }
-            duration = Int(n)
+            do {
+                let seconds = try Checked.double(text, field: "duration")
+                duration = try Checked.int(seconds, field: "duration", in: CallRecord.durationRange, rounding: .down)
+            } catch {
+                throw RowError(column: column("duration"), field: "duration",
+                               reason: "「\(Checked.excerptForMessage(text))」不是秒数，应为 0 到 \(CallRecord.durationRange.upperBound) 之间的数")
+            }
         }
         let directionText = value("direction")?.lowercased() ?? ""
         let direction: CallDirection = ["呼出", "外呼", "outbound", "out", "callout"].contains(directionText) ? .outbound : .inbound

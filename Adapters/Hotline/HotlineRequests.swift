@@ -4,24 +4,27 @@ import MinqingHTTP
 
 /// A time as a JSON string (ISO-8601, local, digits) or number (epoch seconds or milliseconds).
 struct TimeValue: Decodable {
-    let text: String
+    enum Raw { case number(Double), text(String) }
+    let raw: Raw
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let n = try? c.decode(Double.self) {
-            // Only whole numbers Int64 can hold print as digits; anything else (1e300, -2e223) stays a number text
-            // that CallTime refuses with a 422, instead of trapping in the conversion.
-            text = n.rounded() == n && abs(n) < 9.0e15 ? String(Int64(n)) : String(n)
+            raw = .number(n)
         } else {
-            text = try c.decode(String.self)
+            raw = .text(try c.decode(String.self))
         }
     }
 
     func date(_ field: String, _ timeZone: TimeZone) throws(Problem) -> Date {
-        guard let d = CallTime.parse(text, timeZone: timeZone) else {
-            throw .invalid(field, "「\(text)」不是有效时间，\(CallTime.hint)")
+        do {
+            switch raw {
+            case .number(let n): return try CallTime.checked(n, field: field)
+            case .text(let text): return try CallTime.checked(text, field: field, timeZone: timeZone)
+            }
+        } catch {
+            throw Problem.invalid(error)
         }
-        return d
     }
 }
 
@@ -75,11 +78,14 @@ struct CallRequest: Decodable {
         guard ring ?? answer ?? end != nil else {
             throw .invalid("ring_time", "必须填写 ring_time、answer_time 或 end_time 中的至少一个（\(CallTime.hint)）")
         }
-        if let duration, duration < 0 { throw .invalid("duration", "通话时长不能为负数") }
+        let seconds: Int?
+        do { seconds = try duration.map { d throws(FieldError) in try Checked.int(d, field: "duration", in: CallRecord.durationRange, rounding: .down) } } catch {
+            throw Problem.invalid("duration", "通话时长应为 \(CallRecord.durationRange.lowerBound) 到 \(CallRecord.durationRange.upperBound) 秒")
+        }
         return CallRecord(
             callID: id, caller: caller, callee: callee?.nonEmpty, direction: dir, agentID: agentId?.nonEmpty,
             agentName: agentName?.nonEmpty, queue: queue?.nonEmpty, ringAt: ring, answerAt: answer, endAt: end,
-            duration: duration.map { Int($0) }, hangupSide: hangupSide?.nonEmpty, result: res, notes: notes?.nonEmpty,
+            duration: seconds, hangupSide: hangupSide?.nonEmpty, result: res, notes: notes?.nonEmpty,
             recordingURL: recordingUrl?.nonEmpty, transcript: transcript?.nonEmpty, origin: "api")
     }
 }

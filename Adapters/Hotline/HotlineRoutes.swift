@@ -92,8 +92,7 @@ public struct HotlineRoutes: Sendable {
         let q = request.uri.queryParameters
         var limit = 100
         if let text = q.get("limit") {
-            guard let n = Int(text), (1...1000).contains(n) else { throw Problem.badRequest("limit", "应为 1–1000 之间的整数") }
-            limit = n
+            do { limit = try Checked.int(text, field: "limit", in: 1...1000) } catch { throw Problem.badRequest(error) }
         }
         let rows = try await hotline.ledger.rejectedInputs(source: q.get("source"), limit: limit)
         return try Response.json(RejectedList(items: rows.map(RejectedAnswer.init)))

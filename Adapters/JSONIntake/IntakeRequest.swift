@@ -50,10 +50,9 @@ extension IntakeRequest {
         guard let sourceRef else { throw .invalid("source_ref", "必须填写此字段：来源系统中的编号，用于防止重复登记") }
         var received: Date?
         if let text = receivedAt?.nonEmpty {
-            guard let date = HubTime.parse(text, defaultTimeZone: timeZone) else {
-                throw .invalid("received_at", "「\(text)」不是有效时间，应为 ISO-8601，如 2026-11-22T09:30:00+08:00")
+            do { received = try Checked.time(text, field: "received_at", defaultTimeZone: timeZone) } catch {
+                throw .invalid(error)
             }
-            received = date
         }
         let files = attachments ?? []
         guard files.count <= limits.maxAttachments else {

@@ -7,11 +7,14 @@ import Foundation
 /// encoded-words or commas), or raw 8-bit GBK/UTF-8. An address without angle brackets may carry its name in a
 /// trailing comment: `zhangsan@163.com (张三)`.
 enum AddressList {
-    static func parse(_ raw: ArraySlice<UInt8>, context: String, log: inout WarningLog) -> [MailAddress] {
+    /// The mailboxes of `raw`; raw 8-bit display names are read in `rawCharset` before any guess.
+    static func parse(
+        _ raw: ArraySlice<UInt8>, context: String, rawCharset: String? = nil, log: inout WarningLog
+    ) -> [MailAddress] {
         let bytes = Array(raw)
         var addresses: [MailAddress] = []
         for segment in splitTopLevel(bytes) {
-            if let address = mailbox(bytes[segment], context: context, log: &log) {
+            if let address = mailbox(bytes[segment], context: context, rawCharset: rawCharset, log: &log) {
                 addresses.append(address)
             }
         }
@@ -54,7 +57,18 @@ enum AddressList {
         return ranges
     }
 
-    private static func mailbox(_ segment: ArraySlice<UInt8>, context: String, log: inout WarningLog) -> MailAddress? {
+    /// The whole header as display text (encoded-words and raw 8-bit decoded, quotes and empty `<>` removed),
+    /// for a sender who wrote a name but no address; nil when nothing readable is left.
+    static func displayText(_ raw: ArraySlice<UInt8>, context: String, rawCharset: String? = nil, log: inout WarningLog) -> String? {
+        let text = EncodedWords.decode(raw, context: context, rawCharset: rawCharset, log: &log)
+            .replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "<>", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : String(text.prefix(200))
+    }
+
+    private static func mailbox(
+        _ segment: ArraySlice<UInt8>, context: String, rawCharset: String?, log: inout WarningLog
+    ) -> MailAddress? {
         let bytes = Array(segment)
         var phrase: [UInt8] = []  // everything before "<", quotes removed
         var quoted: [UInt8]?  // the first quoted string
@@ -95,7 +109,7 @@ enum AddressList {
         var name: String?
         if let angle {
             address = cleanAddress(angle)
-            name = displayName(phrase, context: context, log: &log)
+            name = displayName(phrase, context: context, rawCharset: rawCharset, log: &log)
         } else {
             // No angle brackets: the token holding "@" is the address; a comment, a quoted string, or the other
             // tokens (some clients write `张三 zhangsan@163.com`) give the name.
@@ -107,10 +121,10 @@ enum AddressList {
             if address.isEmpty, let only = others.last, quoted == nil, comment == nil, others.count == 1 {
                 address = cleanAddress(Array(only))  // reported below as "not an address"
             } else if let source = comment ?? quoted ?? (otherText.isEmpty ? nil : otherText) {
-                name = displayName(source, context: context, log: &log)
+                name = displayName(source, context: context, rawCharset: rawCharset, log: &log)
             }
         }
-        if name == nil, angle != nil, let comment { name = displayName(comment, context: context, log: &log) }
+        if name == nil, angle != nil, let comment { name = displayName(comment, context: context, rawCharset: rawCharset, log: &log) }
         guard !address.isEmpty else {
             if let name { log.add("\(context): \"\(name)\" has no address; skipped") }
             return nil
@@ -122,8 +136,8 @@ enum AddressList {
         return MailAddress(name: name, address: address)
     }
 
-    private static func displayName(_ bytes: [UInt8], context: String, log: inout WarningLog) -> String? {
-        var name = EncodedWords.decode(bytes[...], context: context, log: &log)
+    private static func displayName(_ bytes: [UInt8], context: String, rawCharset: String?, log: inout WarningLog) -> String? {
+        var name = EncodedWords.decode(bytes[...], context: context, rawCharset: rawCharset, log: &log)
         // Some clients wrap the name in single quotes: '张三' <a@b>
         if name.count >= 2, name.hasPrefix("'"), name.hasSuffix("'") { name = String(name.dropFirst().dropLast()) }
         name = name.trimmingCharacters(in: .whitespaces)

@@ -8,7 +8,8 @@ import Foundation
 ///   middle of a base64 quantum;
 /// - whitespace between adjacent encoded-words is dropped, whitespace next to plain text is kept;
 /// - encoded-words glued to text or to each other (`Re:=?GBK?B?…?=`) are recognised;
-/// - text outside encoded-words may be raw 8-bit (UTF-8 or GBK) and is decoded by ``TextDecoder``;
+/// - text outside encoded-words may be raw 8-bit (UTF-8 or GBK) and is decoded by ``TextDecoder``, with the
+///   charset the message declares for its text (`rawCharset`) when there is one, before any guess;
 /// - tabs and stray line breaks become spaces; the result is trimmed.
 enum EncodedWords {
     private enum Token {
@@ -16,7 +17,9 @@ enum EncodedWords {
         case word(charset: Charset, label: String, isBase64: Bool, payload: Range<Int>)
     }
 
-    static func decode(_ raw: ArraySlice<UInt8>, context: String, log: inout WarningLog) -> String {
+    static func decode(
+        _ raw: ArraySlice<UInt8>, context: String, rawCharset: String? = nil, log: inout WarningLog
+    ) -> String {
         let bytes = Array(raw)
         let tokens = tokenize(bytes)
         var output = ""
@@ -33,7 +36,7 @@ enum EncodedWords {
                     && isWord(tokens[position - 1]) && isWord(tokens[position + 1])
                 if isBetweenWords && bytes[range].allSatisfy(isLinearWhitespace) { continue }
                 output += group.flush(context: context, log: &log)
-                output += TextDecoder.decodeUnlabelled(bytes[range], context: context, log: &log)
+                output += TextDecoder.decode(bytes[range], label: rawCharset, context: context, log: &log)
             }
         }
         output += group.flush(context: context, log: &log)

@@ -18,9 +18,10 @@ struct HeaderBlock: Sendable {
         fields.filter { $0.name == name }.map(\.value)
     }
 
-    /// The first field named `name`, decoded as text with RFC 2047 encoded-words resolved.
-    func text(_ name: String, log: inout WarningLog) -> String? {
-        value(name).map { EncodedWords.decode($0, context: displayName(name), log: &log) }
+    /// The first field named `name`, decoded as text with RFC 2047 encoded-words resolved; raw 8-bit bytes are
+    /// read in `rawCharset` (the charset the message declares for its text) before any guess.
+    func text(_ name: String, rawCharset: String? = nil, log: inout WarningLog) -> String? {
+        value(name).map { EncodedWords.decode($0, context: displayName(name), rawCharset: rawCharset, log: &log) }
     }
 
     /// The first field named `name` as trimmed ASCII-ish text (structured values such as encodings and ids).

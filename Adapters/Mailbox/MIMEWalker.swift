@@ -16,6 +16,11 @@ struct MIMEWalker {
     let limits: MailParser.Limits
     var log: WarningLog
     private(set) var attachments: [MailAttachment] = []
+    /// The charset label of the first body text part (not US-ASCII): what the message declares for its text.
+    private(set) var declaredCharset: String?
+    /// The decoded text of text/plain parts that carry a file name (kept as attachments too): the body when the
+    /// message has no other text.
+    private(set) var namedPlainText: [String] = []
     private var entityCount = 0
 
     init(limits: MailParser.Limits, log: WarningLog) {
@@ -140,6 +145,14 @@ struct MIMEWalker {
 
         let isBodyText = (kind == "text/plain" || kind == "text/html")
             && disposition?.value != "attachment" && filename == nil
+        if isBodyText, declaredCharset == nil, let label = contentType.parameters["charset"],
+           !["us-ascii", "ascii", ""].contains(label.trimmingCharacters(in: .whitespaces).lowercased()) {
+            declaredCharset = label
+        }
+        if kind == "text/plain", !isBodyText, filename != nil, decoded.count <= limits.maxAttachmentBytes {
+            let text = decodeText(decoded, label: contentType.parameters["charset"], context: "named text/plain \(context)")
+            if !BodyText.trimmed(text).isEmpty { namedPlainText.append(text) }
+        }
         if isBodyText {
             var label = contentType.parameters["charset"]
             if label == nil, kind == "text/html" { label = HTMLCharsetSniffer.declaredCharset(in: decoded) }

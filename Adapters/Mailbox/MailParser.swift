@@ -31,15 +31,23 @@ public struct MailParser: Sendable {
         let bytes = [UInt8](raw)
         var log = WarningLog()
         let header = HeaderBlock.parse(bytes, in: 0..<bytes.count, log: &log)
-        let envelope = Envelope(header: header, log: &log)
-        var walker = MIMEWalker(limits: limits, log: log)
+        // The body first, so the header is read with the charset the message declares for its text; the
+        // header's warnings still come first.
+        var walker = MIMEWalker(limits: limits, log: WarningLog())
         let content = walker.visit(bytes, header: header, end: bytes.count, depth: 0)
-        log = walker.log
+        let envelope = Envelope(header: header, rawCharset: walker.declaredCharset, log: &log)
+        for message in walker.log.messages { log.add(message) }
+        if envelope.fromDisplay != nil { log.add("From: no address, only the name \"\(envelope.fromDisplay!)\"; kept as the sender's name") }
 
         let html = content.html.isEmpty ? nil : content.html.joined(separator: "\n")
         var text = BodyText.joined(content.plain)
         if text.isEmpty, let html {
             text = BodyText.trimmed(HTMLText.plainText(fromHTML: html))
+        }
+        if text.isEmpty, !walker.namedPlainText.isEmpty {
+            // The only text is a text/plain part with a file name (phone clients send the letter as 正文.txt).
+            log.add("no inline body text; the named text/plain part is used as the body")
+            text = BodyText.joined(walker.namedPlainText)
         }
         return ParsedMail(
             messageID: envelope.messageID,
@@ -47,6 +55,7 @@ public struct MailParser: Sendable {
             references: envelope.references,
             subject: envelope.subject,
             from: envelope.from,
+            fromDisplay: envelope.fromDisplay,
             to: envelope.to,
             cc: envelope.cc,
             date: envelope.date,

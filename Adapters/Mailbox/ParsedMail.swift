@@ -15,6 +15,8 @@ public struct ParsedMail: Sendable, Equatable, Codable {
     public var subject: String
     /// The first mailbox of `From`.
     public var from: MailAddress?
+    /// The `From` text when it holds no address (`From: 张三`), so the sender's name is kept; nil otherwise.
+    public var fromDisplay: String?
     /// The mailboxes of `To` (groups are flattened).
     public var to: [MailAddress]
     /// The mailboxes of `Cc`.
@@ -34,7 +36,7 @@ public struct ParsedMail: Sendable, Equatable, Codable {
     /// Creates a value directly (tests, fixtures); the parser is the usual source.
     public init(
         messageID: String? = nil, inReplyTo: String? = nil, references: [String] = [], subject: String = "",
-        from: MailAddress? = nil, to: [MailAddress] = [], cc: [MailAddress] = [], date: Date? = nil,
+        from: MailAddress? = nil, fromDisplay: String? = nil, to: [MailAddress] = [], cc: [MailAddress] = [], date: Date? = nil,
         text: String = "", html: String? = nil, attachments: [MailAttachment] = [], warnings: [String] = []
     ) {
         self.messageID = messageID
@@ -42,6 +44,7 @@ public struct ParsedMail: Sendable, Equatable, Codable {
         self.references = references
         self.subject = subject
         self.from = from
+        self.fromDisplay = fromDisplay
         self.to = to
         self.cc = cc
         self.date = date

@@ -121,13 +121,11 @@ public struct Open311Routes: Sendable {
         }
         var q = CaseQuery()
         q.category = params.get("service_code")
-        if let s = params.get("start_date") {
-            guard let d = HubTime.parse(s, defaultTimeZone: timeZone) else { return Self.error(.badRequest, "start_date 应为 ISO-8601 时间") }
-            q.registeredFrom = d
-        }
-        if let s = params.get("end_date") {
-            guard let d = HubTime.parse(s, defaultTimeZone: timeZone) else { return Self.error(.badRequest, "end_date 应为 ISO-8601 时间") }
-            q.registeredTo = d
+        do {
+            q.registeredFrom = try params.get("start_date").map { s throws(FieldError) in try Checked.time(s, field: "start_date", defaultTimeZone: timeZone) }
+            q.registeredTo = try params.get("end_date").map { s throws(FieldError) in try Checked.time(s, field: "end_date", defaultTimeZone: timeZone) }
+        } catch {
+            return Self.error(.badRequest, error.description)
         }
         // GeoReport v2: by default the last 90 days, at most 1000 requests.
         if q.registeredFrom == nil { q.registeredFrom = clock.now().addingTimeInterval(-90 * 86_400) }

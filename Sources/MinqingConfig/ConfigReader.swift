@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 import Yams
 
 /// Collects issues while a configuration is read; shared by every reader of one load.
@@ -94,8 +95,7 @@ struct ConfigNode {
 
     var int: Int? {
         guard let t = text else { return nil }
-        guard let v = Int(t.replacingOccurrences(of: "_", with: "")) else { report("「\(t)」不是整数"); return nil }
-        return v
+        do { return try Checked.int(t, field: "", underscores: true) } catch { report(error.reason); return nil }
     }
 
     var bool: Bool? {
@@ -111,23 +111,32 @@ struct ConfigNode {
     var byteSize: Int? {
         guard let t = text?.uppercased().replacingOccurrences(of: " ", with: "") else { return nil }
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        let accepted = "应为大小（如 10MB、512KB 或字节数），最大 \(Int.max >> 30)GB"
         for (suffix, factor) in units where t.hasSuffix(suffix) {
-            if let n = Int(t.dropLast(suffix.count)) { return n * factor }
+            guard let n = try? Checked.int(t.dropLast(suffix.count), field: "", in: 0...Int.max) else { continue }
+            do { return try Checked.multiply(n, factor, field: "", accepted: accepted) } catch { report(error.reason); return nil }
         }
-        if let n = Int(t) { return n }
-        report("「\(t)」不是大小（如 10MB、512KB 或字节数）")
+        if let n = try? Checked.int(t, field: "", in: 0...Int.max) { return n }
+        report("「\(Checked.excerptForMessage(t))」不是大小：\(accepted)")
         return nil
     }
+
+    /// The longest duration config accepts: 365 days.
+    static let maxDurationSeconds = 365 * 86_400.0
 
     /// A duration in seconds: `30`, `500ms`, `5s`, `5m`, `2h`, `1d`.
     var duration: TimeInterval? {
         guard let t = text?.lowercased().replacingOccurrences(of: " ", with: "") else { return nil }
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        // At most a year: every duration in config is a timeout, delay or interval, and `Duration` math must not overflow.
+        let range = 0...Self.maxDurationSeconds
         for (suffix, factor) in units where t.hasSuffix(suffix) {
-            if let n = Double(t.dropLast(suffix.count)), n >= 0 { return n * factor }
+            guard let n = try? Checked.double(t.dropLast(suffix.count), field: "", in: 0...Double.greatestFiniteMagnitude) else { continue }
+            if let seconds = try? Checked.finite(n * factor, field: "", in: range) { return seconds }
+            break
         }
-        if let n = Double(t), n >= 0 { return n }
-        report("「\(t)」不是时长（如 500ms、5s、5m、2h、1d）")
+        if let n = try? Checked.finite(Checked.double(t, field: ""), field: "", in: range) { return n }
+        report("「\(Checked.excerptForMessage(t))」不是时长（如 500ms、5s、5m、2h、1d，最长 365d）")
         return nil
     }
 

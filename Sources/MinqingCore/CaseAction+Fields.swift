@@ -126,10 +126,9 @@ private struct FieldReader {
 
     func date(_ name: String) throws(TransitionError) -> Date {
         let s = try text(name)
-        guard let d = HubTime.parse(s, defaultTimeZone: timeZone) else {
-            throw .invalid(prefix + name, "「\(s)」不是有效时间，应为 2026-12-01T17:30:00+08:00 或 2026-12-01 17:30")
+        do { return try Checked.time(s, field: prefix + name, defaultTimeZone: timeZone) } catch {
+            throw .invalid(prefix + name, "\(error.reason)，如 2026-12-01T17:30:00+08:00 或 2026-12-01 17:30")
         }
-        return d
     }
 
     func optionalEnum<E: RawRepresentable & CaseIterable>(_ name: String) throws(TransitionError) -> E?

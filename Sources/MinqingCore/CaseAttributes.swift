@@ -87,6 +87,8 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
     case unreadableMessage = "unreadable_message"
     /// The routed deadline falls in a year without a holiday calendar file: counted on weekends only.
     case deadlineUnreliable = "deadline_unreliable"
+    /// A letter whose sender wrote a name but no address (`From: 张三`): the name is kept, no e-mail reply possible.
+    case senderWithoutAddress = "sender_without_address"
 
     public var displayName: String {
         switch self {
@@ -97,6 +99,7 @@ public enum CaseFlag: String, Sendable, Codable, CaseIterable, Hashable {
         case .missingSubject: "来信未写标题，已取正文开头"
         case .unreadableMessage: "来信无法正常解析，原件已作为附件保存，请打开附件人工阅读并补录"
         case .deadlineUnreliable: "办理期限所在年份的节假日安排未配置，期限仅按双休日推算：请添加该年的节假日文件后核对期限"
+        case .senderWithoutAddress: "来信只有署名、没有邮箱地址，无法邮件答复：请从正文中找联系方式并核实"
         }
     }
 }

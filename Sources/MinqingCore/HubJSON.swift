@@ -19,13 +19,12 @@ public enum HubJSON {
         d.keyDecodingStrategy = .convertFromSnakeCase
         d.dateDecodingStrategy = .custom { decoder in
             let c = try decoder.singleValueContainer()
-            if let seconds = try? c.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
-            let text = try c.decode(String.self)
-            guard let date = HubTime.parse(text, defaultTimeZone: timeZone) else {
-                throw DecodingError.dataCorruptedError(
-                    in: c, debugDescription: "「\(text)」不是有效时间，应为 ISO-8601，如 2026-11-22T09:30:00+08:00")
+            do {
+                if let seconds = try? c.decode(Double.self) { return try Checked.epochSeconds(seconds, field: "time") }
+                return try Checked.time(try c.decode(String.self), field: "time", defaultTimeZone: timeZone)
+            } catch let error as FieldError {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: error.reason)
             }
-            return date
         }
         return d
     }

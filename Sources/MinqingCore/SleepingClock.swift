@@ -11,8 +11,12 @@ public protocol SleepingClock: WallClock {
 
 extension SystemClock: SleepingClock {
     public func sleep(until deadline: Date) async throws {
-        let seconds = deadline.timeIntervalSince(now())
+        var seconds = deadline.timeIntervalSince(now())
         guard seconds > 0 else { return try Task.checkCancellation() }
-        try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        // In steps of at most a day, so a far (or distantFuture) deadline cannot overflow the millisecond count.
+        while seconds > 0 {
+            try await Task.sleep(for: .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up))))
+            seconds = deadline.timeIntervalSince(now())
+        }
     }
 }

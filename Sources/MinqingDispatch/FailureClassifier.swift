@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 import MinqingCurl
 
 /// How HTTP answers and transport errors map onto retry decisions; one place for every HTTP-based target.
@@ -51,16 +52,23 @@ public enum FailureClassifier {
         }
     }
 
-    /// `Retry-After` as seconds or an HTTP date.
+    /// The longest wait a receiver's `Retry-After` can ask for: one day (a larger value is read as one day).
+    static let maxRetryAfterSeconds = 86_400
+
+    /// `Retry-After` as seconds or an HTTP date, at most `maxRetryAfterSeconds`.
     static func retryAfter(_ value: String?, now: Date) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value) { return .seconds(max(0, seconds)) }
+        let range = 0...maxRetryAfterSeconds
+        if let seconds = try? Checked.int(value, field: "Retry-After") { return .seconds(Checked.clamp(seconds, to: range)) }
+        // Digits beyond Int: a very long wait, read as the longest.
+        if value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return .seconds(range.upperBound) }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = f.date(from: value) else { return nil }
-        return .seconds(max(0, Int(date.timeIntervalSince(now).rounded(.up))))
+        let wait = date.timeIntervalSince(now).rounded(.up)
+        return .seconds(wait.isFinite ? Checked.clamp(Int(max(0, min(wait, Double(range.upperBound)))), to: range) : 0)
     }
 
     /// The first 300 bytes of an answer, as text, for the attempt log.

@@ -66,6 +66,12 @@ extension Problem {
                 errors: field.isEmpty ? [] : [FieldError(field: field, reason: reason)])
     }
 
+    /// 422 for a field of a body that `Checked` refused.
+    public static func invalid(_ error: MinqingCore.FieldError) -> Problem { invalid(error.field, error.reason) }
+
+    /// 400 for a query parameter that `Checked` refused.
+    public static func badRequest(_ error: MinqingCore.FieldError) -> Problem { badRequest(error.field, error.reason) }
+
     public static func tooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, kind: "too-large", title: "请求太大",
                 detail: "请求体超过上限 \(sizeText(limit))（\(limit) 字节）。请压缩或减少附件后重试；大文件请分多次提交。")
@@ -120,6 +126,15 @@ extension TransitionError {
             Problem(.unprocessableContent, kind: "conflict-of-interest", title: "须回避", detail: description,
                     errors: [.init(field: "fields.staff", reason: description)])
         }
+    }
+}
+
+/// A `FieldError` that reaches the router unconverted is a 400 naming the field, never a 500.
+extension MinqingCore.FieldError: HTTPResponseError {
+    public var status: HTTPResponse.Status { .badRequest }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Problem.badRequest(self).response(from: request, context: context)
     }
 }
 

@@ -16,6 +16,8 @@ public protocol CaseStore: Sendable {
     func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>]
     func fetchCase(_ id: CaseID) async throws -> CaseRecord?
     func auditTrail(of id: CaseID) async throws -> [AuditEvent]
+    /// One page of matching cases. Throws `FieldError` (field `q`) when `query.text` is longer than
+    /// `CaseQuery.maxTextLength`; `limit` and `offset` are clamped to `1...maxLimit` and `0...maxOffset`.
     func searchCases(_ query: CaseQuery) async throws -> CasePage
     /// Applies `action`; if `expectedVersion` is given and differs, throws `TransitionError` `.staleVersion`.
     /// `onBehalfOf` (a person an API integration says it acts for) is recorded in the event's details as
@@ -137,8 +139,17 @@ public struct CaseQuery: Sendable, Hashable {
     public var offset: Int = 0
 
     public static let maxLimit = 500
+    /// The deepest page start the ledger serves; deeper offsets are refused (API) or clamped (console).
+    public static let maxOffset = 10_000_000
+    /// The longest search text: longer text is refused before it reaches SQL (docs/parsing.md).
+    public static let maxTextLength = 200
 
     public init() {}
+
+    /// `text` when it is short enough to search for, otherwise a `FieldError` for the `q` parameter.
+    public static func checkedText(_ text: String) throws(FieldError) -> String {
+        try Checked.text(text, field: "q", maxCharacters: maxTextLength)
+    }
 }
 
 /// A notification of one case with its delivery attempts.

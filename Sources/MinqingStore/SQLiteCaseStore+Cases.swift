@@ -72,7 +72,7 @@ extension SQLiteCaseStore {
             clauses.append("deadline < ? AND status IN (\(open.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
             args.append(at.timeIntervalSince1970)
         }
-        if let text = query.text?.nonEmpty {
+        if let text = try query.text.map(CaseQuery.checkedText)?.nonEmpty {
             let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             if query.textMatchesPII {
@@ -94,7 +94,7 @@ extension SQLiteCaseStore {
         }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let limit = min(max(query.limit, 1), CaseQuery.maxLimit)
-        let offset = max(query.offset, 0)
+        let offset = Checked.clamp(query.offset, to: 0...CaseQuery.maxOffset)
         let arguments = StatementArguments(args)
         return try await pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases \(whereSQL)", arguments: arguments) ?? 0

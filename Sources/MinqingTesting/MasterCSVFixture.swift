@@ -99,11 +99,11 @@ public struct MasterCSVFixture: Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so fixtures are the same on every machine.
-struct SplitMix {
+/// A small deterministic generator (SplitMix64), so fixtures and generated inputs are the same on every machine.
+public struct SplitMix: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -34,33 +34,28 @@ struct CaseListQuery {
         q.category = params.get("category").map { vocabulary.category($0) ?? $0 }
         q.leader = params.get("leader")
         q.staff = params.get("staff")
-        q.text = params.get("q")
+        if let text = params.get("q") {
+            do { q.text = try CaseQuery.checkedText(text) } catch { throw Problem.badRequest(error) }
+        }
         q.registeredFrom = try Self.date(params, "from", timeZone)
         q.registeredTo = try Self.date(params, "to", timeZone)
         if let overdue = params.get("overdue") {
-            guard let at = HubTime.parse(overdue, defaultTimeZone: timeZone) else {
-                throw Problem.badRequest("overdue", "应为时间，如 2026-11-22T17:30:00+08:00：列出此时已超期的案件")
+            do { q.overdueAt = try Checked.time(overdue, field: "overdue", defaultTimeZone: timeZone) } catch {
+                throw Problem.badRequest("overdue", "\(error.reason)：列出此时已超期的案件")
             }
-            q.overdueAt = at
         }
         q.limit = try Self.int(params, "limit", default: 50, range: 1...CaseQuery.maxLimit)
-        q.offset = try Self.int(params, "offset", default: 0, range: 0...Int.max)
+        q.offset = try Self.int(params, "offset", default: 0, range: 0...CaseQuery.maxOffset)
         query = q
     }
 
     private static func date(_ params: Parameters, _ name: String, _ tz: TimeZone) throws -> Date? {
         guard let text = params.get(name) else { return nil }
-        guard let d = HubTime.parse(text, defaultTimeZone: tz) else {
-            throw Problem.badRequest(name, "「\(text)」不是日期或时间，应为 2026-11-01 或 2026-11-01T08:00:00+08:00")
-        }
-        return d
+        do { return try Checked.time(text, field: name, defaultTimeZone: tz) } catch { throw Problem.badRequest(error) }
     }
 
     private static func int(_ params: Parameters, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = params.get(name) else { return value }
-        guard let n = Int(text), range.contains(n) else {
-            throw Problem.badRequest(name, "应为 \(range.lowerBound) 到 \(range.upperBound == Int.max ? "∞" : String(range.upperBound)) 之间的整数")
-        }
-        return n
+        do { return try Checked.int(text, field: name, in: range) } catch { throw Problem.badRequest(error) }
     }
 }

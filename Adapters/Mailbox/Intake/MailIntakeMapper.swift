@@ -32,6 +32,7 @@ public struct MailIntakeMapper: Sendable {
         }
         var attachments = stored.map { InboundAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data!) }
         var flags: [CaseFlag] = []
+        if mail.from == nil, mail.fromDisplay != nil { flags.append(.senderWithoutAddress) }
         if Self.isUnreadable(mail, body: body, attachments: attachments) {
             flags.append(.unreadableMessage)
             attachments.append(InboundAttachment(filename: Self.rawAttachmentName, contentType: "message/rfc822", data: raw))
@@ -44,8 +45,8 @@ public struct MailIntakeMapper: Sendable {
             channel: .mailbox,
             sourceRef: MailSourceRef.forMail(messageID: mail.messageID, raw: raw),
             receivedAt: mail.date,
-            complainant: Complainant(name: mail.from?.name?.nonEmpty, email: mail.from?.address.nonEmpty),
-            subject: mail.subject.nonEmpty ?? (flags.isEmpty ? nil : "无法解析的来信"),
+            complainant: Complainant(name: mail.from?.name?.nonEmpty ?? mail.fromDisplay, email: mail.from?.address.nonEmpty),
+            subject: mail.subject.nonEmpty ?? (flags.contains(.unreadableMessage) ? "无法解析的来信" : nil),
             body: body,
             attachments: attachments,
             raw: raw,
@@ -55,7 +56,7 @@ public struct MailIntakeMapper: Sendable {
 
     /// Not mail at all (no sender, subject or id), or nothing a clerk could read.
     static func isUnreadable(_ mail: ParsedMail, body: String, attachments: [InboundAttachment]) -> Bool {
-        let noHeaders = mail.from == nil && mail.messageID == nil && mail.subject.isEmpty
+        let noHeaders = mail.from == nil && mail.fromDisplay == nil && mail.messageID == nil && mail.subject.isEmpty
         let noContent = body.nonEmpty == nil && attachments.isEmpty
         return noHeaders || noContent
     }

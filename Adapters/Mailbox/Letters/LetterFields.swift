@@ -6,11 +6,13 @@ enum LetterFields {
     /// `2026-11-22`, `2026/11/22`, `2026年11月22日` (midnight, office time) or a full ISO-8601 time.
     static func date(_ text: String, timeZone: TimeZone) -> Date? {
         if let d = HubTime.parse(text, defaultTimeZone: timeZone) { return d }
-        let digits = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).compactMap { Int($0) }
-        guard digits.count == 3, (1900...2100).contains(digits[0]) else { return nil }
+        let pieces = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+        guard pieces.count == 3, let year = try? Checked.int(pieces[0], field: "date", in: 1970...2199),
+              let month = try? Checked.int(pieces[1], field: "date", in: 1...12),
+              let day = try? Checked.int(pieces[2], field: "date", in: 1...31) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let components = DateComponents(year: digits[0], month: digits[1], day: digits[2])
+        let components = DateComponents(year: year, month: month, day: day)
         guard components.isValidDate(in: calendar) else { return nil }
         return calendar.date(from: components)
     }

@@ -18,10 +18,9 @@ enum ActionForm {
             let text = try need(name, "请填写\(label)")
             // A date alone means the end of that working day (17:30 office time).
             let full = text.count == 10 ? text + "T17:30:00" : text
-            guard let d = HubTime.parse(full, defaultTimeZone: timeZone) else {
-                throw Invalid(message: "\(label)「\(text)」格式不对，应为 2026-12-01")
+            do { return try Checked.time(full, field: name, defaultTimeZone: timeZone) } catch {
+                throw Invalid(message: "\(label)「\(Checked.excerptForMessage(text))」格式不对，应为 2026-12-01（\(Checked.timeRangeText)）")
             }
-            return d
         }
         guard let name = form["action"], let kind = CaseAction.Kind(rawValue: name) else {
             throw Invalid(message: "未知的操作，请刷新页面后重试")

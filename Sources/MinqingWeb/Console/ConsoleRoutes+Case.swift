@@ -191,12 +191,14 @@ extension ConsoleRoutes {
         calendar.timeZone = zone
         let params = request.uri.queryParameters
         let now = deps.clock.now()
-        if let month = params.get("month"), let start = HubTime.parse(month + "-01T00:00:00", defaultTimeZone: zone),
+        // Unreadable or out-of-range dates fall back to the current month (Checked.time never traps).
+        if let month = params.get("month"), let start = try? Checked.time(month + "-01T00:00:00", field: "month", defaultTimeZone: zone),
            let end = calendar.date(byAdding: .month, value: 1, to: start) {
             return (start, end, month.replacingOccurrences(of: "-", with: " 年 ") + " 月")
         }
-        if let f = params.get("from"), let t = params.get("to"), let from = HubTime.parse(f + "T00:00:00", defaultTimeZone: zone),
-           let to = HubTime.parse(t + "T00:00:00", defaultTimeZone: zone) {
+        if let f = params.get("from"), let t = params.get("to"),
+           let from = try? Checked.time(f + "T00:00:00", field: "from", defaultTimeZone: zone),
+           let to = try? Checked.time(t + "T00:00:00", field: "to", defaultTimeZone: zone) {
             return (from, to.addingTimeInterval(86_400), "\(f) 至 \(t)")
         }
         let c = calendar.dateComponents([.year, .month], from: now)

@@ -166,7 +166,9 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: Ledger
 
-    func query(_ request: Request) -> (CaseQuery, [String: String], Int) {
+    /// The ledger filter of the query string, the filter values as given, the page, and — when a value was not
+    /// usable and left out — a message to show in the page (Chinese, saying what is accepted).
+    func query(_ request: Request) -> (CaseQuery, [String: String], Int, String?) {
         var params: [String: String] = [:]
         for (k, v) in request.uri.queryParameters where !v.isEmpty { params[String(k)] = String(v).removingPercentEncoding ?? String(v) }
         var q = CaseQuery()
@@ -176,14 +178,30 @@ struct ConsoleRoutes: Sendable {
         q.category = params["category"]
         q.leader = params["leader"]
         q.staff = params["staff"]
-        q.text = params["q"]
-        if let from = params["from"] { q.registeredFrom = HubTime.parse(from + "T00:00:00", defaultTimeZone: zone) }
-        if let to = params["to"], let day = HubTime.parse(to + "T00:00:00", defaultTimeZone: zone) { q.registeredTo = day.addingTimeInterval(86_400) }
+        var problem: String?
+        if let text = params["q"] {
+            do { q.text = try CaseQuery.checkedText(text) } catch {
+                problem = "搜索内容太长（\(text.count) 个字符），最多 \(CaseQuery.maxTextLength) 个字符，请缩短后重新搜索"
+                params["q"] = String(text.prefix(CaseQuery.maxTextLength))
+            }
+        }
+        func day(_ name: String) -> Date? {
+            guard let text = params[name] else { return nil }
+            do { return try Checked.time(text + "T00:00:00", field: name, defaultTimeZone: zone) } catch {
+                problem = problem ?? "日期「\(Checked.excerptForMessage(text))」格式不对，应为 2026-11-01（\(Checked.timeRangeText)），已忽略"
+                params[name] = nil
+                return nil
+            }
+        }
+        q.registeredFrom = day("from")
+        q.registeredTo = day("to")?.addingTimeInterval(86_400)
         if params["overdue"] == "1" { q.overdueAt = deps.clock.now() }
-        let page = max(1, Int(params["page"] ?? "") ?? 1)
         q.limit = 20
+        // Pages beyond the deepest offset are clamped, so `(page - 1) * limit` cannot overflow.
+        let pages = 1...(CaseQuery.maxOffset / q.limit + 1)
+        let page = Checked.clamp((try? Checked.int(params["page"] ?? "1", field: "page")) ?? 1, to: pages)
         q.offset = (page - 1) * q.limit
-        return (q, params, page)
+        return (q, params, page, problem)
     }
 
     func personName(_ id: String?) -> String {
@@ -208,14 +226,14 @@ struct ConsoleRoutes: Sendable {
     @_optimize(none)
     func ledger(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
-        let (q, params, page) = query(request)
+        let (q, params, page, problem) = query(request)
         let result = try await deps.store.searchCases(access(current).restrict(q))
         let now = deps.clock.now()
         let pages = max(1, (result.total + q.limit - 1) / q.limit)
         var queryString = params.filter { $0.key != "page" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         if !queryString.isEmpty { queryString += "&" }
-        let c = base(current, [
+        var c = base(current, [
             "title": "工作台账", "rows": result.items.map { row($0, access: access(current), now: now) }, "total": result.total,
             "page": page, "pages": pages, "prev": page > 1 ? "?\(queryString)page=\(page - 1)" : "",
             "next": page < pages ? "?\(queryString)page=\(page + 1)" : "", "exportQuery": queryString,
@@ -227,6 +245,7 @@ struct ConsoleRoutes: Sendable {
             "staffs": people(.staff).map { ["value": $0.id, "label": $0.name, "selected": params["staff"] == $0.id] },
             "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
         ])
+        if let problem { c["error"] = problem }
         return self.pages.response("ledger", c)
     }
 
@@ -241,7 +260,7 @@ struct ConsoleRoutes: Sendable {
     func export(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)
-        var (q, _, _) = query(request)
+        var (q, _, _, _) = query(request)
         q = access.restrict(q)
         q.limit = CaseQuery.maxLimit
         q.offset = 0
