@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// DingTalk robot signing (FACTS §3): `sign = urlencode(base64(HMAC-SHA256(key: secret, message: ts_ms + "\n" + secret)))`,
+/// DingTalk robot signing (docs/domain/robots.md#dingtalk): …
 /// appended to the URL with `timestamp` (milliseconds, accepted within one hour).
 public struct DingTalkSigner: Sendable {
     let secret: String

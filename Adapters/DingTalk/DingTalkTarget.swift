@@ -3,7 +3,7 @@ import MinqingCurl
 import MinqingDispatch
 
 /// A DingTalk (钉钉) group robot: `https://oapi.dingtalk.com/robot/send?access_token=TOKEN`, signed when a secret is
-/// configured (FACTS §3).
+/// configured (docs/domain/robots.md#dingtalk).
 ///
 /// Sends markdown with `at.atMobiles` for the addressed people (DingTalk only notifies a mentioned mobile that also
 /// appears in the text, so `@138…` is written at the end). Size is not documented: the text is kept within

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Feishu / Lark robot signing (FACTS §3): the string `ts_seconds + "\n" + secret` is the HMAC-SHA256 *key*, the
+/// Feishu / Lark robot signing (docs/domain/robots.md#feishu-and-lark): …
 /// message is empty; the base64 result goes in the JSON body with `timestamp`.
 public struct FeishuSigner: Sendable {
     let secret: String

@@ -2,7 +2,7 @@ import Foundation
 import MinqingCurl
 import MinqingDispatch
 
-/// A Feishu / Lark (飞书) group robot: `https://open.feishu.cn/open-apis/bot/v2/hook/UUID` (FACTS §3).
+/// A Feishu / Lark (飞书) group robot: `https://open.feishu.cn/open-apis/bot/v2/hook/UUID` (docs/domain/robots.md#feishu-and-lark).
 ///
 /// Sends a text message (the body must stay under 20 KB: the text is kept within `maxTextBytes`), signed in the
 /// body when a secret is configured. Feishu mentions need Feishu user ids, which the directory does not hold, so

@@ -1,7 +1,7 @@
 import Foundation
 import MinqingCore
 
-/// Asterisk `cdr-csv/Master.csv` (FACTS §8): no header; 16 fixed columns, then the optional ones the PBX was
+/// Asterisk `cdr-csv/Master.csv` (docs/domain/call-records.md#asterisk-mastercsv): no header; …
 /// built with (chosen in config); times `YYYY-MM-DD HH:MM:SS` in the PBX's local time; an unanswered call has an
 /// empty answer time. The agent's notes are in `userfield`.
 public struct AsteriskCDRFormat: CallRowFormat {

@@ -3,7 +3,7 @@ import Foundation
 /// A MIME charset label resolved to the decoder that real-world mail needs.
 ///
 /// Every GB-family label (gb2312, gbk, gb18030, cp936, euc-cn, x-gbk, …) maps to GB18030, a superset: mail
-/// labelled gb2312 routinely holds GBK-only characters such as 镕 or 堃 (FACTS.md §7).
+/// labelled gb2312 routinely holds GBK-only characters such as 镕 or 堃 (docs/domain/mail.md#charsets).
 enum Charset: Equatable, Sendable {
     case utf8
     case ascii
@@ -16,7 +16,7 @@ enum Charset: Equatable, Sendable {
     case unsupported(label: String)
 
     /// GB18030 through CoreFoundation's encoding number (kCFStringEncodingGB_18030_2000 = 0x0632).
-    /// The GBK and GB2312 raw values return nil on Linux and EUC-CN garbles GBK-only characters (TECH-NOTES.md).
+    /// The GBK and GB2312 raw values return nil on Linux and EUC-CN garbles GBK-only characters (docs/domain/mail.md#charsets).
     static let gb18030Encoding = String.Encoding(rawValue: 0x8000_0632)
 
     init(label rawLabel: String?) {

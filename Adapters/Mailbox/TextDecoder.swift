@@ -2,7 +2,7 @@ import Foundation
 
 /// Turns labelled bytes into text with the fallback policy real Chinese mail needs.
 ///
-/// Policy (FACTS.md §7):
+/// Policy (docs/domain/mail.md#fallback-policy):
 /// - pure ASCII is ASCII, whatever the label says;
 /// - a label that proves wrong falls back to "valid UTF-8, else GB18030", with a warning;
 /// - a GB label on bytes that are valid UTF-8 with at least two CJK-length sequences is taken to be wrong (GBK text

@@ -2,7 +2,7 @@ import Foundation
 import MinqingCurl
 import MinqingDispatch
 
-/// A WeCom (企业微信) group robot: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY` (FACTS §3).
+/// A WeCom (企业微信) group robot: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY` (docs/domain/robots.md#wecom).
 ///
 /// Sends markdown (≤ 4,096 bytes; longer text is cut with a visible notice and the link), @-mentions the
 /// addressed people by their WeCom user id (`<@userid>`). The key in the URL is the secret. Rate limit: 20 a minute

@@ -73,7 +73,7 @@ public struct NotificationSetup: Sendable {
             targets: kinds.mapValues { $0.addressesPeople }, people: directory.peopleIndex)
     }
 
-    /// Each kind's vendor defaults (FACTS §3), overridden by what the target's configuration says.
+    /// Each kind's vendor defaults (docs/domain/robots.md#summary), overridden by what the target's configuration says.
     static func dispatchTarget(_ t: TargetSettings, office: String, client: CurlClient) throws -> DispatchTarget {
         let url = t.url?.value ?? ""
         let secret = t.secrets.first?.value

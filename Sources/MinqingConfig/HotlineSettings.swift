@@ -18,7 +18,7 @@ public struct HotlineSettings: Sendable {
         public var rotation: Rotation
     }
 
-    /// Asterisk `cdr-csv/Master.csv` (FACTS §8).
+    /// Asterisk `cdr-csv/Master.csv` (docs/domain/call-records.md#asterisk-mastercsv).
     public struct Asterisk: Sendable {
         /// The file followed by `serve` (like `tail -F`); nil when only `import cdr` is used.
         public var follow: String?

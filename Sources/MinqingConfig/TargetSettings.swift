@@ -41,7 +41,7 @@ public struct TargetSettings: Sendable {
     public var isPrivate: Bool
     /// People or units in the group: a case about any of them is never sent to this target.
     public var members: [String]
-    /// Overrides the vendor's default limit (FACTS §3).
+    /// Overrides the vendor's default limit (docs/domain/robots.md#summary).
     public var rateLimits: [RateWindowSetting]?
     /// Overrides the default retry delays (seconds).
     public var retryDelays: [TimeInterval]?

@@ -59,7 +59,7 @@ public enum Outcome: String, Sendable, Codable, CaseIterable, Hashable {
     }
 }
 
-/// The complainant's answer at the follow-up call (回访), FACTS §2.
+/// The complainant's answer at the follow-up call (回访), see docs/domain/call-records.md#satisfaction-and-rates.
 public enum Satisfaction: String, Sendable, Codable, CaseIterable, Hashable {
     case satisfied
     case basicallySatisfied = "basically_satisfied"

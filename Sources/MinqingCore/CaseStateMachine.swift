@@ -10,7 +10,7 @@ import Foundation
 ///                                              merged (into another case)
 /// ```
 public enum CaseStateMachine {
-    /// Limits the machine enforces; defaults from 信访工作条例 (FACTS §1).
+    /// Limits the machine enforces; defaults from 信访工作条例 (docs/domain/statutory-deadlines.md#extensions).
     public struct Policy: Sendable, Hashable {
         /// Longest allowed extension of a deadline: 30 days (art. 34).
         public var maxExtension: TimeInterval

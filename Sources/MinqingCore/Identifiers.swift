@@ -1,6 +1,6 @@
 import Foundation
 
-/// Resident identity numbers (GB 11643-1999), FACTS §6.
+/// Resident identity numbers (GB 11643-1999), see docs/domain/identifiers.md#resident-id-number.
 public enum ResidentID {
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkChars: [Character] = Array("10X98765432")
@@ -15,7 +15,7 @@ public enum ResidentID {
     }
 }
 
-/// Chinese phone numbers, FACTS §6 (loose on purpose: number portability).
+/// Chinese phone numbers (loose on purpose: number portability), see docs/domain/identifiers.md#phone-numbers.
 public enum PhoneNumber {
     public enum Kind: Sendable { case mobile, landline }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A receiver's limit: at most `count` sends in any `period` (WeCom and DingTalk robots: 20 a minute;
-/// Feishu: 100 a minute and 5 a second — FACTS §3).
+/// Feishu: 100 a minute and 5 a second — docs/domain/robots.md#summary).
 public struct RateWindow: Sendable, Hashable, CustomStringConvertible {
     public var count: Int
     public var period: Duration

@@ -3,7 +3,7 @@ import MinqingCurl
 
 /// The shared half of every group robot: POST a JSON body, then read success from the JSON answer, not only from
 /// the HTTP status (WeCom and DingTalk answer `{"errcode":0}`, Feishu `{"code":0}`; an HTTP 200 with another code
-/// is a failure — FACTS §3).
+/// is a failure — docs/domain/robots.md).
 public enum RobotPost {
     /// Sends `request` and classifies the answer. `codeKey` names the vendor's result field; `vendorFailure` maps a
     /// non-zero code and its message onto a failure (rate limits, bad keys, sign errors).

@@ -42,10 +42,4 @@ public enum ClientAddress {
         }
         return Origin(key: client.description, isLoopback: client.isLoopback)
     }
-
-    /// The address key, with `trustForwardedFor: true` meaning a reverse proxy on this machine. Kept for callers
-    /// that have only the old switch; prefer `origin(_:context:trustedProxies:)`.
-    public static func of(_ request: Request, context: some RequestContext, trustForwardedFor: Bool) -> String {
-        origin(request, context: context, trustedProxies: trustForwardedFor ? IPAddressRange.loopback : []).key
-    }
 }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Standard Webhooks signatures (FACTS §3): `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`,
+/// Standard Webhooks signatures (docs/domain/robots.md#standard-webhooks): …
 /// one `v1,…` per secret (space-separated) so a receiver can rotate secrets without missing a message. The hub signs
 /// what it sends (the webhook target) and verifies what counties send back (acknowledgements of forwarded cases).
 public struct StandardWebhookSigner: Sendable {

@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
         if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
             logger.warning("\(warning)")
         }
-        // FACTS §5: a year without a calendar file is also a metric (1 per missing year: this one and the next).
+        // // A year without a calendar file is also a metric (docs/domain/holidays.md#missing-years): 1 per missing year, this one and the next.
         if let calendar = config.routing?.calendar {
             let year = CivilDay(Date(), in: config.office.timeZone).year
             for y in [year, year + 1] {

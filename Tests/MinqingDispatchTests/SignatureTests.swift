@@ -7,7 +7,7 @@ import Testing
 import WebhookAdapter
 
 /// Each vendor's signature checked against an independent implementation: Python's hmac/base64 following the
-/// vendor documentation (FACTS §3) and the Standard Webhooks verification steps.
+/// vendor documentation (docs/domain/robots.md) and the Standard Webhooks verification steps.
 @Suite("Signatures match independent implementations")
 struct SignatureTests {
     static let python = Peers.executable("python3")

@@ -25,7 +25,7 @@ struct TargetConformanceTests {
             }
         }
 
-        /// The vendor's rate-limit answer inside an HTTP 200 (FACTS §3); nil for the generic webhook.
+        /// The vendor's rate-limit answer inside an HTTP 200 (docs/domain/robots.md#summary); nil for the generic webhook.
         var throttled: String? {
             switch self {
             case .webhook: nil

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MinqingRouting
 
-/// Config/calendars/cn-<year>.yaml must say the same as FACTS §5 (transcribed in `Fixtures`). The real loader is
+/// Config/calendars/cn-<year>.yaml must say the same as docs/domain/holidays.md#the-years-shipped (transcribed in `Fixtures`). …
 /// the config reader's job; this test reads the files' simple shape line by line, enough to compare the data.
 @Suite("Shipped calendar files")
 struct CalendarFilesTests {
@@ -10,7 +10,7 @@ struct CalendarFilesTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Config/calendars")
 
-    @Test("cn-2025.yaml and cn-2026.yaml hold exactly the FACTS §5 schedules", arguments: [
+    @Test("cn-2025.yaml and cn-2026.yaml hold exactly the State Council's schedules", arguments: [
         (2025, Fixtures.year2025), (2026, Fixtures.year2026),
     ])
     func filesMatchFacts(year: Int, expected: CalendarYear) throws {

@@ -4,7 +4,7 @@ import Testing
 @Suite("Lunar dates")
 struct LunarDateTests {
     // 春节 dates are public knowledge (2024-02-10, 2025-01-29, 2026-02-17, 2027-02-06); the leap month of 2025
-    // (闰六月 2025-07-25 … 2025-08-22, 29 days) is in FACTS §4. Every row was also checked against lunar-python.
+    // … (闰六月 2025-07-25 … 2025-08-22, 29 days) is in docs/domain/market-days.md#lunar-dates. Every row was also checked against lunar-python.
     @Test("lunar dates of known days", arguments: [
         ("2024-02-10", "甲辰年正月初一"),
         ("2025-01-29", "乙巳年正月初一"),

@@ -26,7 +26,7 @@ func shanghai(_ date: Date) -> String {
     return "\(civil) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
 }
 
-/// The holiday schedules of 2025 and 2026, transcribed from FACTS §5 (the same data as Config/calendars/*.yaml).
+/// The holiday schedules of 2025 and 2026 (docs/domain/holidays.md#the-years-shipped), the same data as Config/calendars/*.yaml.
 enum Fixtures {
     static let year2025 = CalendarYear(
         year: 2025,

@@ -5,9 +5,9 @@ import Testing
 struct WorkCalendarTests {
     let calendar = Fixtures.calendar
 
-    /// Every holiday range of FACTS §5 with its name. Each day inside is off and named; the day before and
+    /// Every holiday range of docs/domain/holidays.md#the-years-shipped with its name. …
     /// the day after are working days (checked by hand: none of them is an ordinary weekend day).
-    @Test("every day of every holiday in FACTS §5 is off and named", arguments: [
+    @Test("every day of every holiday of the shipped years is off and named", arguments: [
         ("2025-01-01", "2025-01-01", "元旦"),
         ("2025-01-28", "2025-02-04", "春节"),
         ("2025-04-04", "2025-04-06", "清明节"),
@@ -36,8 +36,8 @@ struct WorkCalendarTests {
         #expect(calendar.isWorkday(day(to).adding(days: 1)))
     }
 
-    /// The make-up workdays of FACTS §5, with the weekday the notice gives for each.
-    @Test("every make-up workday in FACTS §5 is a working weekend day", arguments: [
+    /// The make-up workdays of docs/domain/holidays.md#the-years-shipped, with the weekday the notice gives for each.
+    @Test("every make-up workday of the shipped years is a working weekend day", arguments: [
         ("2025-01-26", Weekday.sunday, "春节调休"),
         ("2025-02-08", .saturday, "春节调休"),
         ("2025-04-27", .sunday, "劳动节调休"),

@@ -83,7 +83,7 @@ struct ConsoleRoutes: Sendable {
     func register<Context: RequestContext>(on routes: RouteTable<Context>) {
         routes.on(.get, "/console/login") { request, _ in await loginPage(request) }
         routes.on(.post, "/console/login") { request, context in
-            try await login(request, address: ClientAddress.of(request, context: context, trustForwardedFor: deps.webForm?.trustForwardedFor ?? false))
+            try await login(request, address: ClientAddress.origin(request, context: context, trustedProxies: deps.trustedProxies).key)
         }
         routes.on(.post, "/console/logout") { request, _ in try await logout(request) }
         routes.on(.get, "/console") { request, _ in try await ledger(request) }
@@ -156,7 +156,7 @@ struct ConsoleRoutes: Sendable {
             "office": directory.office.name, "csrf": current.session.csrf, "userName": current.user.name,
             "userRoles": current.user.roles.map(\.displayName).sorted().joined(separator: "、"),
         ]
-        // FACTS §5: a year without a holiday calendar is announced on every console page, not only in the log.
+        // // A year without a holiday calendar is announced on every console page, not only in the log (docs/domain/holidays.md#missing-years).
         if let warning = deps.config.routing?.calendarWarning(today: deps.clock.now(), timeZone: deps.config.office.timeZone) {
             c["calendarWarning"] = warning
         }

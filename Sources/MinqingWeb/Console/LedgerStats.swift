@@ -7,7 +7,7 @@ import MinqingCore
 /// - 回复率 (reply rate): replied cases / cases taken up (all but 不予受理, 告知其他途径, 并单).
 /// - 按期办结率 (on-time rate): cases whose first reply came by the deadline / cases with a deadline that were
 ///   replied or whose deadline has passed.
-/// - 满意率 (satisfaction rate): 满意 + 基本满意 / cases rated (未评价 not counted). FACTS §2.
+/// - 满意率 (satisfaction rate): 满意 + 基本满意 / cases rated (未评价 not counted), see docs/domain/call-records.md#satisfaction-and-rates.
 struct LedgerStats {
     struct Count: Hashable { var label: String; var count: Int }
 
