@@ -43,7 +43,7 @@ sources() {  # target → its sources; seeds() → its seed corpus
     mime) echo Fuzz/FuzzMIME.swift Adapters/Mailbox/*.swift ;;
     callfiles) echo Fuzz/FuzzCallFiles.swift Adapters/Hotline/{CSVRecords,AsteriskCDR,CallTime,CallRecord,RowError}.swift \
                  Adapters/Mailbox/Letters/{LetterCSVImport,LetterFields,PaperLetter}.swift ;;
-    form) echo Fuzz/FuzzForm.swift Adapters/WebForm/FormBody.swift ;;
+    form) echo Fuzz/FuzzForm.swift Adapters/WebForm/FormBody.swift Adapters/WebForm/FormBody+Builder.swift Adapters/WebForm/MultipartReader.swift ;;
     *) echo "unknown target $1 (mime, callfiles, form)" >&2; exit 2 ;;
   esac
 }
