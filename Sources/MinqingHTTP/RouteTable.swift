@@ -42,6 +42,7 @@ public final class RouteTable<Context: RequestContext> {
         use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) {
         entries.append(Entry(method: method.rawValue, path: path, access: access))
+        index.add(method: method.rawValue, path: path)
         router.on(RouterPath(path), method: method) { request, context in
             if case .scopes(let scopes) = access { try APIAccess.require(scopes) }
             return try await handler(request, context)

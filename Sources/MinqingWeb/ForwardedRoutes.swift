@@ -8,7 +8,8 @@ import MinqingStore
 /// `POST /api/v1/forwarded/{id}/ack`: a county office (or the county's own hub) acknowledges (签收) a case the
 /// township forwarded, or returns it (退回) to the township. Accepted only when signed by the county with Standard
 /// Webhooks headers (`webhook-id`, `webhook-timestamp` within 5 minutes, `webhook-signature`, a key from
-/// `api.ack_secrets`) or sent with a token that has the `ack` scope; a signature that is present is always checked.
+/// `api.ack_secrets`) or sent with a token that has the `ack` scope; a signature that is present (not empty) is
+/// always checked.
 /// The answer says what became of the case and carries no complainant data: the county got those in the case
 /// packet, and the acknowledging caller needs none of them.
 struct ForwardedRoutes: Sendable {
@@ -27,8 +28,10 @@ struct ForwardedRoutes: Sendable {
     /// How far a signed acknowledgement's timestamp may be from now (Standard Webhooks' replay window).
     static let signatureTolerance: TimeInterval = 300
 
-    /// Standard Webhooks headers of a request, when it carries a signature.
-    static func isSigned(_ request: Request) -> Bool { request.headers[HTTPField.Name("webhook-signature")!] != nil }
+    /// Whether a request carries a signature (an empty `webhook-signature` header, as some proxies add, is none).
+    static func isSigned(_ request: Request) -> Bool {
+        !(request.headers[HTTPField.Name("webhook-signature")!] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+    }
 
     func verifySignature(_ request: Request, body: Data) throws {
         let secrets = deps.config.api.ackSecrets.map(\.value)

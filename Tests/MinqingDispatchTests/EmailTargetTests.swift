@@ -8,7 +8,7 @@ import Testing
 
 /// E-mail through a real SMTP server (aiosmtpd on loopback), read back with the hub's own MIME parser.
 @Suite("E-mail target against a real SMTP server", .enabled(if: Peers.smtpRunnable, Comment(rawValue: Peers.smtpHint)),
-       .timeLimit(.minutes(1)))
+       .timeLimit(.minutes(5)))
 struct EmailTargetTests {
     static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
 

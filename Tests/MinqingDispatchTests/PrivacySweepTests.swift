@@ -12,7 +12,7 @@ import Testing
 /// real SQLite ledger of the example township, the real dispatcher delivers it to real loopback receivers for every
 /// target kind and to a real SMTP server, and then everything every receiver got is searched.
 @Suite("Privacy sweep over everything every target received", .enabled(if: Peers.smtpRunnable, Comment(rawValue: Peers.smtpHint)),
-       .timeLimit(.minutes(1)))
+       .timeLimit(.minutes(5)))
 struct PrivacySweepTests {
     static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
 

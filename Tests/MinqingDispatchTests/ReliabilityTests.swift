@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// Many notifications against a receiver that fails often: every one arrives, none is applied twice.
-@Suite("Delivery under failure", .timeLimit(.minutes(2)))
+@Suite("Delivery under failure", .timeLimit(.minutes(5)))
 struct ReliabilityTests {
     /// A webhook receiver that answers 503 to a seeded 30 % of requests and records which ids it applied.
     final class FlakyReceiver: Sendable {

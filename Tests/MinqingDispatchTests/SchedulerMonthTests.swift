@@ -95,7 +95,7 @@ struct SchedulerMonthTests {
     }
 
     @Test("a new case's deadline is planned at once: the store's case signal wakes the scheduler, the clock standing still",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(5)))
     func caseSignalWakesScheduler() async throws {
         let config = try ConfigLoader.load(from: DispatchHarness.exampleConfig,
                                            environment: ["MINQING_API_TOKEN": "test-token-0123456789abcdef"])

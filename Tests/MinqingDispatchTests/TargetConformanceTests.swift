@@ -11,7 +11,7 @@ import WebhookAdapter
 
 /// One suite every HTTP target passes: success read from the vendor's answer, failures classified the same way,
 /// oversized text cut to the vendor's limit, the idempotency id and the vendor's own body shape.
-@Suite("Outbound targets conformance", .timeLimit(.minutes(1)))
+@Suite("Outbound targets conformance", .timeLimit(.minutes(5)))
 struct TargetConformanceTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
         case webhook, wecom, dingtalk, feishu

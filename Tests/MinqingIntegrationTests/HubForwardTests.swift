@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Hub to hub: a township hub forwards a case to the county office's own hub through its intake API.
-@Suite("Forwarding to another hub", .serialized, .timeLimit(.minutes(2)))
+@Suite("Forwarding to another hub", .serialized, .timeLimit(.minutes(5)))
 struct HubForwardTests {
     /// The example township with one more rule: every new case also goes to the county's hub.
     static func townshipConfig() throws -> URL {

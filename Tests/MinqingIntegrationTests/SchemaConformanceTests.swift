@@ -26,7 +26,7 @@ struct SchemaConformanceTests {
         guard Peers.require(Schemathesis.binary != nil, Schemathesis.hint), let binary = Schemathesis.binary else { return }
         let data = try Peers.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(at: data) }
-        let hub = try HubProcess(data: data)
+        let hub = try HubProcess(data: data, config: try Self.allScopesConfig(in: data))
         defer { hub.terminate() }
         let report = data.appendingPathComponent("report")
         let run = try ChildProcess(binary, [
@@ -39,6 +39,21 @@ struct SchemaConformanceTests {
         ])
         let status = await run.waitForExit()
         #expect(status == 0, "schemathesis found problems:\n\(run.output.suffix(12_000))")
+    }
+
+    /// The example township with its demo token given every scope, so each operation is tested behind its guard
+    /// rather than refused by it (the scopes themselves are tested in APIAccessTests).
+    static func allScopesConfig(in data: URL) throws -> URL {
+        // The whole Config folder: the example refers to ../calendars.
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config"), to: data.appendingPathComponent("Config"))
+        let config = data.appendingPathComponent("Config/example")
+        let yaml = config.appendingPathComponent("minqing.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        let demo = "      token: ${MINQING_API_TOKEN}\n      scopes: [intake, read]"
+        guard text.contains(demo) else { throw TestFailure("Config/example/minqing.yaml no longer has the demo token's scopes line") }
+        try text.replacingOccurrences(of: demo, with: "      token: ${MINQING_API_TOKEN}\n      scopes: [intake, read, read_pii, transition, hotline, ack, metrics]")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        return config
     }
 
     /// Operations schemathesis cannot drive meaningfully: HTML pages and console forms (session cookies, CSRF) —

@@ -102,7 +102,7 @@ struct MasterCSVTests {
     }
 }
 
-@Suite("Asterisk CDR follower restarts", .timeLimit(.minutes(2)))
+@Suite("Asterisk CDR follower restarts", .timeLimit(.minutes(5)))
 struct CDRFollowerRestartTests {
     @Test("a file rotated while the follower was stopped is finished from the cursor before the new file is started")
     func rotatedWhileStopped() async throws {
