@@ -4,7 +4,8 @@ import Synchronization
 public final class EventLog<Event: Sendable>: Sendable {
     private struct State {
         var events: [Event] = []
-        var waiters: [(condition: @Sendable ([Event]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [UInt64: (condition: @Sendable ([Event]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextID: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -17,22 +18,31 @@ public final class EventLog<Event: Sendable>: Sendable {
         let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.events.append(event)
             let events = s.events
-            let ready = s.waiters.filter { $0.condition(events) }.map(\.continuation)
-            s.waiters.removeAll { $0.condition(events) }
-            return ready
+            let ready = s.waiters.filter { $0.value.condition(events) }
+            for id in ready.keys { s.waiters[id] = nil }
+            return ready.values.map(\.continuation)
         }
         for continuation in ready { continuation.resume() }
     }
 
-    /// Returns once `condition` holds for the events so far.
+    /// Returns once `condition` holds for the events so far — or when the waiting task is cancelled (a test's time
+    /// limit), so a condition that never comes fails the test instead of hanging the run.
     public func wait(until condition: @escaping @Sendable ([Event]) -> Bool) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let satisfied = state.withLock { s -> Bool in
-                if condition(s.events) { return true }
-                s.waiters.append((condition, continuation))
-                return false
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if condition(s.events) || Task.isCancelled { return true }
+                    s.waiters[id] = (condition, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if satisfied { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 
