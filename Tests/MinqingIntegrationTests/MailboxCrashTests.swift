@@ -1,4 +1,6 @@
 import Foundation
+import MinqingCore
+import MinqingStore
 import MinqingTesting
 import Testing
 
@@ -25,6 +27,17 @@ struct MailboxCrashTests {
             throw TestFailure("no address in \(line)")
         }
         return (hub, String(line[range]))
+    }
+
+    /// Mailbox cases in the ledger file, read while no hub runs (a hub's API could only be asked after it started,
+    /// when a fast poller may already have registered everything).
+    func registered(in data: URL) async throws -> Int {
+        let path = data.appendingPathComponent("minqing.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        var query = CaseQuery()
+        query.channel = .mailbox
+        query.limit = 1
+        return try await SQLiteCaseStore(path: path).searchCases(query).total
     }
 
     func total(_ base: String) async throws -> Int {
@@ -60,8 +73,8 @@ struct MailboxCrashTests {
             for _ in 1...3 where !killedMidPoll {
                 for n in delivered + 1...delivered + Self.count { try server.deliver(Self.message(n)) }
                 delivered += Self.count
+                let before = try await registered(in: data)
                 let (hub, base) = try await startHub(data: data, server: server)
-                let before = try await total(base)
                 try await waitUntil("more mail is registered") { try await total(base) > before }
                 await hub.kill9()
                 #expect(await hub.waitForExit() == 128 + SIGKILL)
