@@ -54,14 +54,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "MinqingWeb",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "JSONIntakeAdapter", "MailboxAdapter", "HotlineAdapter",
-                "WebFormAdapter",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingHTTP", "MinqingRouting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -79,9 +80,14 @@ let package = Package(
             name: "MinqingApp",
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
-                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "HubForwardAdapter",
-                "MailboxAdapter", "HotlineAdapter",
+                "MinqingHTTP", "MinqingWeb",
+                "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "HubForwardAdapter",
+                "MailboxAdapter", "HotlineAdapter", "JSONIntakeAdapter", "WebFormAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,7 +115,7 @@ let package = Package(
         .target(
             name: "MinqingDispatch",
             dependencies: [
-                "MinqingCore", "MinqingStore", "MinqingCurl", "MinqingRouting",
+                "MinqingCore", "MinqingStore", "MinqingRouting",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,7 +134,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Adapters (one foreign protocol each)
+        // MARK: Adapters (one foreign protocol each): Adapters/Inbound turn messages into cases,
+        // Adapters/Outbound deliver notifications. docs/architecture.md says which target may import which.
         .target(
             name: "WebFormAdapter",
             dependencies: [
@@ -138,50 +145,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            path: "Adapters/WebForm",
+            path: "Adapters/Inbound/WebForm",
             resources: [.copy("Templates"), .copy("Assets")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "JSONIntakeAdapter",
             dependencies: ["MinqingCore", "MinqingHTTP", .product(name: "Hummingbird", package: "hummingbird")],
-            path: "Adapters/JSONIntake",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "WebhookAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl", "MinqingHTTP"],
-            path: "Adapters/Webhook", exclude: ["README.md"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "WeComAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl"],
-            path: "Adapters/WeCom",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "DingTalkAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Adapters/DingTalk",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "FeishuAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Adapters/Feishu",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "EmailAdapter",
-            dependencies: ["MinqingCore", "MinqingDispatch", "MinqingCurl"],
-            path: "Adapters/Email",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "HubForwardAdapter",
-            dependencies: ["MinqingDispatch", "MinqingCurl"],
-            path: "Adapters/HubForward",
+            path: "Adapters/Inbound/JSONIntake",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -193,7 +164,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Adapters/Hotline",
+            path: "Adapters/Inbound/Hotline",
             exclude: ["Tests"],
             swiftSettings: swiftSettings
         ),
@@ -208,7 +179,38 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
-            path: "Adapters/Mailbox",
+            path: "Adapters/Inbound/Mailbox",
+            swiftSettings: swiftSettings
+        ),
+        // What every HTTP-based outbound target shares: turning an HTTP answer or transfer error into a failure kind.
+        .target(
+            name: "DeliverySupport",
+            dependencies: ["MinqingCore", "MinqingCurl"],
+            path: "Adapters/Outbound/Support",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RobotsAdapter",
+            dependencies: ["MinqingCore", "MinqingCurl", "DeliverySupport", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Outbound/Robots",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WebhookAdapter",
+            dependencies: ["MinqingCore", "MinqingCurl", "DeliverySupport", "MinqingHTTP"],
+            path: "Adapters/Outbound/Webhook", exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmailAdapter",
+            dependencies: ["MinqingCore", "MinqingCurl", "DeliverySupport"],
+            path: "Adapters/Outbound/Email",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HubForwardAdapter",
+            dependencies: ["MinqingCore", "MinqingCurl", "DeliverySupport"],
+            path: "Adapters/Outbound/HubForward",
             swiftSettings: swiftSettings
         ),
 
@@ -240,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "MinqingWebTests",
             dependencies: [
-                "MinqingWeb", "MinqingTesting", "HotlineAdapter", "WebFormAdapter",
+                "MinqingWeb", "MinqingApp", "MinqingHTTP", "MinqingTesting", "HotlineAdapter", "WebFormAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Yams", package: "Yams"),
@@ -272,7 +274,7 @@ let package = Package(
             name: "MinqingDispatchTests",
             dependencies: [
                 "MinqingDispatch", "MinqingHTTP", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
-                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "MailboxAdapter",
+                "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "MailboxAdapter", "DeliverySupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -283,12 +285,12 @@ let package = Package(
                 "HotlineAdapter", "MinqingTesting", "MinqingConfig", "MinqingRouting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            path: "Adapters/Hotline/Tests",
+            path: "Adapters/Inbound/Hotline/Tests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MinqingIntegrationTests",
-            dependencies: ["MinqingCore", "MinqingTesting", "MinqingCurl", "MinqingStore", "MinqingConfig", "HotlineAdapter"],
+            dependencies: ["MinqingCore", "MinqingTesting", "MinqingCurl", "MinqingStore", "MinqingConfig", "HotlineAdapter", "MinqingApp"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,7 +2,7 @@ import Foundation
 
 /// libFuzzer target: the web form parser. The first line of the input is the multipart boundary (an empty first
 /// line means `application/x-www-form-urlencoded`); the rest is the body. Built by scripts/fuzz.sh with
-/// Adapters/WebForm/FormBody.swift.
+/// Sources/MinqingHTTP/FormBody.swift.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzForm(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// libFuzzer target: the whole mail parser (MIME walker, transfer decodings, charsets, encoded-words, address
-/// lists, dates) on arbitrary bytes. Built by scripts/fuzz.sh together with Adapters/Mailbox/*.swift.
+/// lists, dates) on arbitrary bytes. Built by scripts/fuzz.sh together with Adapters/Inbound/Mailbox/*.swift.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

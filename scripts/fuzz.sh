@@ -40,10 +40,10 @@ module Crypto Fuzz/Support/CryptoStub.swift
 want=${*:-mime callfiles form}
 sources() {  # target → its sources; seeds() → its seed corpus
   case $1 in
-    mime) echo Fuzz/FuzzMIME.swift Adapters/Mailbox/*.swift ;;
-    callfiles) echo Fuzz/FuzzCallFiles.swift Adapters/Hotline/{CSVRecords,AsteriskCDR,CallTime,CallRecord,RowError}.swift \
-                 Adapters/Mailbox/Letters/{LetterCSVImport,LetterFields,PaperLetter}.swift ;;
-    form) echo Fuzz/FuzzForm.swift Adapters/WebForm/FormBody.swift Adapters/WebForm/FormBody+Builder.swift Adapters/WebForm/MultipartReader.swift ;;
+    mime) echo Fuzz/FuzzMIME.swift Adapters/Inbound/Mailbox/*.swift ;;
+    callfiles) echo Fuzz/FuzzCallFiles.swift Adapters/Inbound/Hotline/{CSVRecords,AsteriskCDR,CallTime,CallRecord,RowError}.swift \
+                 Adapters/Inbound/Mailbox/Letters/{LetterCSVImport,LetterFields}.swift Sources/MinqingCore/PaperLetter.swift ;;
+    form) echo Fuzz/FuzzForm.swift Sources/MinqingHTTP/FormBody.swift Sources/MinqingHTTP/FormBody+Builder.swift Sources/MinqingHTTP/MultipartReader.swift ;;
     *) echo "unknown target $1 (mime, callfiles, form)" >&2; exit 2 ;;
   esac
 }

@@ -1,14 +1,12 @@
-import DingTalkAdapter
 import EmailAdapter
-import FeishuAdapter
-import HubForwardAdapter
 import Foundation
+import HubForwardAdapter
 import Logging
 import MinqingConfig
 import MinqingCore
 import MinqingCurl
 import MinqingDispatch
-import WeComAdapter
+import RobotsAdapter
 import WebhookAdapter
 
 /// Builds the notification side of the hub from its configuration: the planner that writes outbox rows, the
@@ -73,14 +71,13 @@ public struct NotificationSetup: Sendable {
             targets: kinds.mapValues { $0.addressesPeople }, people: directory.peopleIndex)
     }
 
-    /// Each kind's vendor defaults (docs/domain/robots.md#summary), overridden by what the target's configuration says.
+    /// A target and its lane: the limits the target declares (`laneDefaults`, docs/domain/robots.md#summary),
+    /// overridden by what its configuration says.
     static func dispatchTarget(_ t: TargetSettings, office: String, client: CurlClient) throws -> DispatchTarget {
         let url = t.url?.value ?? ""
         let secret = t.secrets.first?.value
         let timeout = Duration.milliseconds(Int64(t.timeout * 1000))
         let target: any NotificationTarget
-        var rate: [RateWindow]
-        var concurrency: Int
         switch t.kind {
         case .webhook:
             do {
@@ -88,16 +85,12 @@ public struct NotificationSetup: Sendable {
             } catch {
                 throw NotificationSetupError(message: "通知目标「\(t.name)」：\(error.reason)")
             }
-            (rate, concurrency) = ([], 8)
         case .wecom:
             target = WeComTarget(name: t.name, url: url, maxMarkdownBytes: t.maxBytes ?? WeComTarget.markdownLimit, timeout: timeout, client: client)
-            (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
         case .dingtalk:
             target = DingTalkTarget(name: t.name, url: url, secret: secret, maxBytes: t.maxBytes ?? DingTalkTarget.defaultMaxBytes, timeout: timeout, client: client)
-            (rate, concurrency) = ([RateWindow(count: 20, per: .seconds(60))], 1)
         case .feishu:
             target = FeishuTarget(name: t.name, url: url, secret: secret, maxTextBytes: t.maxBytes ?? FeishuTarget.defaultMaxTextBytes, timeout: timeout, client: client)
-            (rate, concurrency) = ([RateWindow(count: 100, per: .seconds(60)), RateWindow(count: 5, per: .seconds(1))], 2)
         case .email:
             let smtp = t.smtp!
             target = EmailTarget(
@@ -105,14 +98,14 @@ public struct NotificationSetup: Sendable {
                 server: MailEndpoint(url: smtp.url, startTLS: smtp.startTLS, username: smtp.username, password: smtp.password?.value,
                                      timeout: timeout * 4),
                 fromAddress: smtp.from, fromName: smtp.fromName, client: client)
-            (rate, concurrency) = ([], 2)
         case .hub:
             guard let token = secret else {
                 throw NotificationSetupError(message: "通知目标「\(t.name)」（上级民情通）缺少 secret：请填写对方为本镇开设的 API 令牌")
             }
             target = HubForwardTarget(name: t.name, url: url, token: token, originOffice: office, timeout: timeout, client: client)
-            (rate, concurrency) = ([], 4)
         }
+        let defaults = type(of: target).laneDefaults
+        var rate = defaults.rateLimits, concurrency = defaults.concurrency
         if let custom = t.rateLimits {
             rate = custom.map { RateWindow(count: $0.count, per: .milliseconds(Int64($0.seconds * 1000))) }
         }

@@ -23,7 +23,7 @@ public enum SchedulerSetup {
     ///   - signal: the scheduler's own wake-up (not the store's outbox signal, which belongs to the dispatcher).
     ///   - maxSleep: how long a new case's first job may wait to be noticed (5 minutes).
     public static func scheduler(
-        for config: HubConfig, store: any CaseStore, clock: any SleepingClock, signal: ChangeSignal,
+        for config: HubConfig, store: any CaseLedger & ScheduleLedger, clock: any SleepingClock, signal: ChangeSignal,
         maxSleep: Double = 300, logger: Logger = Logger(label: "minqing.scheduler"), observer: @escaping @Sendable ([DueJob]) -> Void = { _ in },
         onIdle: @escaping @Sendable (Date) -> Void = { _ in }
     ) -> Scheduler? {

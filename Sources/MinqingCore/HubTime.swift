@@ -13,6 +13,14 @@ public enum HubTime {
         return date.formatted(style)
     }
 
+    /// `2026-11-23 09:00` in `timeZone`: how pages and notifications show a time to people.
+    public static func minutes(_ date: Date, in timeZone: TimeZone = shanghai) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
     /// Parses ISO-8601 (`2026-11-22T09:30:00+08:00`, `…Z`, with or without fractional seconds) and
     /// `2026-11-22 09:30:00` / `2026-11-22T09:30:00` / `2026-11-22 09:30` without offset, which are read in `timeZone`.
     /// Plain dates (`2026-11-22`) are the start of that day in `timeZone`. Nil for anything else, including times

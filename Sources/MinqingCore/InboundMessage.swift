@@ -80,6 +80,10 @@ public struct IntakeReceipt: Sendable, Hashable, Codable {
         self.created = created
         self.followUp = followUp
     }
+
+    /// True when this message opened a new case — the one rule for answering `201 Created`: a redelivery or a
+    /// follow-up that joined an existing case is answered `200`.
+    public var opensCase: Bool { created && !followUp }
 }
 
 /// Takes inbound messages into the ledger.

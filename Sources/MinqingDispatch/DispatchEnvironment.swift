@@ -7,7 +7,7 @@ import Synchronization
 
 /// What every lane shares.
 struct DispatchEnvironment: Sendable {
-    let store: any CaseStore
+    let store: any DeliveryQueue & CaseLedger
     let composer: NotificationComposer
     let clock: any SleepingClock
     /// Wakes the dispatcher: the store notifies it after writing outbox rows, lanes after freeing capacity.
@@ -47,7 +47,7 @@ final class DeliveryRecorder: Sendable {
     private let committer: GroupCommit<DeliveryRecord, Void>
     private let logger: Logger
 
-    init(store: any CaseStore, logger: Logger) {
+    init(store: any DeliveryQueue & CaseLedger, logger: Logger) {
         self.logger = logger
         committer = GroupCommit(maxBatch: 256) { records in
             do {

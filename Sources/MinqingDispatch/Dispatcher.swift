@@ -33,7 +33,7 @@ public final class Dispatcher: Service {
     ///   - random: jitter source in 0..<1.
     ///   - observer: called after each attempt is recorded (tests wait on it).
     public init(
-        store: any CaseStore, targets: [DispatchTarget], composer: NotificationComposer, clock: any SleepingClock,
+        store: any DeliveryQueue & CaseLedger, targets: [DispatchTarget], composer: NotificationComposer, clock: any SleepingClock,
         signal: ChangeSignal, lease: Duration = .seconds(300), logger: Logger = Logger(label: "minqing.dispatch"),
         metrics: any MetricsFactory = MetricsSystem.factory,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },

@@ -167,12 +167,7 @@ public struct NotificationComposer: Sendable {
     }
 
     /// `2026-11-23 09:00` in the office's time zone.
-    private func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
+    private func format(_ date: Date) -> String { HubTime.minutes(date, in: timeZone) }
 
     /// Every way `key` (an id, name or address) names a person, so conflict checks match any of them.
 }

@@ -1,19 +1,5 @@
 import Foundation
-
-/// A receiver's limit: at most `count` sends in any `period` (WeCom and DingTalk robots: 20 a minute;
-/// Feishu: 100 a minute and 5 a second — docs/domain/robots.md#summary).
-public struct RateWindow: Sendable, Hashable, CustomStringConvertible {
-    public var count: Int
-    public var period: Duration
-
-    public init(count: Int, per period: Duration) {
-        precondition(count > 0)
-        self.count = count
-        self.period = period
-    }
-
-    public var description: String { "\(count) 条/\(Int(period.seconds)) 秒" }
-}
+import MinqingCore
 
 /// The earliest time a lane may send, given the times it sent before. Pure; counts over sliding windows, so no
 /// interval of any window's length ever holds more than its count — which also keeps every calendar minute

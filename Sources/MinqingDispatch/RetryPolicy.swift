@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 
 /// When to try a failed notification again, and when to give up. Pure: it takes `now` and a random value.
 ///
@@ -45,13 +46,5 @@ public struct RetryPolicy: Sendable, Hashable {
             if let pause = failure.pauseTarget?.seconds { delay = max(delay, pause) }
             return .retry(at: now.addingTimeInterval(max(0, delay)))
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    public var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
     }
 }

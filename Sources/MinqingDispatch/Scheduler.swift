@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// key and target, and a forward is the case's own `escalate` transition, legal once; jobs stay due until they are
 /// no longer useful. So a restart — even a long one — neither repeats nor misses a job.
 public final class Scheduler: Service {
-    private let store: any CaseStore
+    private let store: any CaseLedger & ScheduleLedger
     private let planner: JobPlanner
     private let context: ScheduleContext
     private let clock: any SleepingClock
@@ -29,7 +29,7 @@ public final class Scheduler: Service {
     ///   - observer: called with the jobs of each pass that did something.
     ///   - onIdle: called after every pass with the time it will sleep until (tests wait on it).
     public init(
-        store: any CaseStore, planner: JobPlanner, context: ScheduleContext, clock: any SleepingClock,
+        store: any CaseLedger & ScheduleLedger, planner: JobPlanner, context: ScheduleContext, clock: any SleepingClock,
         signal: ChangeSignal, maxSleep: TimeInterval = 3600, logger: Logger = Logger(label: "minqing.scheduler"),
         observer: @escaping @Sendable ([DueJob]) -> Void = { _ in }, onIdle: @escaping @Sendable (Date) -> Void = { _ in }
     ) {

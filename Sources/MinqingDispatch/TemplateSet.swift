@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 import Mustache
 
 /// The notification texts of one office: `templates/<event>.mustache`, zh-CN, one per event kind.

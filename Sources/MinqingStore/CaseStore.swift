@@ -1,18 +1,26 @@
 import Foundation
 import MinqingCore
 
-/// The durable ledger (工作台账): cases, their audit trail, the raw messages they came from, and the outbox.
+/// The whole store of one office (or of a county's hubs on one database): every part below, each used by its
+/// own caller. `SQLiteCaseStore` implements it; a store for several instances (PostgreSQL) implements the same
+/// protocols and passes the same conformance suites (`CaseStoreConformance` in MinqingTesting).
 ///
-/// Contract (checked by `CaseStoreConformance`, which every implementation runs):
+/// Every implementation keeps these rules across all parts:
+/// - Every change of a case writes its audit event and the planner's outbox rows in the same transaction.
+/// - A call that returned has made its writes durable.
+public typealias CaseStore = CaseLedger & DeliveryQueue & OutboxLedger & ScheduleLedger & ChannelCursors
+
+/// The ledger (工作台账) as intake and the web use it: cases, their audit trail, search, raw messages.
+///
+/// Contract (`CaseStoreConformance.ledgerChecks`):
 /// - `ingest` stores a batch in ONE transaction and returns one result per message, in order. A message whose
 ///   `(channel, sourceRef)` is already stored — earlier or earlier in the same batch — yields the existing case
 ///   with `created == false`. A message that fails is rolled back alone; the others commit. When `ingest`
 ///   returns, every success is durable.
 /// - A new case gets the next id of its registration day (`PREFIX-YYYYMMDD-NNNN`, office time zone); ids are
 ///   never reused.
-/// - Every change writes its audit event and the planner's outbox rows in the same transaction as the case.
 /// - `apply` validates through `CaseStateMachine`; on any error nothing is written.
-public protocol CaseStore: Sendable {
+public protocol CaseLedger: Sendable {
     func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>]
     func fetchCase(_ id: CaseID) async throws -> CaseRecord?
     func auditTrail(of id: CaseID) async throws -> [AuditEvent]
@@ -25,23 +33,27 @@ public protocol CaseStore: Sendable {
     func apply(
         _ action: CaseAction, to id: CaseID, actor: String, onBehalfOf: String?, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord
-    func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry]
-    func outboxEntry(id: String) async throws -> OutboxEntry?
     func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage?
     func attachmentData(sha256: String) async throws -> Data?
     /// Throws when the store cannot serve requests (for `/readyz`).
     func checkReady() async throws
+}
 
-    // MARK: The dispatcher's side of the outbox
-
+/// The outbox as the dispatcher works it: claim, lease, record. Nothing else writes delivery state.
+///
+/// Contract (`CaseStoreConformance.deliveryChecks`):
+/// - A claimed row is leased: it is not handed out again before `leaseUntil`, to this or any other dispatcher
+///   on the same store; after it, it is (a dispatcher that died loses nothing).
+/// - `recordDeliveries` writes each attempt and the row's new state, and ends its lease, in one transaction.
+public protocol DeliveryQueue: Sendable {
     /// Leases, for each target in `limits`, up to that many of its notifications that are `pending` or `retrying`,
-    /// due at `now` and not leased (or whose lease ran out); oldest due first. A leased row is not handed out again
-    /// before `leaseUntil`, so a dispatcher that crashed mid-delivery loses nothing: its rows come back.
+    /// due at `now` and not leased (or whose lease ran out); oldest due first.
     func claimNotifications(dueAt now: Date, leaseUntil: Date, limits: [String: Int]) async throws -> [OutboxEntry]
     /// Dead-letters the pending and retrying notifications of targets not in `known` (a target removed from the
     /// configuration), with `reason`; returns how many.
     func abandonNotifications(targetsNotIn known: Set<String>, reason: String, at now: Date) async throws -> Int
-    /// Ends every lease (a single-process store calls this when its dispatcher starts).
+    /// Ends the leases this store handle's dispatcher holds (called when the dispatcher starts, after a crash). A
+    /// store shared by several instances ends only its own instance's leases.
     func releaseLeases() async throws
     /// Writes each attempt and its notification's new state (and ends its lease) in one transaction.
     func recordDeliveries(_ records: [DeliveryRecord]) async throws
@@ -50,19 +62,32 @@ public protocol CaseStore: Sendable {
     func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64
     /// Start times of the attempts sent (or reserved) to `target` at or after `since`, oldest first.
     func sendTimes(target: String, since: Date) async throws -> [Date]
+    /// The earliest time a pending or retrying notification of one of `targets` can be claimed, if any.
+    func nextNotificationDue(targets: Set<String>) async throws -> Date?
+    func targetStates() async throws -> [TargetState]
+    func saveTargetState(_ state: TargetState) async throws
+}
+
+/// The outbox as people read and repair it: the console's case page, `minqing outbox`, the replay of dead letters.
+///
+/// Contract (`CaseStoreConformance.outboxChecks`): reads never change delivery state; `replayNotifications`
+/// changes only dead or retrying rows.
+public protocol OutboxLedger: Sendable {
+    func outboxEntries(state: OutboxEntry.State?, limit: Int) async throws -> [OutboxEntry]
+    func outboxEntry(id: String) async throws -> OutboxEntry?
     /// Every attempt of one notification, in order.
     func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt]
     /// One case's notifications (oldest first), each with its attempts in order — read through the case's index,
     /// whatever the size of the outbox.
     func caseNotifications(_ id: CaseID) async throws -> [CaseNotification]
-    /// The earliest time a pending or retrying notification of one of `targets` can be claimed, if any.
-    func nextNotificationDue(targets: Set<String>) async throws -> Date?
     /// Puts dead (or retrying) notifications back to `pending`, due at `now`; returns the ids it changed.
     func replayNotifications(_ ids: [String], at now: Date) async throws -> [String]
-    func targetStates() async throws -> [TargetState]
-    func saveTargetState(_ state: TargetState) async throws
-    // MARK: The scheduler's side of the outbox
+}
 
+/// The scheduler's side of the outbox: notifications of scheduled jobs, each written once.
+///
+/// Contract (`CaseStoreConformance.scheduleChecks`).
+public protocol ScheduleLedger: Sendable {
     /// Writes the notifications of scheduled jobs in one transaction, each at most once per `(jobKey, target)`:
     /// a key already written (before a restart, or by another instance) is skipped. A case-bound item carries the
     /// case as it is now as its snapshot; an item whose case does not exist is skipped. Returns how many rows
@@ -70,6 +95,12 @@ public protocol CaseStore: Sendable {
     func enqueueScheduled(_ items: [ScheduledNotification], at now: Date) async throws -> Int
     /// The job keys written at or after `since`.
     func scheduledJobKeys(since: Date) async throws -> Set<String>
+}
+
+/// Where each polled channel is (the mailbox's IMAP cursor); the hotline's file cursors are in `HotlineLedger`.
+///
+/// Contract (`CaseStoreConformance.cursorChecks`).
+public protocol ChannelCursors: Sendable {
     /// The durable IMAP cursor of a configured mailbox; nil before its first poll.
     func mailboxCursor(_ mailbox: String) async throws -> MailboxCursor?
     /// Stores a mailbox's cursor. Within one UIDVALIDITY it only moves forward (a lower `lastUID` keeps the stored
@@ -225,7 +256,7 @@ public struct LedgerSettings: Sendable {
     }
 }
 
-extension CaseStore {
+extension CaseLedger {
     /// Applies `action` for `actor` acting on their own behalf.
     public func apply(
         _ action: CaseAction, to id: CaseID, actor: String, expectedVersion: Int?, at now: Date

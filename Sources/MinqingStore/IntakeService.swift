@@ -10,7 +10,7 @@ public final class IntakeService: MessageIntake {
     private let committer: GroupCommit<InboundMessage, IntakeReceipt>
 
     public init(
-        store: any CaseStore, clock: any WallClock = SystemClock(), maxBatch: Int = 256,
+        store: any CaseLedger, clock: any WallClock = SystemClock(), maxBatch: Int = 256,
         logger: Logger = Logger(label: "minqing.intake"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         let created = Counter(label: "minqing_intake_messages_total", dimensions: [("result", "created")], factory: metrics)

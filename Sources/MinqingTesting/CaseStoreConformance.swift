@@ -2,7 +2,8 @@ import Foundation
 import MinqingCore
 import MinqingStore
 
-/// The behaviour every `CaseStore` must show. A store's test target runs each check against its own fixture:
+/// The behaviour every `CaseStore` must show, one list per part (`ledgerChecks`, `deliveryChecks`, `outboxChecks`,
+/// `scheduleChecks`, `cursorChecks`; `checks` is all of them). A store's test target runs each check against its own fixture:
 ///
 /// ```swift
 /// @Test(arguments: CaseStoreConformance.checks)
@@ -62,7 +63,11 @@ public enum CaseStoreConformance {
         }
     }
 
-    public static let checks: [Check] = [
+    /// Every check of every part of `CaseStore`.
+    public static var checks: [Check] { ledgerChecks + deliveryChecks + outboxChecks + scheduleChecks + cursorChecks }
+
+    /// `CaseLedger`: intake, ids, cases, transitions, search.
+    public static let ledgerChecks: [Check] = [
         Check(description: "a new message becomes a received case with a day-sequenced id, an audit event and its raw message kept") { open in
             let store = try await open(settings())
             let receipt = try await ingestOne(store, message("form-1"))
@@ -203,21 +208,6 @@ public enum CaseStoreConformance {
             try requireEqual(outbox[1].snapshot?.staff, "陈志强", "snapshot is the changed case")
             try requireEqual(Set(outbox.map(\.id)).count, 2, "distinct idempotency ids")
         },
-        Check(description: "a case's notifications are read with their attempts, and only that case's") { open in
-            let store = try await open(settings(assignPlanner))
-            let a = try await ingestOne(store, message("n1"))
-            let b = try await ingestOne(store, message("n2"))
-            let created = try await store.outboxEntries(state: .pending, limit: 10)
-            let first = created.first { $0.caseID == a.caseID }!
-            try await store.recordDeliveries([DeliveryRecord(
-                attempt: DeliveryAttempt(notificationID: first.id, target: first.target, number: 1, startedAt: start,
-                                         result: .failed, httpStatus: 500, detail: "服务器错误"),
-                state: .retrying, nextAttemptAt: start.addingTimeInterval(60), lastError: "服务器错误")])
-            let notifications = try await store.caseNotifications(a.caseID)
-            try requireEqual(notifications.map(\.entry.id), [first.id], "only the case's own rows")
-            try requireEqual(notifications[0].attempts.map(\.httpStatus), [500], "with their attempts")
-            try requireEqual(try await store.caseNotifications(b.caseID).map(\.attempts.count), [0], "other case, no attempts")
-        },
         Check(description: "the ledger leaves out cases about a person, and a masked reader's text never matches personal data") { open in
             let store = try await open(settings())
             var about = message("c1", body: "反映村干部陈志强，我的电话 13812345678")
@@ -327,20 +317,6 @@ public enum CaseStoreConformance {
             let ids = try await store.searchCases({ var q = CaseQuery(); q.limit = 500; return q }()).items.map(\.id.sequence)
             try requireEqual(Set(ids), Set(1...100), "sequence has no gaps")
         },
-        Check(description: "a mailbox cursor is durable, only moves forward within one UIDVALIDITY, and is replaced by a new UIDVALIDITY") { open in
-            let store = try await open(settings())
-            try requireEqual(try await store.mailboxCursor("office"), nil, "no cursor before the first poll")
-            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10), at: start)
-            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 4), at: start)
-            try await store.saveMailboxCursor(MailboxCursor(mailbox: "leader", uidValidity: 3, lastUID: 2), at: start)
-            let reopened = try await open(settings())
-            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10),
-                             "kept the higher UID after reopening")
-            try await reopened.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1), at: start)
-            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1),
-                             "a new UIDVALIDITY starts over")
-            try requireEqual(try await reopened.mailboxCursor("leader")?.lastUID, 2, "mailboxes are independent")
-        },
         Check(description: "the complainant's e-mail address is stored with the case") { open in
             let store = try await open(settings())
             var m = message("mail-1")
@@ -360,6 +336,29 @@ public enum CaseStoreConformance {
 
     /// The scheduler's side of the outbox: at most one row per job key and target, across reopens.
     static let scheduledChecks: [Check] = [
+    ]
+
+    /// `OutboxLedger`: what people read of the outbox.
+    public static let outboxChecks: [Check] = [
+        Check(description: "a case's notifications are read with their attempts, and only that case's") { open in
+            let store = try await open(settings(assignPlanner))
+            let a = try await ingestOne(store, message("n1"))
+            let b = try await ingestOne(store, message("n2"))
+            let created = try await store.outboxEntries(state: .pending, limit: 10)
+            let first = created.first { $0.caseID == a.caseID }!
+            try await store.recordDeliveries([DeliveryRecord(
+                attempt: DeliveryAttempt(notificationID: first.id, target: first.target, number: 1, startedAt: start,
+                                         result: .failed, httpStatus: 500, detail: "服务器错误"),
+                state: .retrying, nextAttemptAt: start.addingTimeInterval(60), lastError: "服务器错误")])
+            let notifications = try await store.caseNotifications(a.caseID)
+            try requireEqual(notifications.map(\.entry.id), [first.id], "only the case's own rows")
+            try requireEqual(notifications[0].attempts.map(\.httpStatus), [500], "with their attempts")
+            try requireEqual(try await store.caseNotifications(b.caseID).map(\.attempts.count), [0], "other case, no attempts")
+        },
+    ]
+
+    /// `ScheduleLedger`: scheduled jobs written once.
+    public static let scheduleChecks: [Check] = [
         Check(description: "scheduled notifications are written once per job key and target, case-bound ones with the case as it is now, others with their context") { open in
             let store = try await open(settings())
             let receipt = try await ingestOne(store, message("sched-1"))
@@ -386,6 +385,24 @@ public enum CaseStoreConformance {
             let claimed = try await reopened.claimNotifications(dueAt: start.addingTimeInterval(180), leaseUntil: start.addingTimeInterval(480),
                                                                 limits: ["wecom": 5, "email": 5])
             try requireEqual(claimed.count, 3, "the dispatcher claims them like any other row")
+        },
+    ]
+
+    /// `ChannelCursors`: where each polled channel is.
+    public static let cursorChecks: [Check] = [
+        Check(description: "a mailbox cursor is durable, only moves forward within one UIDVALIDITY, and is replaced by a new UIDVALIDITY") { open in
+            let store = try await open(settings())
+            try requireEqual(try await store.mailboxCursor("office"), nil, "no cursor before the first poll")
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10), at: start)
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 4), at: start)
+            try await store.saveMailboxCursor(MailboxCursor(mailbox: "leader", uidValidity: 3, lastUID: 2), at: start)
+            let reopened = try await open(settings())
+            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 7, lastUID: 10),
+                             "kept the higher UID after reopening")
+            try await reopened.saveMailboxCursor(MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1), at: start)
+            try requireEqual(try await reopened.mailboxCursor("office"), MailboxCursor(mailbox: "office", uidValidity: 9, lastUID: 1),
+                             "a new UIDVALIDITY starts over")
+            try requireEqual(try await reopened.mailboxCursor("leader")?.lastUID, 2, "mailboxes are independent")
         },
     ]
 

@@ -1,4 +1,3 @@
-import MinqingTesting
 import Foundation
 
 /// A real SMTP server (Python aiosmtpd) on 127.0.0.1 that stores each message it accepts as two files:

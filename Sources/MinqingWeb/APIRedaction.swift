@@ -1,7 +1,6 @@
 import Foundation
 import MinqingCore
 import MinqingHTTP
-import WebFormAdapter
 
 /// What an API caller without `read_pii` sees of a case: complainant masked, numbers in the texts masked, and
 /// no source reference from which the citizen's lookup code could be derived (信访工作条例 第三十条; see
@@ -20,7 +19,7 @@ struct APIRedaction: Sendable {
         r.subject = masking.numbers(in: r.subject)
         r.body = masking.numbers(in: r.body)
         r.replyText = r.replyText.map(masking.numbers(in:))
-        if WebFormRoutes.lookupCode(for: r) != nil { r.sourceRef = "（已隐藏）" }
+        if LookupCode.code(for: r) != nil { r.sourceRef = "（已隐藏）" }
         return r
     }
 
@@ -30,7 +29,7 @@ struct APIRedaction: Sendable {
             var e = e
             e.reason = e.reason.map(masking.numbers(in:))
             e.details = e.details.mapValues(masking.numbers(in:))
-            if e.details["source_ref"]?.hasPrefix(WebFormRoutes.sourcePrefix) == true { e.details["source_ref"] = "（已隐藏）" }
+            if e.details["source_ref"]?.hasPrefix(LookupCode.generatedPrefix) == true { e.details["source_ref"] = "（已隐藏）" }
             return e
         }
     }

@@ -1,20 +1,35 @@
 import Foundation
-import HotlineAdapter
 import Hummingbird
-import JSONIntakeAdapter
 import Logging
-import MailboxAdapter
 import MinqingConfig
 import MinqingCore
 import MinqingHTTP
 import MinqingStore
 import Prometheus
-import WebFormAdapter
 
-/// What the web layer needs; the composition root (`minqing serve`) and the tests build one.
+/// Routes a part outside the web layer (an inbound adapter) adds to the hub's router; the composition root
+/// (`HubAssembly` in MinqingApp) collects them, so the web layer imports no adapter.
+public struct RouteRegistration: Sendable {
+    public enum Placement: Sendable {
+        /// Before the bearer-token middleware: public pages, or routes that check their own credentials.
+        case publicPages
+        /// Behind the bearer-token middleware: `/api/v1/…` routes naming the scope they need (`RouteGuard`).
+        case api
+    }
+
+    public var placement: Placement
+    public var register: @Sendable (RouteTable<HubRequestContext>) throws -> Void
+
+    public init(_ placement: Placement, register: @escaping @Sendable (RouteTable<HubRequestContext>) throws -> Void) {
+        self.placement = placement
+        self.register = register
+    }
+}
+
+/// What the web layer needs; the composition root (`HubAssembly`) and the tests build one.
 public struct WebDependencies: Sendable {
     public var config: HubConfig
-    public var store: any CaseStore
+    public var store: any CaseLedger & OutboxLedger
     /// Sessions, feed secrets, look-up attempts and hub keys (the same store as the ledger).
     public var access: any AccessStore
     /// The API tokens of `config`, with their scopes and identities.
@@ -24,27 +39,25 @@ public struct WebDependencies: Sendable {
     public var registry: PrometheusCollectorRegistry
     /// Named checks `/readyz` runs besides the store (mail pollers, dispatcher …).
     public var readinessChecks: [ReadinessCheck]
-    /// The hotline channel's intake, when configured (`hotline:`); its routes are served then.
-    public var hotline: HotlineIntake?
-    /// The public form's limits and token key; nil serves no public pages.
-    public var webForm: WebFormSettings?
+    /// The inbound adapters' routes (web form, Open311, JSON intake, letters, hotline).
+    public var routes: [RouteRegistration]
+    /// Where console uploads are spooled while a form is read (under the data directory).
+    public var spool: FormSpool?
     /// Console accounts; nil serves no console.
     public var users: StaffUsers?
 
-    public init<Store: CaseStore & AccessStore>(
+    public init<Store: CaseLedger & OutboxLedger & AccessStore>(
         config: HubConfig, store: Store, intake: any MessageIntake, clock: any WallClock = SystemClock(),
-        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], hotline: HotlineIntake? = nil,
-        webForm: WebFormSettings? = nil, users: StaffUsers? = nil
+        registry: PrometheusCollectorRegistry, readinessChecks: [ReadinessCheck] = [], routes: [RouteRegistration] = [],
+        spool: FormSpool? = nil, users: StaffUsers? = nil
     ) {
-        self.webForm = webForm
+        self.routes = routes
+        self.spool = spool
         self.users = users
-        self.hotline = hotline
         self.config = config
         self.store = store
         self.access = store
-        credentials = APICredentials(config.api.tokens.map {
-            APICredential(token: $0.token.value, principal: APIPrincipal(name: $0.name, identity: $0.identity, scopes: $0.scopes))
-        })
+        credentials = Self.credentials(of: config)
         self.intake = intake
         self.clock = clock
         self.registry = registry
@@ -64,6 +77,13 @@ public struct ReadinessCheck: Sendable {
 }
 
 extension WebDependencies {
+    /// The API tokens of `config`, with their scopes and identities.
+    public static func credentials(of config: HubConfig) -> APICredentials {
+        APICredentials(config.api.tokens.map {
+            APICredential(token: $0.token.value, principal: APIPrincipal(name: $0.name, identity: $0.identity, scopes: $0.scopes))
+        })
+    }
+
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies: [IPAddressRange] { config.trustedProxies }
 }
@@ -78,36 +98,17 @@ public enum HubRouter {
         let routes = RouteTable(router: router)
         HealthRoutes(deps: deps).register(on: routes)
         DutyCalendarRoutes(deps: deps).register(on: routes)
-        if let settings = deps.webForm {
-            try WebFormRoutes(intake: deps.intake, store: deps.store, attempts: deps.access, directory: deps.config.directory, clock: deps.clock,
-                              settings: settings, timeZone: deps.config.office.timeZone,
-                              schedules: deps.config.schedules?.schedules, calendar: deps.config.routing?.calendar).register(on: routes)
-        }
-        Open311Routes(intake: deps.intake, store: deps.store, directory: deps.config.directory, clock: deps.clock,
-                      credentials: deps.credentials, timeZone: deps.config.office.timeZone).register(on: routes)
+        for registration in deps.routes where registration.placement == .publicPages { try registration.register(routes) }
         if let users = deps.users {
             try ConsoleRoutes(deps: deps, users: users).register(on: routes)
             routes.on(.get, "/console/assets/{name}") { _, context in
-                ConsoleAssets.response(named: context.parameters.get("name") ?? "") ?? Response(status: .notFound)
+                StaticAssets.response(named: context.parameters.get("name") ?? "", in: .module) ?? Response(status: .notFound)
             }
         }
         router.add(middleware: BearerAuthMiddleware(credentials: deps.credentials))
-        JSONIntakeRoutes(
-            intake: deps.intake,
-            limits: IntakeLimits(maxAttachments: deps.config.intake.maxAttachments,
-                                 maxAttachmentBytes: deps.config.intake.maxAttachmentBytes),
-            maxBodyBytes: deps.config.server.intakeBodyLimit, timeZone: deps.config.office.timeZone
-        ).register(on: routes)
-        PaperLetterRoutes(
-            intake: deps.intake, maxBodyBytes: deps.config.server.lettersBodyLimit,
-            maxScans: deps.config.intake.maxAttachments, maxScanBytes: deps.config.intake.maxAttachmentBytes,
-            timeZone: deps.config.office.timeZone
-        ).register(on: routes)
+        for registration in deps.routes where registration.placement == .api { try registration.register(routes) }
         CaseRoutes(deps: deps).register(on: routes)
         ForwardedRoutes(deps: deps).register(on: routes)
-        if let hotline = deps.hotline {
-            HotlineRoutes(hotline: hotline, maxBodyBytes: deps.config.server.bodyLimits.hotline).register(on: routes)
-        }
         return routes
     }
 

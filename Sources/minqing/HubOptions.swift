@@ -25,22 +25,12 @@ struct HubOptions: ParsableArguments {
         }
     }
 
-    /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies
-    /// the way `serve` would.
-    func openStore(
-        _ config: HubConfig, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
-    ) throws -> SQLiteCaseStore {
-        let planner = HubPlanners.planner(for: config)
-        let dataURL = URL(fileURLWithPath: data)
-        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
-        let settings = LedgerSettings(
-            caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-            factory: config.caseFactory, planner: planner, policy: config.casePolicy, outboxSignal: outboxSignal,
-            caseSignal: caseSignal)
+    /// Opens the ledger the way `serve` does (`HubAssembly.openStore`), or exits 1 saying what is wrong.
+    func openStore(_ config: HubConfig) throws -> SQLiteCaseStore {
         do {
-            return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
+            return try HubAssembly.openStore(config, dataDirectory: URL(fileURLWithPath: data))
         } catch {
-            printError("无法打开台账数据库 \(config.storage.sqliteURL(dataDirectory: dataURL).path)：\(error)\n请检查 --data 目录是否存在、是否有写权限。")
+            printError(error.description)
             throw ExitCode(1)
         }
     }

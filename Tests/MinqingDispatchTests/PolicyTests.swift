@@ -1,5 +1,6 @@
 import Foundation
 import MinqingCore
+import RobotsAdapter
 import MinqingTesting
 import Testing
 @testable import MinqingDispatch

@@ -1,6 +1,7 @@
 import Foundation
 import MinqingCore
 import Testing
+@testable import DeliverySupport
 @testable import MinqingDispatch
 
 /// A receiver's `Retry-After` is outside input: a huge value must not overflow into a trap later on.

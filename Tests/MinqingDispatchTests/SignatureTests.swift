@@ -1,8 +1,7 @@
-import DingTalkAdapter
-import FeishuAdapter
 import Foundation
 import MinqingHTTP
 import MinqingTesting
+import RobotsAdapter
 import Testing
 import WebhookAdapter
 

@@ -1,12 +1,10 @@
-import DingTalkAdapter
-import FeishuAdapter
 import Foundation
 import MinqingCore
 import MinqingCurl
 import MinqingDispatch
 import MinqingTesting
+import RobotsAdapter
 import Testing
-import WeComAdapter
 import WebhookAdapter
 
 /// One suite every HTTP target passes: success read from the vendor's answer, failures classified the same way,

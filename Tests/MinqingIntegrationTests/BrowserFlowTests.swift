@@ -44,7 +44,7 @@ struct BrowserFlowTests {
         let data = try Peers.temporaryDirectory("browser")
         try Self.addUser("wang-li", data: data)
         try Self.addUser("chen-zhiqiang", data: data)
-        let hub = try HubProcess(data: data, environment: ["MINQING_FORM_MIN_FILL_SECONDS": "0"])
+        let hub = try await HubProcess(data: data, environment: ["MINQING_FORM_MIN_FILL_SECONDS": "0"])
         defer { hub.terminate() }
         let base = "http://127.0.0.1:\(hub.port)"
         let driver = try await ChromeDriver()

@@ -31,7 +31,7 @@ struct CDRFollowCrashTests {
         let source = CDRFollower.source(for: file.path)
         let env = ["MINQING_CDR_FILE": file.path]
 
-        let hub = try HubProcess(data: data, environment: env)
+        let hub = try await HubProcess(data: data, environment: env)
         let ledger = try SQLiteCaseStore(path: data.appendingPathComponent("minqing.sqlite").path)
         try await eventually(within: .seconds(120), "the first durable batch") {
             (try await ledger.cursor(for: source)?.line ?? 0) > 0
@@ -47,7 +47,7 @@ struct CDRFollowCrashTests {
         try handle.close()
         let size = Int64(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int)
 
-        let restarted = try HubProcess(data: data, environment: env)
+        let restarted = try await HubProcess(data: data, environment: env)
         try await eventually(within: .seconds(180), "every line taken after the restart") {
             try await ledger.cursor(for: source)?.offset == size
         }

@@ -21,7 +21,7 @@ struct CrashDurabilityTests {
     @Test("after kill -9 under 64 concurrent clients, every acknowledged message is stored with its case id, and re-posting returns it")
     func killNineUnderLoad() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-crash-\(UUID().uuidString)")
-        let hub = try HubProcess(data: data)
+        let hub = try await HubProcess(data: data)
         let acked = Acknowledged()
         let killAfter = 1_500
 
@@ -48,7 +48,7 @@ struct CrashDurabilityTests {
         let before = acked.all
         #expect(before.count >= killAfter)
 
-        let restarted = try HubProcess(data: data)
+        let restarted = try await HubProcess(data: data)
         defer { restarted.terminate() }
         let (_, list) = try await get("\(restarted.base)/api/v1/cases?limit=1")
         let total = list["total"] as? Int ?? 0

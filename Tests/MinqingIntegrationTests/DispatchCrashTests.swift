@@ -66,7 +66,7 @@ struct DispatchCrashTests {
         let http = try await LoopbackHTTPReceiver.start { receiver.answer($0) }
         let env = ["MINQING_WEBHOOK_URL": http.url("/county"), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-dispatch-crash-data-\(UUID().uuidString)")
-        let hub = try HubProcess(data: data, config: config, environment: env)
+        let hub = try await HubProcess(data: data, config: config, environment: env)
         let acked = Acknowledged()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<16 {
@@ -90,7 +90,7 @@ struct DispatchCrashTests {
         #expect(cases.count == 16 * 40, "every message was acknowledged before the kill")
 
         receiver.open()
-        let restarted = try HubProcess(data: data, config: config, environment: env)
+        let restarted = try await HubProcess(data: data, config: config, environment: env)
         await receiver.applied.wait { Set($0).isSuperset(of: cases) }
         restarted.terminate()
         await http.stop()

@@ -23,8 +23,8 @@ struct HubForwardTests {
         let countyData = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-county-\(UUID().uuidString)")
         let townData = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-town-\(UUID().uuidString)")
         let config = try Self.townshipConfig()
-        let county = try HubProcess(data: countyData)
-        let town = try HubProcess(data: townData, config: config, environment: [
+        let county = try await HubProcess(data: countyData)
+        let town = try await HubProcess(data: townData, config: config, environment: [
             "MINQING_COUNTY_HUB_URL": county.base, "MINQING_COUNTY_HUB_TOKEN": HubProcess.token,
         ])
         let (status, body) = try await post("\(town.base)/api/v1/messages", message("forward-1"))

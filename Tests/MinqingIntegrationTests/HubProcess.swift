@@ -22,7 +22,7 @@ final class HubProcess: @unchecked Sendable {
     }
 
     /// Starts the hub on a free port and waits until it says it is listening.
-    init(data: URL, config: URL = repoRoot.appendingPathComponent("Config/example"), environment extra: [String: String] = [:]) throws {
+    init(data: URL, config: URL = repoRoot.appendingPathComponent("Config/example"), environment extra: [String: String] = [:]) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw TestFailure("找不到 minqing 可执行文件 \(Self.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
         }
@@ -37,17 +37,29 @@ final class HubProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Block on the pipe until the "listening" line arrives (no polling, no sleep).
-        var seen = ""
-        let reader = output.fileHandleForReading
-        while true {
-            let chunk = reader.availableData
-            guard !chunk.isEmpty else { throw TestFailure("minqing serve exited before listening: \(seen)") }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(seen[range].split(separator: ":").last!)!
-                break
-            }
+        port = try await Self.listeningPort(output.fileHandleForReading)
+    }
+
+    /// Reads the hub's output until its "listening" line and returns the port. The pipe is read on a thread of its
+    /// own: a blocking read on one of the test process's few cooperative threads would starve every other test
+    /// (and the in-process hubs some of them run) while this hub starts on a loaded machine.
+    private static func listeningPort(_ reader: FileHandle) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                var seen = ""
+                while true {
+                    let chunk = reader.availableData
+                    guard !chunk.isEmpty else {
+                        continuation.resume(throwing: TestFailure("minqing serve exited before listening: \(seen)"))
+                        return
+                    }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                    if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                        continuation.resume(returning: Int(seen[range].split(separator: ":").last!)!)
+                        return
+                    }
+                }
+            }.start()
         }
     }
 
@@ -73,14 +85,15 @@ struct TestFailure: Error, CustomStringConvertible {
 let session: URLSession = {
     let c = URLSessionConfiguration.ephemeral
     c.httpMaximumConnectionsPerHost = 64
-    c.timeoutIntervalForRequest = 30
+    // Generous: on a loaded 2-core machine a hub (in-process or not) may take long to answer; a hung one still fails.
+    c.timeoutIntervalForRequest = 120
     return URLSession(configuration: c)
 }()
 
-func post(_ url: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
+func post(_ url: String, _ body: [String: Any], token: String = HubProcess.token) async throws -> (Int, [String: Any]) {
     var request = URLRequest(url: URL(string: url)!)
     request.httpMethod = "POST"
-    request.setValue("Bearer \(HubProcess.token)", forHTTPHeaderField: "Authorization")
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     request.httpBody = try JSONSerialization.data(withJSONObject: body)
     let (data, response) = try await session.data(for: request)

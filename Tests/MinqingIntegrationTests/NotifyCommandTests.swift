@@ -43,7 +43,7 @@ struct NotifyCommandTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-outbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let env = ["MINQING_WEBHOOK_URL": receiver.url("/county")]
-        let hub = try HubProcess(data: data, environment: env)
+        let hub = try await HubProcess(data: data, environment: env)
         let (status, body) = try await post("\(hub.base)/api/v1/messages", message("outbox-cli-1"))
         #expect(status == 201)
         await receiver.waitUntil { $0.requests.count == 1 }
@@ -62,7 +62,7 @@ struct NotifyCommandTests {
                                       environment: environment(env))
         #expect(await replay.waitForExit() == 0)
         #expect(replay.output.contains("已安排重发 1 条"))
-        let again = try HubProcess(data: data, environment: env)
+        let again = try await HubProcess(data: data, environment: env)
         await receiver.waitUntil { $0.requests.count == 2 }
         again.terminate()
         #expect(Set(receiver.snapshot.requests.compactMap { $0.header("webhook-id") }).count == 1, "the same id again")

@@ -26,7 +26,7 @@ struct SchemaConformanceTests {
         guard Peers.require(Schemathesis.binary != nil, Schemathesis.hint), let binary = Schemathesis.binary else { return }
         let data = try Peers.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(at: data) }
-        let hub = try HubProcess(data: data, config: try Self.allScopesConfig(in: data))
+        let hub = try await HubProcess(data: data, config: try Self.allScopesConfig(in: data))
         defer { hub.terminate() }
         let report = data.appendingPathComponent("report")
         let run = try ChildProcess(binary, [

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import MinqingCore
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 #if canImport(Glibc)
 import Glibc

@@ -6,6 +6,7 @@ import MinqingCore
 import MinqingStore
 import MinqingWeb
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 
 @Suite("Staff console")

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MinqingCore
+import MinqingHTTP
 import WebFormAdapter
 
 /// A JPEG the form accepts: SOI, an APP1 Exif block holding a GPS marker, a JFIF APP0, then scan data.

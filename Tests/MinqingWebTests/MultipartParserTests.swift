@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 
 @Suite("Multipart parser: incremental and bounded")

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MinqingCore
 import MinqingStore
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 
 @Suite("Public form 民情直通车")

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MinqingStore
 import MinqingWeb
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 
 @Suite("Console sessions and form-token keys across restarts")

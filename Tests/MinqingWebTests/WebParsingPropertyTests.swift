@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MinqingCore
 import MinqingTesting
 import Testing
+import MinqingHTTP
 import WebFormAdapter
 
 /// Properties of the form parser and the JSON intake over generated hostile inputs

@@ -2,6 +2,7 @@ import Foundation
 import HotlineAdapter
 import Hummingbird
 import HummingbirdTesting
+import MinqingApp
 import MinqingConfig
 import MinqingCore
 import MinqingHTTP
@@ -70,8 +71,10 @@ struct TestHub {
         var form = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustedProxies: config.trustedProxies)
         form.spool = try FormSpool(directory: dir.appendingPathComponent("uploads"))
         webForm = form
-        deps = WebDependencies(config: config, store: store, intake: intake, clock: clock, registry: registry, hotline: hotline,
-                               webForm: webForm, users: users)
+        deps = WebDependencies(
+            config: config, store: store, intake: intake, clock: clock, registry: registry,
+            routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: form, hotline: hotline),
+            spool: form.spool, users: users)
         routes = RouteTableView(table: try HubRouter.build(deps))
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import MinqingCore
-import WebFormAdapter
+import MinqingHTTP
 
 /// A console action form → a `CaseAction`. Errors say, in Chinese, which field to fix.
 enum ActionForm {

@@ -1,4 +1,5 @@
 import MinqingCore
+import MinqingHTTP
 import MinqingStore
 
 /// What one console user may see and do on a case: the one place for the console's access rules

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import WebFormAdapter
+import MinqingHTTP
 
 /// Who is asking: the console user behind the session cookie, and the CSRF check every state-changing form passes.
 struct ConsoleAuth: Sendable {

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import MinqingConfig
 import MinqingCore
+import MinqingHTTP
 import MinqingStore
-import WebFormAdapter
 
 extension ConsoleRoutes {
     func caseContext(_ record: CaseRecord, current: ConsoleAuth.Current, error: String? = nil) async throws -> [String: Any] {
@@ -15,7 +15,7 @@ extension ConsoleRoutes {
         let notifications = try await deps.store.caseNotifications(record.id).map { n -> [String: Any] in
             ["target": n.entry.target, "event": n.entry.event, "state": Self.stateName(n.entry.state),
              "attempts": n.attempts.map { a -> [String: Any] in
-                 ["number": a.number, "at": WebFormRoutes.format(a.startedAt, zone), "result": Self.resultName(a.result),
+                 ["number": a.number, "at": HubTime.minutes(a.startedAt, in: zone), "result": Self.resultName(a.result),
                   "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
              }]
         }
@@ -24,14 +24,14 @@ extension ConsoleRoutes {
         }
         var ctx = base(current, [
             "title": record.id.description, "id": record.id.description, "status": record.status.displayName,
-            "channel": record.channel.displayName, "registered": WebFormRoutes.format(record.registeredAt, zone),
+            "channel": record.channel.displayName, "registered": HubTime.minutes(record.registeredAt, in: zone),
             "village": record.village.flatMap { directory.village($0)?.name } ?? record.village ?? "未填",
             "category": record.category.flatMap { directory.category($0)?.name } ?? record.category ?? "未填",
             "subject": pii ? record.subject : masking.numbers(in: record.subject),
             "body": pii ? record.body : masking.numbers(in: record.body),
             "name": c.name ?? "匿名", "phone": c.phone ?? "", "idNumber": c.idNumber ?? "", "email": c.email ?? "",
             "masked": !pii, "leader": personName(record.leader), "staff": personName(record.staff),
-            "deadline": record.deadline.map { WebFormRoutes.format($0, zone) } ?? "",
+            "deadline": record.deadline.map { HubTime.minutes($0, in: zone) } ?? "",
             "overdue": record.isOverdue(at: deps.clock.now()),
             "outcome": record.outcome?.displayName ?? "", "reply": record.replyText ?? "",
             "satisfaction": record.satisfaction?.displayName ?? "", 
@@ -43,7 +43,7 @@ extension ConsoleRoutes {
             "attachmentsHidden": !pii && !record.attachments.isEmpty,
             "hasAttachments": pii && !record.attachments.isEmpty, "hasRepeats": !record.repeatOf.isEmpty,
             "audit": audit.map { e -> [String: Any] in
-                ["at": WebFormRoutes.format(e.at, zone), "actor": personName(e.actor),
+                ["at": HubTime.minutes(e.at, in: zone), "actor": personName(e.actor),
                  "action": CaseAction.Kind(rawValue: e.action)?.displayName ?? (e.action == "received" ? "登记" : e.action),
                  "to": e.to.displayName, "reason": e.reason ?? "",
                  "details": e.details.sorted { $0.key < $1.key }.map { "\($0.key)：\(personName($0.value))" }.joined(separator: "；")]
@@ -59,7 +59,7 @@ extension ConsoleRoutes {
         ])
         for kind in allowed { ctx["can_\(kind.rawValue)"] = true }
         // The citizen's lookup code is a credential: only for those who see the case in full.
-        if pii, let code = WebFormRoutes.lookupCode(for: record) { ctx["lookupCode"] = code }
+        if pii, let code = LookupCode.code(for: record) { ctx["lookupCode"] = code }
         if let error { ctx["error"] = error }
         return ctx
     }
@@ -173,7 +173,7 @@ extension ConsoleRoutes {
         if let id = form["id_number"], !ResidentID.isValid(id) { return fail("身份证号「\(id)」校验不通过，请核对") }
         guard let text = form["text"] else { return fail("请填写来访反映的内容") }
         let message = InboundMessage(
-            channel: .visit, sourceRef: WebFormRoutes.sourcePrefix + nonce, receivedAt: deps.clock.now(),
+            channel: .visit, sourceRef: LookupCode.generatedPrefix + nonce, receivedAt: deps.clock.now(),
             complainant: Complainant(name: form["name"], phone: form["phone"], idNumber: form["id_number"]),
             village: form["village"], category: form["category"], subject: form["subject"], body: text,
             raw: Data("registered by \(current.user.id)".utf8), rawContentType: "text/plain")

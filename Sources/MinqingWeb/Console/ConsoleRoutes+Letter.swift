@@ -1,8 +1,7 @@
 import Foundation
 import Hummingbird
-import MailboxAdapter
 import MinqingCore
-import WebFormAdapter
+import MinqingHTTP
 
 // MARK: Typed paper letters with scans (channel mailbox)
 

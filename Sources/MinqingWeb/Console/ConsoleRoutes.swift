@@ -5,7 +5,6 @@ import MinqingConfig
 import MinqingCore
 import MinqingHTTP
 import MinqingStore
-import WebFormAdapter
 
 /// The staff console (工作台账): login, ledger with filters and CSV, case page with actions, walk-in registration.
 /// Every page needs a session; every POST needs the session (checked before its body is read) and its CSRF token.
@@ -26,7 +25,7 @@ struct ConsoleRoutes: Sendable {
         self.deps = deps
         auth = ConsoleAuth(users: users, sessions: Sessions(clock: deps.clock, storage: deps.access),
                            secureCookies: deps.config.server.publicURL.hasPrefix("https:"))
-        pages = try Pages(directory: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
+        pages = try Pages(bundle: .module)
         loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
         addressLimiter = RateLimiter(limit: 20, window: 15 * 60, clock: deps.clock)
         people = deps.config.directory.peopleIndex
@@ -58,7 +57,7 @@ struct ConsoleRoutes: Sendable {
     func authorisedForm(_ request: Request, limit: Int = formLimit) async throws -> Authorised {
         guard let current = await auth.current(request) else { return .refuse(forbidden()) }
         do {
-            let form = try await FormBody.read(request, limit: limit, spool: deps.webForm?.spool ?? FormSpool.temporary()) { form in
+            let form = try await FormBody.read(request, limit: limit, spool: deps.spool ?? FormSpool.temporary()) { form in
                 guard ConsoleAuth.csrfValid(form, current) else { throw BadCSRF() }
             }
             return .form(current, form)
@@ -213,12 +212,12 @@ struct ConsoleRoutes: Sendable {
         let pii = access.seesPII(r)
         let c = pii ? r.complainant : masking.complainant(r.complainant)
         return [
-            "id": r.id.description, "channel": r.channel.displayName, "registered": WebFormRoutes.format(r.registeredAt, zone),
+            "id": r.id.description, "channel": r.channel.displayName, "registered": HubTime.minutes(r.registeredAt, in: zone),
             "village": r.village.flatMap { directory.village($0)?.name } ?? r.village ?? "",
             "category": r.category.flatMap { directory.category($0)?.name } ?? r.category ?? "",
             "subject": pii ? r.subject : masking.numbers(in: r.subject), "status": r.status.displayName,
             "leader": personName(r.leader), "staff": personName(r.staff),
-            "deadline": r.deadline.map { WebFormRoutes.format($0, zone) } ?? "", "overdue": r.isOverdue(at: now),
+            "deadline": r.deadline.map { HubTime.minutes($0, in: zone) } ?? "", "overdue": r.isOverdue(at: now),
             "complainant": c.name ?? "匿名", "phone": c.phone ?? "",
         ]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MinqingCore
+import MinqingHTTP
 
 /// The numbers of a period's ledger (dashboard and monthly report). Pure: records, their audit trails and `now` in,
 /// numbers out.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MinqingCore
+import MinqingHTTP
 import MinqingStore
 
 /// Console sessions, kept in the store (`SessionStorage`) so a restart logs nobody out and several hub instances

@@ -1,0 +1,246 @@
+import Foundation
+import HotlineAdapter
+import Hummingbird
+import JSONIntakeAdapter
+import Logging
+import MailboxAdapter
+import Metrics
+import MinqingConfig
+import MinqingCore
+import MinqingCurl
+import MinqingDispatch
+import MinqingHTTP
+import MinqingRouting
+import MinqingStore
+import MinqingWeb
+import Prometheus
+import ServiceLifecycle
+import WebFormAdapter
+
+/// What a hub is built from besides its configuration: where its data lives, its clock, its metrics.
+public struct HubEnvironment: Sendable {
+    /// `--data`: the SQLite ledger, console accounts, the upload spool.
+    public var dataDirectory: URL
+    public var clock: any SleepingClock
+    public var registry: PrometheusCollectorRegistry
+    public var logger: Logger
+    /// bcrypt work factor of console passwords (tests lower it).
+    public var passwordCost: UInt8
+    /// Loads `demo/messages.json` into an empty ledger (`serve --demo`).
+    public var demo: Bool
+
+    public init(
+        dataDirectory: URL, clock: any SleepingClock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger = Logger(label: "minqing"), passwordCost: UInt8 = 12, demo: Bool = false
+    ) {
+        self.dataDirectory = dataDirectory
+        self.clock = clock
+        self.registry = registry
+        self.logger = logger
+        self.passwordCost = passwordCost
+        self.demo = demo
+    }
+}
+
+/// The whole hub as `minqing serve` runs it: the ledger, intake, every channel's adapter, the dispatcher with one
+/// lane per target, the scheduler, the mail pollers and call-record followers, and the web application.
+///
+/// `HubAssembly.build` is the one composition root: `serve`, the operator commands and the tests build the hub
+/// here and nowhere else, so a test can start exactly the hub `serve` runs (docs/architecture.md).
+public struct Hub: Sendable {
+    public let config: HubConfig
+    public let environment: HubEnvironment
+    public let store: SQLiteCaseStore
+    public let intake: IntakeService
+    public let notifications: NotificationSetup
+    /// What the web layer serves (routes of every inbound adapter included).
+    public let web: WebDependencies
+    /// The background services: dispatcher, scheduler (when schedules are configured), mail pollers, CDR follower.
+    public let services: [any Service]
+    /// The libcurl client every outbound target and IMAP poller shares; `shutdown()` ends it.
+    public let client: CurlClient
+
+    /// The HTTP application on `host:port` (port 0: any free port, reported to `onServerRunning`).
+    public func application(
+        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        try HubRouter.application(web, host: host, port: port, logger: environment.logger, onServerRunning: onServerRunning)
+    }
+
+    /// Runs the application and every service until SIGTERM/SIGINT (or the task is cancelled), then ends the
+    /// client after in-flight transfers.
+    public func run(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(host: host, port: port, onServerRunning: onServerRunning)
+        let group = ServiceGroup(
+            services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger)
+        do {
+            try await group.run()
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+    }
+
+    public func shutdown() async { await client.shutdown(.finishInFlight) }
+}
+
+/// Why a hub could not be built, said so an operator knows what to fix.
+public struct HubAssemblyError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+public enum HubAssembly {
+    /// Builds the hub of `config` on `environment`. Throws `HubAssemblyError` (in Chinese, saying what to fix)
+    /// when the ledger cannot be opened or a target is misconfigured.
+    public static func build(config: HubConfig, environment: HubEnvironment) async throws -> Hub {
+        let logger = environment.logger, clock = environment.clock
+        let metrics = PrometheusMetricsFactory(registry: environment.registry)
+        let client = try CurlClient()
+        let notifications: NotificationSetup
+        do {
+            notifications = try NotificationSetup(config: config, client: client)
+        } catch {
+            await client.shutdown(.abortInFlight)
+            throw HubAssemblyError(description: "通知配置有误：\(error)")
+        }
+        for name in notifications.unconfigured {
+            logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
+        }
+        recordCalendarYears(config, clock: clock, metrics: metrics, logger: logger)
+
+        let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
+        let store: SQLiteCaseStore
+        do {
+            store = try openStore(config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal)
+        } catch {
+            await client.shutdown(.abortInFlight)
+            throw error
+        }
+        let dispatcher = Dispatcher(
+            store: store, targets: notifications.targets, composer: notifications.composer, clock: clock,
+            signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
+        let intake = IntakeService(store: store, clock: clock, logger: logger, metrics: metrics)
+        if environment.demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
+
+        let pollers = MailboxWiring.pollers(config, curl: client, intake: intake, store: store, logger: logger, metrics: metrics)
+        let hotline = config.hotline.map {
+            HotlineIntake(settings: $0, intake: intake, store: store, clock: clock, timeZone: config.office.timeZone, logger: logger)
+        }
+        var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
+        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: clock, signal: caseSignal) {
+            services.append(scheduler)
+        }
+        if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
+            services.append(CDRFollower(
+                path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
+                pollInterval: asterisk.pollInterval, logger: logger))
+            logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
+        }
+
+        // Uploads are spooled under the data directory while a form is read; a crash's leftovers go at start-up.
+        let spool = try FormSpool(directory: environment.dataDirectory.appendingPathComponent("uploads"))
+        spool.sweep()
+        let webForm = try await webFormSettings(config, store: store, spool: spool)
+        let users = try StaffUsers(
+            file: environment.dataDirectory.appendingPathComponent("users.json"), directory: config.directory,
+            cost: environment.passwordCost)
+        let web = WebDependencies(
+            config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
+            readinessChecks: MailboxWiring.readiness(pollers),
+            routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: webForm, hotline: hotline),
+            spool: spool, users: users)
+        return Hub(
+            config: config, environment: environment, store: store, intake: intake, notifications: notifications, web: web,
+            services: services, client: client)
+    }
+
+    /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies the
+    /// way `serve` would.
+    public static func openStore(
+        _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
+    ) throws(HubAssemblyError) -> SQLiteCaseStore {
+        let path = config.storage.sqliteURL(dataDirectory: dataDirectory).path
+        let settings = LedgerSettings(
+            caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
+            factory: config.caseFactory, planner: HubPlanners.planner(for: config), policy: config.casePolicy,
+            outboxSignal: outboxSignal, caseSignal: caseSignal)
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            return try SQLiteCaseStore(path: path, settings: settings)
+        } catch {
+            throw HubAssemblyError(description: "无法打开台账数据库 \(path)：\(error)\n请检查 --data 目录是否存在、是否有写权限。")
+        }
+    }
+
+    /// The public form's limits. Form tokens are signed with a key kept in the store, so a form shown before a
+    /// restart (or by another instance) is still accepted.
+    static func webFormSettings(_ config: HubConfig, store: SQLiteCaseStore, spool: FormSpool) async throws -> WebFormSettings {
+        let form = config.webform
+        var settings = WebFormSettings(
+            maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),
+            maxPhotoBytes: min(config.intake.maxAttachmentBytes, form.maxPhotoBytes),
+            minimumFillTime: TimeInterval(form.minFillSeconds), perAddressLimit: form.perAddressPerHour,
+            perPhoneLimit: form.perPhonePerHour, tokenKey: try await FormTokenKey.load(from: store),
+            trustedProxies: config.trustedProxies)
+        settings.bodyLimit = config.server.bodyLimits.form
+        settings.spool = spool
+        return settings
+    }
+
+    /// A year without a calendar file is a warning and a metric (docs/domain/holidays.md#missing-years): 1 per
+    /// missing year, this one and the next.
+    static func recordCalendarYears(_ config: HubConfig, clock: any WallClock, metrics: any MetricsFactory, logger: Logger) {
+        let now = clock.now()
+        if let warning = config.routing?.calendarWarning(today: now, timeZone: config.office.timeZone) {
+            logger.warning("\(warning)")
+        }
+        guard let calendar = config.routing?.calendar else { return }
+        let year = CivilDay(now, in: config.office.timeZone).year
+        for y in [year, year + 1] {
+            Gauge(label: "minqing_calendar_year_missing", dimensions: [("year", String(y))], factory: metrics)
+                .record(calendar.hasData(forYear: y) ? 0 : 1)
+        }
+    }
+}
+
+/// Every inbound adapter's HTTP routes, in the order the hub serves them.
+public enum InboundRoutes {
+    public static func registrations(
+        config: HubConfig, intake: any MessageIntake, store: any CaseLedger & AttemptLedger, clock: any WallClock,
+        webForm: WebFormSettings?, hotline: HotlineIntake?
+    ) -> [RouteRegistration] {
+        let zone = config.office.timeZone
+        var all: [RouteRegistration] = []
+        if let webForm {
+            let schedules = config.schedules?.schedules, calendar = config.routing?.calendar
+            all.append(RouteRegistration(.publicPages) { routes in
+                try WebFormRoutes(
+                    intake: intake, store: store, attempts: store, directory: config.directory, clock: clock, settings: webForm,
+                    timeZone: zone, schedules: schedules, calendar: calendar
+                ).register(on: routes)
+            })
+        }
+        let credentials = WebDependencies.credentials(of: config)
+        all.append(RouteRegistration(.publicPages) { routes in
+            Open311Routes(intake: intake, store: store, directory: config.directory, clock: clock, credentials: credentials, timeZone: zone)
+                .register(on: routes)
+        })
+        let limits = IntakeLimits(maxAttachments: config.intake.maxAttachments, maxAttachmentBytes: config.intake.maxAttachmentBytes)
+        all.append(RouteRegistration(.api) { routes in
+            JSONIntakeRoutes(intake: intake, limits: limits, maxBodyBytes: config.server.intakeBodyLimit, timeZone: zone).register(on: routes)
+        })
+        all.append(RouteRegistration(.api) { routes in
+            PaperLetterRoutes(
+                intake: intake, maxBodyBytes: config.server.lettersBodyLimit, maxScans: config.intake.maxAttachments,
+                maxScanBytes: config.intake.maxAttachmentBytes, timeZone: zone
+            ).register(on: routes)
+        })
+        if let hotline {
+            all.append(RouteRegistration(.api) { routes in
+                HotlineRoutes(hotline: hotline, maxBodyBytes: config.server.bodyLimits.hotline).register(on: routes)
+            })
+        }
+        return all
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import MinqingCore
+import MinqingStore
+
+/// The behaviour of `DeliveryQueue` (the dispatcher's side of the outbox) and `OutboxLedger` (people's side).
+extension CaseStoreConformance {
+    /// Every received case writes one notification to each of `targets`.
+    static func outboxPlanner(_ targets: [String]) -> ClosurePlanner {
+        ClosurePlanner { change in
+            change.event.action == "received" ? targets.map { OutboxDraft(target: $0, event: "case.created") } : []
+        }
+    }
+
+    /// A store with `count` cases, each a day-ordered second apart, and their notifications to `targets`.
+    static func outboxFixture(_ open: Opener, cases count: Int, targets: [String]) async throws -> (any CaseStore, [CaseID]) {
+        let store = try await open(settings(outboxPlanner(targets)))
+        var ids: [CaseID] = []
+        for i in 0..<count {
+            ids.append(try await ingestOne(store, message("out-\(i)"), at: start.addingTimeInterval(Double(i))).caseID)
+        }
+        return (store, ids)
+    }
+
+    static func attempt(_ entry: OutboxEntry, at time: Date, _ result: DeliveryAttempt.Result, number: Int = 1) -> DeliveryAttempt {
+        DeliveryAttempt(notificationID: entry.id, target: entry.target, number: number, startedAt: time, result: result)
+    }
+
+    public static let deliveryChecks: [Check] = [
+        Check(description: "a claimed notification is leased: not handed out again before the lease ends, handed out after it") { open in
+            let (store, _) = try await outboxFixture(open, cases: 3, targets: ["a"])
+            let now = start.addingTimeInterval(60)
+            let first = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
+            try requireEqual(first.count, 2, "claim takes the limit")
+            let second = try await store.claimNotifications(dueAt: now.addingTimeInterval(1), leaseUntil: now.addingTimeInterval(301), limits: ["a": 10])
+            try requireEqual(second.count, 1, "only the unleased row is handed out while the lease runs")
+            try require(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)), "no row is handed out twice")
+            let later = now.addingTimeInterval(302)
+            let takenOver = try await store.claimNotifications(dueAt: later, leaseUntil: later.addingTimeInterval(300), limits: ["a": 10])
+            try requireEqual(Set(takenOver.map(\.id)), Set((first + second).map(\.id)), "expired leases are claimed again")
+        },
+        Check(description: "a claim takes each target's limit, oldest due first, and nothing that is not yet due") { open in
+            let (store, _) = try await outboxFixture(open, cases: 4, targets: ["a", "b"])
+            let all = try await store.outboxEntries(state: .pending, limit: 100)
+            try requireEqual(all.count, 8, "one row per case and target")
+            // Cases were registered a second apart; at start + 1.5 s only the first two cases' rows are due.
+            let early = start.addingTimeInterval(1.5)
+            let due = try await store.claimNotifications(dueAt: early, leaseUntil: early.addingTimeInterval(60), limits: ["a": 10, "b": 1])
+            try requireEqual(due.filter { $0.target == "a" }.count, 2, "only due rows of a")
+            try requireEqual(due.filter { $0.target == "b" }.count, 1, "b's limit")
+            let oldestB = all.filter { $0.target == "b" }.min { $0.nextAttemptAt < $1.nextAttemptAt }
+            try requireEqual(due.first { $0.target == "b" }?.id, oldestB?.id, "oldest due first")
+            let none = try await store.claimNotifications(dueAt: early, leaseUntil: early.addingTimeInterval(60), limits: ["c": 5])
+            try requireEqual(none.count, 0, "a target without rows gets nothing")
+        },
+        Check(description: "a recorded delivery keeps its attempt and ends the lease; delivered rows never come back, retrying ones when due") { open in
+            let (store, _) = try await outboxFixture(open, cases: 2, targets: ["a"])
+            let now = start.addingTimeInterval(60)
+            let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
+            try requireEqual(claimed.count, 2, "both claimed")
+            let retryAt = now.addingTimeInterval(30)
+            try await store.recordDeliveries([
+                DeliveryRecord(attempt: attempt(claimed[0], at: now, .delivered), state: .delivered),
+                DeliveryRecord(attempt: attempt(claimed[1], at: now, .failed), state: .retrying, nextAttemptAt: retryAt, lastError: "HTTP 502"),
+            ])
+            let delivered = try await store.outboxEntry(id: claimed[0].id)
+            try requireEqual(delivered?.state, .delivered, "delivered state")
+            try requireEqual(delivered?.attempts, 1, "attempt count")
+            let retrying = try await store.outboxEntry(id: claimed[1].id)
+            try requireEqual(retrying?.state, .retrying, "retrying state")
+            try requireEqual(retrying?.lastError, "HTTP 502", "last error")
+            let attempts = try await store.deliveryAttempts(notificationID: claimed[1].id)
+            try requireEqual(attempts.map(\.result), [.failed], "attempt kept")
+            let beforeDue = try await store.claimNotifications(dueAt: now.addingTimeInterval(10), leaseUntil: now.addingTimeInterval(400), limits: ["a": 5])
+            try requireEqual(beforeDue.count, 0, "nothing before the retry is due (the lease ended, but the row waits)")
+            let next = try await store.nextNotificationDue(targets: ["a"])
+            try requireEqual(next, retryAt, "next due is the retry time")
+            let afterDue = try await store.claimNotifications(dueAt: retryAt, leaseUntil: retryAt.addingTimeInterval(300), limits: ["a": 5])
+            try requireEqual(afterDue.map(\.id), [claimed[1].id], "only the retrying row comes back")
+        },
+        Check(description: "reserved sends count against a target's rate limit until recorded, and after a reopen") { open in
+            let (store, _) = try await outboxFixture(open, cases: 2, targets: ["robot"])
+            let now = start.addingTimeInterval(60)
+            let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["robot": 2])
+            let reservation = try await store.reserveSend(attempt(claimed[0], at: now, .sending))
+            _ = try await store.reserveSend(attempt(claimed[1], at: now.addingTimeInterval(1), .sending))
+            try await store.recordDeliveries([
+                DeliveryRecord(attempt: attempt(claimed[0], at: now, .delivered), reservation: reservation, state: .delivered),
+            ])
+            let reopened = try await open(settings())
+            let times = try await reopened.sendTimes(target: "robot", since: now)
+            try requireEqual(times, [now, now.addingTimeInterval(1)], "a reservation counts, recorded or not")
+            let recent = try await reopened.sendTimes(target: "robot", since: now.addingTimeInterval(0.5))
+            try requireEqual(recent.count, 1, "since filters by start time")
+            let attempts = try await reopened.deliveryAttempts(notificationID: claimed[0].id)
+            try requireEqual(attempts.map(\.result), [.delivered], "the reservation became the attempt")
+        },
+        Check(description: "notifications of a removed target are dead-lettered with the reason, and a replay brings them back") { open in
+            let (store, _) = try await outboxFixture(open, cases: 2, targets: ["kept", "removed"])
+            let now = start.addingTimeInterval(60)
+            let dead = try await store.abandonNotifications(targetsNotIn: ["kept"], reason: "通知目标已删除", at: now)
+            try requireEqual(dead, 2, "the removed target's rows")
+            let letters = try await store.outboxEntries(state: .dead, limit: 10)
+            try requireEqual(Set(letters.map(\.target)), ["removed"], "only the removed target's")
+            try requireEqual(letters.first?.lastError, "通知目标已删除", "reason kept")
+            let pendingKept = try await store.outboxEntries(state: .pending, limit: 10)
+            try requireEqual(Set(pendingKept.map(\.target)), ["kept"], "the kept target's rows are untouched")
+            let replayed = try await store.replayNotifications(letters.map(\.id) + ["no-such-id"], at: now)
+            try requireEqual(Set(replayed), Set(letters.map(\.id)), "replay changes only existing dead rows")
+            let back = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(60), limits: ["removed": 5])
+            try requireEqual(back.count, 2, "replayed rows are due at once")
+        },
+        Check(description: "the next due time covers only the given targets; target states survive a reopen") { open in
+            let (store, _) = try await outboxFixture(open, cases: 1, targets: ["a"])
+            try requireEqual(try await store.nextNotificationDue(targets: ["b"]), nil, "no rows for b")
+            try requireEqual(try await store.nextNotificationDue(targets: []), nil, "no targets")
+            try require(try await store.nextNotificationDue(targets: ["a", "b"]) != nil, "a's row is due")
+            let paused = TargetState(name: "a", pausedUntil: start.addingTimeInterval(600))
+            try await store.saveTargetState(paused)
+            try await store.saveTargetState(TargetState(name: "gone", disabledAt: start, disabledReason: "HTTP 410"))
+            let reopened = try await open(settings())
+            let states = try await reopened.targetStates().sorted { $0.name < $1.name }
+            try requireEqual(states, [paused, TargetState(name: "gone", disabledAt: start, disabledReason: "HTTP 410")], "states kept")
+        },
+        Check(description: "releasing leases at a dispatcher's start hands its claimed rows out again at once") { open in
+            let (store, _) = try await outboxFixture(open, cases: 2, targets: ["a"])
+            let now = start.addingTimeInterval(60)
+            let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
+            try requireEqual(claimed.count, 2, "both claimed")
+            try await store.releaseLeases()
+            let again = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
+            try requireEqual(Set(again.map(\.id)), Set(claimed.map(\.id)), "released rows are claimable")
+        },
+    ]
+}
