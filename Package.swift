@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
                 "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "HubForwardAdapter",
-                "MailboxAdapter", "HotlineAdapter",
+                "MailboxAdapter", "HotlineAdapter", "SMSAdapter", "WebFormAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -179,6 +179,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SMSAdapter",
+            dependencies: ["MinqingCore", "MinqingDispatch", "MinqingCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/SMS",
+            exclude: ["Tests"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HubForwardAdapter",
             dependencies: ["MinqingDispatch", "MinqingCurl"],
             path: "Adapters/HubForward",
@@ -272,9 +279,16 @@ let package = Package(
             name: "MinqingDispatchTests",
             dependencies: [
                 "MinqingDispatch", "MinqingHTTP", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
-                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "MailboxAdapter",
+                "WebhookAdapter", "WeComAdapter", "DingTalkAdapter", "FeishuAdapter", "EmailAdapter", "MailboxAdapter", "SMSAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMSAdapterTests",
+            dependencies: ["SMSAdapter", "MinqingDispatch", "MinqingTesting", "MinqingCurl", "MinqingCore", "MinqingConfig"],
+            path: "Adapters/SMS/Tests",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -40,4 +40,6 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
     public var attachments: Int
     /// True when personal data is shown in full (e-mail to the assigned people, a target marked private).
     public var unmasked: Bool
+    /// The citizen's `/status` lookup code: only in a message to the citizen themself.
+    public var lookupCode: String? = nil
 }
