@@ -114,7 +114,9 @@ public struct NotificationSetup: Sendable {
                 fromAddress: smtp.from, fromName: smtp.fromName, client: client)
             (rate, concurrency) = ([], 2)
         case .tencentSMS, .aliyunSMS:
-            let sms = t.sms!
+            guard let sms = t.sms else {
+                throw NotificationSetupError(message: "通知目标「\(t.name)」缺少 sms（密钥、签名和模板），见 docs/domain/sms.md")
+            }
             var templates: [String: SMSTemplate] = [:]
             for (event, template) in sms.templates {
                 templates[event.rawValue] = SMSTemplate(id: template.id, parameters: try template.params.map { p in
