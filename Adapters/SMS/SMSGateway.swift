@@ -41,7 +41,9 @@ public struct SMSGatewaySettings: Sendable {
 
     /// The numbers and template of a delivery, or the reason it cannot be sent (a permanent failure).
     func prepare(_ delivery: Delivery, gateway: String) -> Result<(numbers: [String], template: SMSTemplate), DeliveryFailure> {
-        guard let template = templates[delivery.event] else {
+        // `minqing notify test` sends the receipt template (a real SMS: the gateway only sends approved templates).
+        let event = delivery.event == "test" && templates[delivery.event] == nil ? NotificationEvent.created.rawValue : delivery.event
+        guard let template = templates[event] else {
             return .failure(DeliveryFailure(.permanent, reason: "\(gateway)短信目标未配置「\(delivery.event)」的模板：请在 minqing.yaml 该目标的 templates 中填写已审核通过的模板 ID"))
         }
         let numbers = delivery.recipients.compactMap(\.mobile).compactMap(E164.mainlandMobile)

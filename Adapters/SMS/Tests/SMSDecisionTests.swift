@@ -140,3 +140,23 @@ struct SMSDecisionTests {
         await receiver.stop()
     }
 }
+
+@Suite("minqing notify test through an SMS target")
+struct SMSNotifyTestTests {
+    @Test("the test message goes to the given mobile with the receipt template, the made-up TEST case id as its parameter")
+    func notifyTest() async throws {
+        let receiver = try await LoopbackHTTPReceiver.start { _ in .json(Fixture.tencentOK) }
+        let client = try CurlClient()
+        let delivery = Fixture.composer.testDelivery(
+            recipients: [Contact(id: "13912345678", name: "13912345678", mobile: "13912345678")],
+            audience: Audience(isPrivate: false, addressesPeople: true), at: Date(timeIntervalSince1970: 1_795_400_000))
+        let outcome = await Fixture.tencent(receiver.url("/"), client: client).deliver(delivery)
+        if case .failed(let f) = outcome { Issue.record("notify test failed: \(f)") }
+        let body = try #require(receiver.snapshot.requests.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] })
+        #expect(body["TemplateId"] as? String == "2000001")
+        #expect(body["PhoneNumberSet"] as? [String] == ["+8613912345678"])
+        #expect((body["TemplateParamSet"] as? [String])?.first?.hasPrefix("TEST-") == true)
+        await client.shutdown()
+        await receiver.stop()
+    }
+}
