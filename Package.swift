@@ -82,7 +82,7 @@ let package = Package(
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
                 "MinqingHTTP", "MinqingWeb",
                 "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "HubForwardAdapter",
-                "MailboxAdapter", "HotlineAdapter", "JSONIntakeAdapter", "WebFormAdapter",
+                "MailboxAdapter", "HotlineAdapter", "JSONIntakeAdapter", "WebFormAdapter", "SMSAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -213,6 +213,13 @@ let package = Package(
             path: "Adapters/Outbound/HubForward",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SMSAdapter",
+            dependencies: ["MinqingCore", "MinqingCurl", "DeliverySupport", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Outbound/SMS",
+            exclude: ["Tests"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Benchmarks (Benchmarks/*.sh run them in release builds)
         .executableTarget(
@@ -274,9 +281,16 @@ let package = Package(
             name: "MinqingDispatchTests",
             dependencies: [
                 "MinqingDispatch", "MinqingHTTP", "MinqingApp", "MinqingTesting", "MinqingConfig", "MinqingStore", "MinqingCurl",
-                "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "MailboxAdapter", "DeliverySupport",
+                "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "MailboxAdapter", "DeliverySupport", "SMSAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMSAdapterTests",
+            dependencies: ["SMSAdapter", "MinqingDispatch", "MinqingTesting", "MinqingCurl", "MinqingCore", "MinqingConfig"],
+            path: "Adapters/Outbound/SMS/Tests",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,6 +16,15 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "version 4\."; the
 fi
 export SCHEMATHESIS="$venv/bin/schemathesis"
 
+# The SMS vendors' own SDKs (PyPI) recompute the signatures of captured gateway requests (SMSAdapterTests).
+sms_sdk="$PWD/.build/sms-sdk"
+if ! "$sms_sdk/bin/python3" -c "import tencentcloud.common.sign, alibabacloud_openapi_util.client" 2>/dev/null; then
+  echo "== 安装短信厂商 SDK / installing the SMS vendors' SDKs (pip, into $sms_sdk)"
+  python3 -m venv "$sms_sdk"
+  "$sms_sdk/bin/pip" install -q tencentcloud-sdk-python-common alibabacloud-openapi-util
+fi
+export MINQING_SMS_SDK_PYTHON="$sms_sdk/bin/python3"
+
 echo "== swift build --build-tests"
 swift build --build-tests
 export MINQING_BIN="$PWD/.build/debug/minqing"

@@ -6,7 +6,9 @@ import MinqingConfig
 import MinqingCore
 import MinqingCurl
 import MinqingDispatch
+import MinqingHTTP
 import RobotsAdapter
+import SMSAdapter
 import WebhookAdapter
 
 /// Builds the notification side of the hub from its configuration: the planner that writes outbox rows, the
@@ -26,7 +28,8 @@ public struct NotificationSetup: Sendable {
         planner = Self.planner(for: config)
         composer = NotificationComposer(
             templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
-            publicURL: config.server.publicURL, timeZone: config.office.timeZone)
+            publicURL: config.server.publicURL, timeZone: config.office.timeZone,
+            lookupCode: { LookupCode.code(for: $0) })
         targets = try usable.map { try Self.dispatchTarget($0, office: config.office.name, client: client) }
     }
 
@@ -38,7 +41,9 @@ public struct NotificationSetup: Sendable {
         } catch {
             throw NotificationSetupError(message: error.description)
         }
-        var needed = Set(config.notifications.flatMap { $0.events.map(\.rawValue) })
+        var needed = Set(config.notifications.flatMap { rule in
+            rule.events.map { rule.recipients.contains(.complainant) ? NotificationComposer.citizenTemplate($0.rawValue) : $0.rawValue }
+        })
         if config.mailbox.acknowledgement.enabled { needed.insert(NotificationEvent.acknowledged.rawValue) }
         let missing = needed.filter { !templates.has($0) }
         if !missing.isEmpty {
@@ -64,11 +69,13 @@ public struct NotificationSetup: Sendable {
                         case .responsible: .responsible
                         case .leader: .leader
                         case .villageCadre: .villageCadre
+                        case .complainant: .complainant
                         }
                     })
             },
             village: { code in directory.village(code).map { ($0.cadre, $0.leader) } },
-            targets: kinds.mapValues { $0.addressesPeople }, people: directory.peopleIndex)
+            targets: kinds.mapValues { $0.addressesPeople }, people: directory.peopleIndex,
+            citizenReach: kinds.compactMapValues { $0.isSMS ? .sms : $0 == .email ? .email : nil })
     }
 
     /// A target and its lane: the limits the target declares (`laneDefaults`, docs/domain/robots.md#summary),
@@ -98,6 +105,25 @@ public struct NotificationSetup: Sendable {
                 server: MailEndpoint(url: smtp.url, startTLS: smtp.startTLS, username: smtp.username, password: smtp.password?.value,
                                      timeout: timeout * 4),
                 fromAddress: smtp.from, fromName: smtp.fromName, client: client)
+        case .tencentSMS, .aliyunSMS:
+            guard let sms = t.sms else {
+                throw NotificationSetupError(message: "通知目标「\(t.name)」缺少 sms（密钥、签名和模板），见 docs/domain/sms.md")
+            }
+            var templates: [String: SMSTemplate] = [:]
+            for (event, template) in sms.templates {
+                templates[event.rawValue] = SMSTemplate(id: template.id, parameters: try template.params.map { p in
+                    guard let field = SMSField(rawValue: p.field) else {
+                        throw NotificationSetupError(message: "通知目标「\(t.name)」：模板参数「\(p.field)」不可用")
+                    }
+                    return SMSTemplate.Parameter(name: p.name, field: field)
+                })
+            }
+            let settings = SMSGatewaySettings(endpoint: url, signName: sms.signName, templates: templates,
+                                              maxParameterCharacters: sms.maxParamChars, timeout: timeout)
+            let (id, key) = (sms.secretID?.value ?? "", sms.secretKey?.value ?? "")
+            target = t.kind == .tencentSMS
+                ? TencentSMSTarget(name: t.name, settings: settings, appID: sms.appID ?? "", region: sms.region, secretID: id, secretKey: key, client: client)
+                : AliyunSMSTarget(name: t.name, settings: settings, accessKeyID: id, accessKeySecret: key, client: client)
         case .hub:
             guard let token = secret else {
                 throw NotificationSetupError(message: "通知目标「\(t.name)」（上级民情通）缺少 secret：请填写对方为本镇开设的 API 令牌")

@@ -198,6 +198,9 @@ final class ConfigMapping {
 
     func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
+    /// Every key, in the order written (for mappings whose keys are names the user chooses).
+    var entryKeys: [String] { entries.map(\.key) }
+
     /// The value at `key`, or nil when it is absent or null.
     func optional(_ key: String) -> ConfigNode? {
         read.insert(key)

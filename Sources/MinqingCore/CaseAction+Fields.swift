@@ -35,7 +35,7 @@ extension CaseAction.Kind {
         case .start: ([], [])
         case .extend: (["until", "reason", "approver"], [])
         case .note: (["text"], [])
-        case .classify: ([], ["village", "category", "priority", "severity", "level", "concerns"])
+        case .classify: ([], ["village", "category", "priority", "severity", "level", "concerns", "no_messages"])
         case .escalate: (["to", "reason"], [])
         case .acknowledge: (["by"], ["note"])
         case .returnToTownship: (["reason"], [])
@@ -80,7 +80,8 @@ extension CaseAction {
             self = .classify(Classification(
                 village: try f.optionalText("village"), category: try f.optionalText("category"),
                 priority: try f.optionalEnum("priority"), severity: try f.optionalEnum("severity"),
-                level: try f.optionalEnum("level"), concerns: try f.optionalList("concerns")))
+                level: try f.optionalEnum("level"), concerns: try f.optionalList("concerns"),
+                citizenOptOut: try f.optionalBool("no_messages")))
         case .escalate: self = .escalate(to: try f.text("to"), reason: try f.text("reason"))
         case .acknowledge: self = .acknowledge(by: try f.text("by"), note: try f.optionalText("note"))
         case .returnToTownship: self = .returnToTownship(reason: try f.text("reason"))
@@ -121,6 +122,16 @@ private struct FieldReader {
         case nil: return nil
         case .list(let l): return l
         case .text(let s): return s.split(whereSeparator: { "、,，;；".contains($0) }).map(String.init)
+        }
+    }
+
+    /// `true` / `false` (also 是 / 否, 1 / 0).
+    func optionalBool(_ name: String) throws(TransitionError) -> Bool? {
+        guard let s = try optionalText(name)?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        switch s {
+        case "true", "1", "是", "yes", "on": return true
+        case "false", "0", "否", "no", "off": return false
+        default: throw .invalid(prefix + name, "「\(s)」不是可选值（可选：true、false）")
         }
     }
 

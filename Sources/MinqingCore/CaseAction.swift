@@ -22,11 +22,14 @@ public struct Classification: Sendable, Codable, Hashable {
     public var level: CaseLevel?
     /// People or units the complaint is about (replaces the list when given).
     public var concerns: [String]?
+    /// True: the complainant wants no SMS or e-mail about the case (`CaseRecord.citizenOptOut`); false lifts it.
+    public var citizenOptOut: Bool?
 
     public init(
         village: String? = nil, category: String? = nil, priority: Priority? = nil,
-        severity: Severity? = nil, level: CaseLevel? = nil, concerns: [String]? = nil
+        severity: Severity? = nil, level: CaseLevel? = nil, concerns: [String]? = nil, citizenOptOut: Bool? = nil
     ) {
+        self.citizenOptOut = citizenOptOut
         self.village = village
         self.category = category
         self.priority = priority

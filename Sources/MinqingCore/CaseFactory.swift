@@ -54,12 +54,14 @@ public struct CaseFactory: Sendable {
         var linked = record
         linked.repeatOf = message.repeatOf.filter { $0 != id }
         linked.concerns = people.resolve(message.concerns)
+        if message.citizenOptOut { linked.citizenOptOut = true }
         var details = ["channel": message.channel.rawValue, "source_ref": message.sourceRef]
         if let router {
             details.merge(linked.applyRouting(router.route(linked, at: registeredAt))) { _, new in new }
         }
         if !linked.repeatOf.isEmpty { details["repeat_of"] = linked.repeatOf.map(\.description).joined(separator: ",") }
         if !flags.isEmpty { details["flags"] = flags.map(\.rawValue).joined(separator: ",") }
+        if message.citizenOptOut { details["no_messages"] = "true" }
         let event = AuditEvent(
             caseID: id, at: registeredAt, actor: "intake:\(message.channel.rawValue)", action: "received",
             from: nil, to: .received, details: details)

@@ -80,6 +80,9 @@ public struct CaseRecord: Sendable, Codable, Hashable, Identifiable {
     public var referredTo: String?
     public var escalatedTo: String?
     public var flags: [CaseFlag]
+    /// True when the complainant asked for no messages (SMS, e-mail receipts and replies) about this case: set at
+    /// intake (form checkbox, API field) or by a clerk. nil or false: messages allowed.
+    public var citizenOptOut: Bool?
     /// How the routing rules filed the case at registration, with their reasons; nil when no rules ran.
     public var routing: RoutingOutcome?
     /// Bumped on every change; used for optimistic concurrency.

@@ -191,7 +191,7 @@ public enum CaseStateMachine {
     private static func classify(
         _ c: Classification, into record: inout CaseRecord, details: inout [String: String], people: PeopleIndex
     ) throws(TransitionError) {
-        guard c != Classification() else { throw .invalid("fields", "请至少更正一项：村（社区）、类别、紧急程度、严重程度、层级或反映对象") }
+        guard c != Classification() else { throw .invalid("fields", "请至少更正一项：村（社区）、类别、紧急程度、严重程度、层级、反映对象或是否接收通知") }
         if let village = c.village?.nonEmpty {
             record.village = village
             record.flags.removeAll { $0 == .unknownVillage }
@@ -205,6 +205,10 @@ public enum CaseStateMachine {
         if let p = c.priority { record.priority = p; details["priority"] = p.rawValue }
         if let s = c.severity { record.severity = s; details["severity"] = s.rawValue }
         if let l = c.level { record.level = l; details["level"] = l.rawValue }
+        if let o = c.citizenOptOut {
+            record.citizenOptOut = o ? true : nil
+            details["no_messages"] = o ? "true" : "false"
+        }
         if let concerns = c.concerns {
             record.concerns = people.resolve(concerns)
             details["concerns"] = record.concerns.joined(separator: "、")

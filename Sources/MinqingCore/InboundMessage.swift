@@ -41,6 +41,8 @@ public struct InboundMessage: Sendable, Hashable {
     public var repeatOf: [CaseID]
     /// People or units the message says the complaint is about (person ids or names), when the source knows.
     public var concerns: [String] = []
+    /// The complainant asked for no SMS or e-mail about the case (a form checkbox, an API field).
+    public var citizenOptOut = false
 
     public init(
         channel: Channel, sourceRef: String, receivedAt: Date? = nil, complainant: Complainant = .init(),

@@ -92,6 +92,8 @@ actor Lane {
         if let id = entry.caseID, let current = try? await environment.store.fetchCase(id) {
             let known = entry.snapshot?.concerns ?? []
             entry.snapshot?.concerns = Array(Set(known).union(current.concerns)).sorted()
+            // A citizen who opted out after the row was written gets nothing either.
+            if current.citizenOptOut == true { entry.snapshot?.citizenOptOut = true }
         }
         let content: NotificationContent, snapshot: CaseSnapshot?, recipients: [Contact]
         switch environment.composer.compose(entry, for: settings.audience) {

@@ -10,16 +10,19 @@ public struct NotificationComposer: Sendable {
     /// The hub's address as people reach it (links to the case).
     public var publicURL: String
     public var timeZone: TimeZone
+    /// The 8-digit code a citizen quotes on `/status` with the case id, for cases that have one (web form, walk-in).
+    public var lookupCode: @Sendable (CaseRecord) -> String?
 
     public init(
         templates: TemplateSet, directory: any NotificationDirectory, masking: Masking = .init(), publicURL: String,
-        timeZone: TimeZone = HubTime.shanghai
+        timeZone: TimeZone = HubTime.shanghai, lookupCode: @escaping @Sendable (CaseRecord) -> String? = { _ in nil }
     ) {
         self.templates = templates
         self.directory = directory
         self.masking = masking
         self.publicURL = publicURL
         self.timeZone = timeZone
+        self.lookupCode = lookupCode
     }
 
     public enum Composition: Sendable {
@@ -30,6 +33,7 @@ public struct NotificationComposer: Sendable {
 
     public func compose(_ entry: OutboxEntry, for audience: Audience) -> Composition {
         guard let record = entry.snapshot else { return composeFromContext(entry, for: audience) }
+        if Contact.isCitizen(entry.recipients) { return composeForCitizen(entry, record: record) }
         let people = directory.people
         func isAbout(_ who: String) -> Bool { people.isAbout(concerns: record.concerns, person: who) }
         if let member = audience.members.first(where: { isAbout($0) }) {
@@ -116,6 +120,56 @@ public struct NotificationComposer: Sendable {
             staff: r.staff, staffName: r.staff.map { directory.contact($0)?.name ?? $0 },
             complainant: person, outcome: r.outcome?.rawValue, replyText: r.replyText.map { text($0) },
             escalatedTo: r.escalatedTo, attachments: r.attachments.count, unmasked: unmasked)
+    }
+
+    /// The template of a message to the citizen: `templates/<event>.citizen.mustache`.
+    public static func citizenTemplate(_ event: String) -> String { "\(event).citizen" }
+
+    /// A message to the case's own complainant (receipt, reply): their own address or mobile, and only what is
+    /// theirs to know — the case id, their subject, the reply and how to look it up and rate it. No staff or
+    /// leader names, no notes, no village or category codes, nobody else's data.
+    func composeForCitizen(_ entry: OutboxEntry, record r: CaseRecord) -> Composition {
+        if r.citizenOptOut == true { return .suppress("群众已选择不接收短信和邮件通知，未发送") }
+        let c = r.complainant
+        let contact = Contact(id: Contact.complainantKey, name: c.email ?? "", email: c.email, mobile: c.phone)
+        if c.email == nil, c.phone == nil { return .suppress("群众没有留下手机号或邮箱，无法通知") }
+        var status = publicURL
+        while status.hasSuffix("/") { status.removeLast() }
+        status += "/status"
+        func line(_ v: String) -> String { Self.inert(v, singleLine: true) }
+        var fields: [String: Any] = [
+            "id": r.id.description, "status": r.status.displayName, "subject": line(r.subject),
+            "registered_at": format(r.registeredAt),
+        ]
+        if let v = r.replyText { fields["reply_text"] = Self.inert(v, singleLine: false) }
+        if let v = r.outcome { fields["outcome"] = v.displayName }
+        let code = lookupCode(r)
+        if let code { fields["lookup_code"] = code }
+        let context: [String: Any] = [
+            "office": ["name": directory.officeName], "event": ["kind": entry.event, "name": NotificationEvent(rawValue: entry.event)?.displayName ?? entry.event],
+            "case": fields, "link": status, "status_url": status, "private": false,
+        ]
+        let name = Self.citizenTemplate(entry.event)
+        guard let content = templates.render(name, context: context) else {
+            return .suppress("缺少给群众的通知模板 templates/\(name).mustache，请补充后在「通知发送」中重发")
+        }
+        return .send(content, snapshot: citizenSnapshot(of: r, lookupCode: code), recipients: [contact])
+    }
+
+    /// The case as a message to its complainant may carry it: what the citizen wrote and was told, nothing internal.
+    func citizenSnapshot(of r: CaseRecord, lookupCode: String?) -> CaseSnapshot {
+        CaseSnapshot(
+            id: r.id.description, status: r.status.rawValue, statusName: r.status.displayName,
+            // A mailbox case's reference is the citizen's own Message-ID (threading the reply); other channels'
+            // references can hold secrets (a web form's lookup nonce) and stay out.
+            channel: r.channel.rawValue, channelName: r.channel.displayName,
+            sourceRef: r.channel == .mailbox && r.sourceRef.hasPrefix("mid:") ? r.sourceRef : "",
+            village: nil, villageName: nil, category: nil, categoryName: nil,
+            subject: r.subject, body: "", priority: r.priority.rawValue, severity: r.severity.rawValue,
+            level: r.level.rawValue, registeredAt: r.registeredAt, deadline: nil,
+            leader: nil, leaderName: nil, staff: nil, staffName: nil,
+            complainant: .init(), outcome: r.outcome?.rawValue, replyText: r.replyText,
+            escalatedTo: nil, attachments: 0, unmasked: false, lookupCode: lookupCode)
     }
 
     public func link(for caseID: String) -> String {

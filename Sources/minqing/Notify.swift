@@ -15,7 +15,7 @@ struct Notify: AsyncParsableCommand {
             abstract: "向一个通知目标发送测试消息（相当于机器人页面上的「测试」按钮），显示对方的答复。")
         @OptionGroup var hub: HubOptions
         @Option(help: "通知目标名称（minqing.yaml 中 targets 的 name）") var target: String
-        @Option(help: "邮件目标的收件地址（默认发给群工办干事）") var to: [String] = []
+        @Option(help: "邮件目标的收件地址（默认发给群工办干事）；短信目标的手机号") var to: [String] = []
 
         func run() async throws {
             let options = hub
@@ -50,7 +50,7 @@ struct Notify: AsyncParsableCommand {
                 return .failure(error)
             }
             guard let lane = setup.targets.first(where: { $0.target.name == target }) else { return .failure(ExitCode(1)) }
-            var recipients = to.map { Contact(id: $0, name: $0, email: $0) }
+            var recipients = to.map { Contact(id: $0, name: $0, email: $0, mobile: PhoneNumber.kind(of: $0) == .mobile ? $0 : nil) }
             if recipients.isEmpty, lane.settings.audience.addressesPeople {
                 recipients = hubConfig.directory.people.filter { $0.roles.contains(.clerk) }.compactMap { p in
                     p.email.map { Contact(id: p.id, name: p.name, email: $0) }

@@ -63,7 +63,7 @@ struct RoutingSettingsTests {
             "6:36: routes[0].match.village：未定义的村（社区）「火星村」：应为 directory.yaml 中的村代码或村名",
             "6:41: routes[0].match.chanel：未知的配置项；是不是要写 channel？（此处可用：category, channel, keywords, market_day, office_hours, priority, severity, village, workday）",
             "7:15: routes[0].deadline：期限只能写一种：days、working_days、working_hours 或 hours",
-            "8:14: routes[0].notify[0]：未定义的通知目标「no-such-target」（minqing.yaml 的 targets 中已定义：county-webhook, office-wecom, leaders-dingtalk, cadres-feishu, county-12345, county-hub, staff-email）",
+            "8:14: routes[0].notify[0]：未定义的通知目标「no-such-target」（minqing.yaml 的 targets 中已定义：county-webhook, office-wecom, leaders-dingtalk, cadres-feishu, county-12345, county-hub, staff-email, citizen-sms）",
             "9:5: routes[1].name：缺少必填项（规则名称，显示在派单理由中）",
         ], "\(lines)")
     }

@@ -96,3 +96,43 @@ struct EmailTargetTests {
         }
     }
 }
+
+/// A mailbox case's reply goes back to the citizen in the thread of their own letter.
+@Suite("E-mail replies to citizens", .enabled(if: Peers.smtpRunnable, Comment(rawValue: Peers.smtpHint)), .timeLimit(.minutes(5)))
+struct CitizenEmailTests {
+    static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
+
+    @Test("the reply to a letter by e-mail goes to its sender with In-Reply-To and References naming the original Message-ID, nothing internal in it")
+    func replyThreads() async throws {
+        guard Peers.require(Peers.aiosmtpdInstalled, Peers.smtpHint) else { return }
+        let sink = try await SMTPSink.start()
+        let h = try DispatchHarness(environment: ["MINQING_SMTP_URL": sink.url])
+        var message = DispatchHarness.message("mid:20261123093015.4F2A@qq.com")
+        message.channel = .mailbox
+        message.complainant.email = "zhangxiuying@qq.com"
+        try await h.withDispatcher(clock: ManualClock(Self.t0)) {
+            let id = try await h.store.ingest([message], at: Self.t0)[0].get().caseID
+            try await CitizenMessageTests.reply(h, id)
+            await h.records.wait { records in
+                records.filter { $0.attempt.target == "staff-email" && $0.state == .delivered }.count >= 4
+            }
+            let toCitizen = try sink.received().filter { $0.recipients == ["zhangxiuying@qq.com"] }
+            let replies = toCitizen.filter { String(decoding: $0.data, as: UTF8.self).contains("In-Reply-To:") }
+            // staff-email: new case to the cadre, the receipt (mailbox acknowledgement), the assignment, the reply.
+            try #require(toCitizen.count == 2 && replies.count == 1, "receipt and reply; the reply threaded")
+            let reply = try #require(toCitizen.map { MailParser().parse(Data($0.data)) }.first { $0.text.contains("答复如下") })
+            let raw = String(decoding: try #require(toCitizen.first { MailParser().parse(Data($0.data)).text.contains("答复如下") }).data, as: UTF8.self)
+            #expect(raw.contains("In-Reply-To: <20261123093015.4F2A@qq.com>\r\n"))
+            #expect(raw.contains("References: <20261123093015.4F2A@qq.com>\r\n"))
+            #expect(HubMessageID.caseID(in: try #require(reply.messageID)) == id, "the citizen's next answer threads back to the case")
+            #expect(reply.subject.contains(id.description))
+            #expect(reply.text.contains("经核查，村口垃圾已于11月24日清运完毕"))
+            #expect(reply.text.contains("/status"), "how to look it up and rate it")
+            for secret in ["陈志强", "孙伟", "内部备注", "王主任", "11010519491231002X", "/console/"] {
+                #expect(!reply.text.contains(secret) && !(reply.html ?? "").contains(secret), "「\(secret)」must not reach the citizen")
+            }
+        }
+        await sink.stop()
+        await h.shutdown()
+    }
+}

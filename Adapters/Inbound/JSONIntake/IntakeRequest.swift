@@ -27,6 +27,8 @@ struct IntakeRequest: Decodable {
     var subject: String?
     var body: String?
     var attachments: [Attachment]?
+    /// The complainant wants no SMS or e-mail about the case.
+    var noMessages: Bool?
 }
 
 /// Limits the JSON intake enforces on attachments.
@@ -70,12 +72,13 @@ extension IntakeRequest {
             }
             decoded.append(InboundAttachment(filename: name, contentType: file.contentType?.nonEmpty ?? "application/octet-stream", data: bytes))
         }
-        let message = InboundMessage(
+        var message = InboundMessage(
             channel: channel, sourceRef: sourceRef.trimmingCharacters(in: .whitespacesAndNewlines), receivedAt: received,
             complainant: Complainant(name: complainant?.name, phone: complainant?.phone, idNumber: complainant?.idNumber,
                                      email: complainant?.email),
             village: village, category: category, subject: subject, body: body ?? "", attachments: decoded,
             raw: raw, rawContentType: "application/json")
+        message.citizenOptOut = noMessages ?? false
         do {
             try message.validate()
         } catch {

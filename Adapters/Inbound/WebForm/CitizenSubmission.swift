@@ -12,6 +12,8 @@ struct CitizenSubmission: Sendable {
     var subject: String
     var text: String
     var keepLocation: Bool
+    /// The citizen ticked 不用短信通知我.
+    var noMessages = false
     var photos: [InboundAttachment]
 
     struct FieldError: Error, Sendable { var field: String; var message: String }
@@ -54,21 +56,26 @@ struct CitizenSubmission: Sendable {
                 return fail("photos", "第 \(i + 1) 张照片「\(file.filename)」：\(error.reason)")
             }
         }
-        return .success(CitizenSubmission(
+        var submission = CitizenSubmission(
             name: form["name"], phone: phone, village: village, category: category, subject: subject, text: text,
-            keepLocation: keepLocation, photos: photos))
+            keepLocation: keepLocation, photos: photos)
+        submission.noMessages = form["no_messages"] == "yes"
+        return .success(submission)
     }
 
     func message(sourceRef: String, at now: Date) -> InboundMessage {
         let raw: [String: Any] = [
             "name": name ?? "", "phone": phone, "village": village ?? "", "category": category ?? "",
             "subject": subject, "text": text, "photos": photos.count, "keep_location": keepLocation,
+            "no_messages": noMessages,
         ]
-        return InboundMessage(
+        var message = InboundMessage(
             channel: .webform, sourceRef: sourceRef, receivedAt: now,
             complainant: Complainant(name: name, phone: phone), village: village, category: category,
             subject: subject, body: text, attachments: photos,
             raw: (try? JSONSerialization.data(withJSONObject: raw, options: [.sortedKeys])) ?? Data(),
             rawContentType: "application/json")
+        message.citizenOptOut = noMessages
+        return message
     }
 }

@@ -83,6 +83,7 @@ public struct WebFormRoutes: Sendable {
             "categories": directory.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == category] },
             "name": values["name"] ?? "", "phone": values["phone"] ?? "", "subject": values["subject"] ?? "",
             "text": values["text"] ?? "", "consent": values["consent"] == "yes", "keep_location": values["keep_location"] == "yes",
+            "no_messages": values["no_messages"] == "yes",
             "maxPhotos": settings.maxPhotos, "maxPhotoMB": settings.maxPhotoBytes >> 20,
             "maxSubject": settings.maxSubjectLength,
         ])

@@ -29,9 +29,26 @@ public struct EmailTarget: NotificationTarget {
         from.address.split(separator: "@").last.map(String.init) ?? "minqing.local"
     }
 
+    /// Without angle brackets (`MIMEMessage` adds them), for case mail and other mail alike.
     func messageID(for delivery: Delivery) -> String {
-        guard let caseID = delivery.snapshot.flatMap({ CaseID($0.id) }) else { return "<\(delivery.id)@\(domain)>" }
+        guard let caseID = delivery.snapshot.flatMap({ CaseID($0.id) }) else {
+            let token = delivery.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+            return "\(token.isEmpty ? "0" : token)@\(domain)"
+        }
         return HubMessageID.make(caseID: caseID, token: delivery.id, domain: domain)
+    }
+
+    /// The citizen's own Message-ID, when this mail answers a mailbox case and goes to the citizen who wrote it:
+    /// `In-Reply-To` / `References` then put it in the same thread in their mail client (RFC 5322 §3.6.4).
+    func originalMessageID(for delivery: Delivery) -> String? {
+        guard let s = delivery.snapshot, s.channel == Channel.mailbox.rawValue, s.sourceRef.hasPrefix("mid:") else { return nil }
+        guard delivery.recipients.contains(where: { $0.id == Contact.complainantKey }) else { return nil }
+        var id = Substring(s.sourceRef.dropFirst("mid:".count))
+        if id.hasPrefix("<") { id = id.dropFirst() }
+        if id.hasSuffix(">") { id = id.dropLast() }
+        guard !id.isEmpty, id.contains("@"), id.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" && ($0.asciiValue ?? 0) >= 0x21 })
+        else { return nil }
+        return String(id)
     }
 
     func message(for delivery: Delivery) -> MIMEMessage {
@@ -47,7 +64,8 @@ public struct EmailTarget: NotificationTarget {
             from: from, to: delivery.recipients.compactMap { r in r.email.map { (r.name == r.email ? nil : r.name, $0) } },
             subject: subject, messageID: messageID(for: delivery), date: delivery.sentAt, text: text,
             html: "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\n\(html)\n</body></html>",
-            extraHeaders: [("Auto-Submitted", "auto-generated")] + (delivery.snapshot.map { [("X-Minqing-Case", $0.id)] } ?? []))
+            extraHeaders: [("Auto-Submitted", "auto-generated")] + (delivery.snapshot.map { [("X-Minqing-Case", $0.id)] } ?? [])
+                + (originalMessageID(for: delivery).map { [("In-Reply-To", "<\($0)>"), ("References", "<\($0)>")] } ?? []))
     }
 
     public func deliver(_ delivery: Delivery) async -> DeliveryOutcome {

@@ -10,7 +10,7 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
         public var email: String?
 
         public init(
-            name: String?, phone: String?, idNumber: String?, email: String?
+            name: String? = nil, phone: String? = nil, idNumber: String? = nil, email: String? = nil
         ) {
             self.name = name
             self.phone = phone
@@ -48,9 +48,11 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
     public var attachments: Int
     /// True when personal data is shown in full (e-mail to the assigned people, a target marked private).
     public var unmasked: Bool
+    /// The citizen's `/status` lookup code: only in a message to the citizen themself.
+    public var lookupCode: String? = nil
 
     public init(
-        id: String, status: String, statusName: String, channel: String, channelName: String, sourceRef: String, village: String?, villageName: String?, category: String?, categoryName: String?, subject: String, body: String, priority: String, severity: String, level: String, registeredAt: Date, deadline: Date?, leader: String?, leaderName: String?, staff: String?, staffName: String?, complainant: Person, outcome: String?, replyText: String?, escalatedTo: String?, attachments: Int, unmasked: Bool
+        id: String, status: String, statusName: String, channel: String, channelName: String, sourceRef: String, village: String?, villageName: String?, category: String?, categoryName: String?, subject: String, body: String, priority: String, severity: String, level: String, registeredAt: Date, deadline: Date?, leader: String?, leaderName: String?, staff: String?, staffName: String?, complainant: Person, outcome: String?, replyText: String?, escalatedTo: String?, attachments: Int, unmasked: Bool, lookupCode: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -79,5 +81,6 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
         self.escalatedTo = escalatedTo
         self.attachments = attachments
         self.unmasked = unmasked
+        self.lookupCode = lookupCode
     }
 }

@@ -69,6 +69,13 @@ public struct Delivery: Sendable {
 
 /// A person a notification can address, from the directory.
 public struct Contact: Sendable, Hashable, Codable {
+    /// The outbox recipient that stands for the case's complainant (a citizen, not a directory person): the
+    /// composer resolves it from the case at send time, so the outbox never lists a citizen's number or address.
+    public static let complainantKey = "#complainant"
+
+    /// True for the recipients of a message to the citizen.
+    public static func isCitizen(_ recipients: [String]) -> Bool { recipients == [complainantKey] }
+
     public var id: String
     public var name: String
     public var email: String?

@@ -1,4 +1,3 @@
-import DeliverySupport
 import Foundation
 import MinqingCore
 import MinqingCurl
