@@ -86,10 +86,7 @@ extension PostgresCaseStore {
     ) async throws -> (IntakeReceipt, outbox: Int) {
         let refs = try await storeAttachments(of: message, c)
         let event = settings.factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
-        var after = existing
-        after.attachments += refs.filter { ref in !existing.attachments.contains { $0.sha256 == ref.sha256 } }
-        after.updatedAt = now
-        after.version += 1
+        let after = LedgerRules.followUp(existing, adding: refs, at: now)
         try await updateCase(after, c)
         try await insertInboundMessage(message, caseID: existing.id, at: now, c)
         try await insertEvent(event, c)
@@ -170,20 +167,11 @@ extension PostgresCaseStore {
             guard let before = try await self.loadCase(id.description, forUpdate: true, c) else {
                 throw CaseStoreError.caseNotFound(id)
             }
-            if let expectedVersion, expectedVersion != before.version {
-                throw TransitionError(.staleVersion(expected: expectedVersion, actual: before.version))
-            }
-            if case .merge(let into, _) = action {
-                guard let target = try await self.loadCase(into.description, c) else {
-                    throw TransitionError.invalid("fields.into", "要并入的案件 \(into) 不存在")
-                }
-                guard target.status != .merged else {
-                    throw TransitionError.invalid("fields.into", "案件 \(into) 已并入 \(target.mergedInto?.description ?? "其他案件")，请并入最终的案件")
-                }
-            }
-            let (after, decided) = try CaseStateMachine.apply(action, to: before, actor: actor, at: now, policy: self.settings.policy)
-            var event = decided
-            if let onBehalfOf = onBehalfOf?.nonEmpty { event.details["on_behalf_of"] = onBehalfOf }
+            var target: CaseRecord?
+            if let into = LedgerRules.mergeTarget(of: action) { target = try await self.loadCase(into.description, c) }
+            let (after, event) = try LedgerRules.transition(
+                action, from: before, mergeTarget: target, actor: actor, onBehalfOf: onBehalfOf,
+                expectedVersion: expectedVersion, at: now, policy: self.settings.policy)
             try await self.updateCase(after, c)
             try await self.insertEvent(event, c)
             let written = try await self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, c)
