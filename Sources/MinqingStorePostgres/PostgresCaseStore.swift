@@ -52,6 +52,11 @@ public final class PostgresCaseStore: CaseStore, HotlineLedger, SessionStorage, 
         settings: PostgresSettings, ledger: LedgerSettings, instanceID: String = UUID().uuidString.lowercased(),
         logger: Logger = Logger(label: "minqing.store.postgres")
     ) async throws -> PostgresCaseStore {
+        // One direct connection first: a wrong address, password or TLS mode fails here at once with the server's
+        // reason, instead of the pool retrying in the background while `migrate` waits.
+        let probe = try await PostgresConnection.connect(
+            configuration: try connectionConfiguration(settings), id: 0, logger: logger)
+        try? await probe.close()
         let client = PostgresClient(configuration: try clientConfiguration(settings), backgroundLogger: logger)
         let store = PostgresCaseStore(client: client, connection: settings, ledger: ledger, instanceID: instanceID, logger: logger)
         do {

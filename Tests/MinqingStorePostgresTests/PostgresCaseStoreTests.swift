@@ -31,7 +31,7 @@ final class PostgresFixture: Sendable {
     }
 }
 
-@Suite("PostgreSQL case store", .enabled(if: Peers.postgresRunnable, Comment(rawValue: Peers.postgresHint)))
+@Suite("PostgreSQL case store", .enabled(if: Peers.postgresRunnable, Comment(rawValue: Peers.postgresHint)), .timeLimit(.minutes(3)))
 struct PostgresCaseStoreTests {
     static let start = CaseStoreConformance.start
 
@@ -265,6 +265,29 @@ struct PostgresCaseStoreTests {
         #expect(try await PostgresCaseStore.migrate(settings: fixture.settings).isEmpty, "and so does a restart")
         let store = try await fixture.open()
         try await store.checkReady()
+        await fixture.closeAll()
+    }
+
+    @Test("sslmode prefer falls back to plain TCP on a server without TLS, require refuses it, and no error shows the password")
+    func sslModes() async throws {
+        let fixture = try await PostgresFixture()
+        var settings = fixture.settings
+        settings.password = Secret("口令-hunter2-不可见")
+        settings.sslMode = .prefer
+        let store = try await PostgresCaseStore.open(settings: settings, ledger: LedgerSettings())
+        try await store.checkReady()
+        await store.close()
+        settings.sslMode = .require
+        do {
+            let refused = try await PostgresCaseStore.open(settings: settings, ledger: LedgerSettings())
+            await refused.close()
+            Issue.record("sslmode require must not connect to a server without TLS")
+        } catch {
+            for shown in [String(describing: error), String(reflecting: error), "\(error)"] {
+                #expect(!shown.contains("hunter2"), "\(shown)")
+            }
+        }
+        #expect(!String(describing: settings).contains("hunter2"))
         await fixture.closeAll()
     }
 }
