@@ -30,6 +30,15 @@ struct StorageSettingsTests {
         #expect(pg.poolSize == 12 && pg.statementTimeout == 2.5 && pg.sslMode == .verifyFull)
     }
 
+    @Test("the example configuration uses PostgreSQL exactly when MINQING_DATABASE_URL is set")
+    func example() throws {
+        let dir = repoRoot.appendingPathComponent("Config/example")
+        let env = ["MINQING_API_TOKEN": "test-token-0123456789abcdef"]
+        #expect(try ConfigLoader.load(from: dir, environment: env).storage.postgres == nil)
+        let pg = try ConfigLoader.load(from: dir, environment: env.merging(["MINQING_DATABASE_URL": Self.url]) { $1 }).storage.postgres
+        #expect(pg?.host == "db.county.gov.cn" && pg?.poolSize == 8 && pg?.statementTimeout == 5 && pg?.sslMode == .prefer)
+    }
+
     @Test("without a database URL the ledger stays in SQLite")
     func sqliteWhenUnset() throws {
         let unset = try Self.load("storage: { postgres: { url: \"${MINQING_DATABASE_URL:-}\" } }")
