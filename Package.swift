@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: [
         // MARK: The hub
@@ -42,6 +44,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MinqingStorePostgres",
+            dependencies: [
+                "MinqingCore", "MinqingStore", "MinqingConfig",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -243,6 +255,12 @@ let package = Package(
         .testTarget(
             name: "MinqingStoreTests",
             dependencies: ["MinqingStore", "MinqingTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MinqingStorePostgresTests",
+            dependencies: ["MinqingStorePostgres", "MinqingStore", "MinqingTesting", "MinqingCore", "MinqingConfig",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MinqingRoutingTests", dependencies: ["MinqingRouting", "MinqingCore"], swiftSettings: swiftSettings),

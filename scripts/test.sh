@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev python3 python3-venv python3-aiosmtpd dovecot-imapd \
+scripts/system-packages.sh libsqlite3-dev libcurl4-openssl-dev python3 python3-venv python3-aiosmtpd dovecot-imapd postgresql \
   chromium chromium-driver fonts-wqy-microhei
 
 # schemathesis (PyPI, 4.x) checks the live hub against Sources/MinqingWeb/openapi.yaml (SchemaConformanceTests).

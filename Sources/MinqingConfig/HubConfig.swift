@@ -104,15 +104,6 @@ extension ServerSettings {
     public var lettersBodyLimit: Int { bodyLimits.letters ?? maxBodyBytes }
 }
 
-public struct StorageSettings: Sendable {
-    /// SQLite file, relative to the data directory unless absolute.
-    public var sqlitePath: String
-
-    public func sqliteURL(dataDirectory: URL) -> URL {
-        sqlitePath.hasPrefix("/") ? URL(fileURLWithPath: sqlitePath) : dataDirectory.appendingPathComponent(sqlitePath)
-    }
-}
-
 /// One integration's credential (`api.tokens[]`): the secret it presents, what it may do, and who it is in the
 /// audit trail. See docs/api-access.md.
 public struct APIToken: Sendable {
@@ -150,7 +141,7 @@ extension HubConfig {
         guard let m = root.mapping else { return nil }
         let office = m.required("office").flatMap(readOffice)
         let server = m.optional("server").flatMap(readServer) ?? (m.has("server") ? nil : ServerSettings.defaults)
-        let storage = m.optional("storage").flatMap(readStorage) ?? (m.has("storage") ? nil : StorageSettings(sqlitePath: "minqing.sqlite"))
+        let storage = m.optional("storage").flatMap { StorageSettings.read($0) } ?? (m.has("storage") ? nil : StorageSettings())
         let api = m.required("api", hint: "至少配置一个 API 令牌").flatMap(readAPI)
         let intake = m.optional("intake").flatMap(readIntake) ?? (m.has("intake") ? nil : IntakeSettings.defaults)
         let mailbox = m.optional("mailbox").flatMap(MailboxSettings.read) ?? (m.has("mailbox") ? nil : MailboxSettings.defaults)
@@ -224,17 +215,6 @@ extension HubConfig {
             s.bodyLimits.letters = size("letters")
             if let v = size("console") { s.bodyLimits.console = v }
             limits.finish()
-        }
-        m.finish()
-        return s
-    }
-
-    private static func readStorage(_ n: ConfigNode) -> StorageSettings? {
-        guard let m = n.mapping else { return nil }
-        var s = StorageSettings(sqlitePath: "minqing.sqlite")
-        if let sqlite = m.optional("sqlite")?.mapping {
-            if let p = sqlite.optional("path")?.string { s.sqlitePath = p }
-            sqlite.finish()
         }
         m.finish()
         return s

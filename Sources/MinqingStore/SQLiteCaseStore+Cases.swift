@@ -30,21 +30,10 @@ extension SQLiteCaseStore {
         }
         return try await pool.write { db in
             guard let before = try self.loadCase(id.description, db) else { throw CaseStoreError.caseNotFound(id) }
-            if let expectedVersion, expectedVersion != before.version {
-                throw TransitionError(.staleVersion(expected: expectedVersion, actual: before.version))
-            }
-            if case .merge(let into, _) = action {
-                guard let target = try self.loadCase(into.description, db) else {
-                    throw TransitionError.invalid("fields.into", "要并入的案件 \(into) 不存在")
-                }
-                guard target.status != .merged else {
-                    throw TransitionError.invalid("fields.into", "案件 \(into) 已并入 \(target.mergedInto?.description ?? "其他案件")，请并入最终的案件")
-                }
-            }
-            let (after, decided) = try CaseStateMachine.apply(
-                action, to: before, actor: actor, at: now, policy: self.settings.policy)
-            var event = decided
-            if let onBehalfOf = onBehalfOf?.nonEmpty { event.details["on_behalf_of"] = onBehalfOf }
+            let target = try LedgerRules.mergeTarget(of: action).flatMap { try self.loadCase($0.description, db) }
+            let (after, event) = try LedgerRules.transition(
+                action, from: before, mergeTarget: target, actor: actor, onBehalfOf: onBehalfOf,
+                expectedVersion: expectedVersion, at: now, policy: self.settings.policy)
             try self.updateCase(after, db)
             try self.insertEvent(event, db)
             try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, db)

@@ -68,10 +68,7 @@ extension SQLiteCaseStore {
     ) throws -> IntakeReceipt {
         let refs = try storeAttachments(of: message, db)
         let event = settings.factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
-        var after = existing
-        after.attachments += refs.filter { ref in !existing.attachments.contains { $0.sha256 == ref.sha256 } }
-        after.updatedAt = now
-        after.version += 1
+        let after = LedgerRules.followUp(existing, adding: refs, at: now)
         try updateCase(after, db)
         try insertInboundMessage(message, caseID: existing.id, at: now, db)
         try insertEvent(event, db)

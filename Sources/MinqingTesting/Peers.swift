@@ -30,9 +30,18 @@ public enum Peers {
     public static let smtpHint = "the SMTP tests need aiosmtpd: apt-get install -y python3-aiosmtpd"
     public static let imapHint = "the IMAP tests need Dovecot: apt-get install -y dovecot-imapd"
 
+    public static let postgresHint = "the PostgreSQL tests need PostgreSQL 15: apt-get install -y postgresql"
+
+    /// A PostgreSQL server program: Debian's versioned folder first (its programs are not all on PATH), then PATH.
+    public static func postgresBinary(_ name: String) -> String? {
+        let debian = "/usr/lib/postgresql/15/bin/\(name)"
+        return FileManager.default.isExecutableFile(atPath: debian) ? debian : executable(name)
+    }
+
     /// Use as `.enabled(if: Peers.smtpRunnable, Peers.smtpHint)`: false only when missing outside CI.
     public static var smtpRunnable: Bool { aiosmtpdInstalled || isCI }
     public static var imapRunnable: Bool { (dovecot != nil && doveadm != nil) || isCI }
+    public static var postgresRunnable: Bool { (postgresBinary("initdb") != nil && postgresBinary("pg_ctl") != nil) || isCI }
 
     /// Looks in PATH and the sbin folders (Dovecot installs into /usr/sbin, not on every PATH).
     public static func executable(_ name: String) -> String? {
