@@ -42,6 +42,9 @@ public struct NotificationSetup: Sendable {
         }
         var needed = Set(config.notifications.flatMap { $0.events.map(\.rawValue) })
         if config.mailbox.acknowledgement.enabled { needed.insert(NotificationEvent.acknowledged.rawValue) }
+        if let rules = config.warnings?.rules, rules.contains(where: { !$0.notify.isEmpty }) {
+            needed.formUnion([NotificationEvent.warningRaised.rawValue, NotificationEvent.warningUpdated.rawValue])
+        }
         let missing = needed.filter { !templates.has($0) }
         if !missing.isEmpty {
             throw NotificationSetupError(message: "缺少通知模板："

@@ -33,10 +33,11 @@ struct HubOptions: ParsableArguments {
         let planner = HubPlanners.planner(for: config)
         let dataURL = URL(fileURLWithPath: data)
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
-        let settings = LedgerSettings(
+        var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
             factory: config.caseFactory, planner: planner, policy: config.casePolicy, outboxSignal: outboxSignal,
             caseSignal: caseSignal)
+        settings.warnings = config.warnings
         do {
             return try SQLiteCaseStore(path: config.storage.sqliteURL(dataDirectory: dataURL).path, settings: settings)
         } catch {
