@@ -25,6 +25,8 @@ public enum SimilarityText {
             s = ScriptFolding.fold(s)
             if ("A"..."Z").contains(s) { s = Unicode.Scalar(s.value + 32)! }
             let isDigit = ("0"..."9").contains(s)
+            // A number written in groups (139 8765 4321, 0731-8452…) is still one number.
+            if !isDigit, digitRun > 0, s == " " || s == "-" { continue }
             if !isDigit { endDigitRun() }
             guard isDigit || s.properties.isAlphabetic, !functionCharacters.contains(s) else { continue }
             if out.count >= maxScalars { break }
