@@ -54,6 +54,8 @@ public enum ConfigLoader {
             config?.warnings?.names = Dictionary(
                 directoryConfig.villages.map { ($0.code, $0.name) } + directoryConfig.categories.map { ($0.code, $0.name) },
                 uniquingKeysWith: { a, _ in a })
+            config?.warnings?.villageAliases = Dictionary(
+                directoryConfig.villages.flatMap { v in ([v.name] + v.aliases).map { ($0, v.code) } }, uniquingKeysWith: { a, _ in a })
         }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty

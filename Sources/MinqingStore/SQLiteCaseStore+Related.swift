@@ -110,7 +110,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
     private func detectRepeats(
         of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, at now: Date, _ db: Database
     ) throws {
-        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords)
+        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
         let bandKeys = LSHBands.keys(signature)
         var ids = Set<String>()

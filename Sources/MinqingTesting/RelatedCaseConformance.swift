@@ -58,7 +58,7 @@ public enum RelatedCaseConformance {
             let fromB = try await store.relatedCases(of: b)
             try requireEqual(fromB.map(\.caseID), [a], "b is related to a")
             try requireEqual(fromB.first?.reason, .similarText, "reason")
-            try require((0.3...1).contains(fromB.first?.score ?? 0), "score \(fromB.first?.score ?? 0) in 0.3…1")
+            try require((0.25...1).contains(fromB.first?.score ?? 0), "score \(fromB.first?.score ?? 0) in 0.25…1")
             try requireEqual(try await store.relatedCases(of: a).map(\.caseID), [b], "a sees the later b")
             try requireEqual(try await store.relatedCases(of: c), [], "the street light is related to nothing")
             try require(try await store.fingerprint(of: c) != nil, "the fingerprint is stored with the case")

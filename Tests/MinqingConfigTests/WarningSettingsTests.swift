@@ -9,7 +9,7 @@ struct WarningSettingsTests {
     func exampleLoads() throws {
         let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: ConfigLoaderTests.env)
         let w = try #require(config.warnings)
-        #expect(w.related == RelatedSettings(window: 30 * 86_400, minScore: 0.3, maxLinks: 20))
+        #expect(w.related == RelatedSettings(window: 30 * 86_400, minScore: 0.25, maxLinks: 20))
         #expect(w.rules.map(\.kindName) == ["similar_in_village", "category_in_township", "group_complaint"])
         #expect(w.rules.allSatisfy { $0.notify == ["leaders-dingtalk", "county-webhook"] })
         #expect(w.rules[0].kind == .similarInVillage(minCases: 3, within: 24 * 3600, minScore: 0.2))

@@ -36,7 +36,7 @@ public struct CaseFingerprint: Sendable, Hashable {
     }
 
     /// The fingerprint of `record`, with the signature of its text computed beforehand (`signatureText(of:)`).
-    public init(record: CaseRecord, signature: MinHashSignature, groupWords: [String]) {
+    public init(record: CaseRecord, signature: MinHashSignature, groupWords: [String], villageAliases: [String: String] = [:]) {
         let c = record.complainant
         let phone = c.phone.flatMap(Self.wholePhone)
         let text = record.subject + "\n" + record.body
@@ -44,10 +44,17 @@ public struct CaseFingerprint: Sendable, Hashable {
         for p in Self.mobiles(in: text) where !phones.contains(p) { phones.append(p) }
         let folded = ScriptFolding.simplified(text)
         self.init(
-            caseID: record.id, registeredAt: record.registeredAt, village: record.village, category: record.category,
+            caseID: record.id, registeredAt: record.registeredAt,
+            village: record.village ?? Self.village(in: folded, aliases: villageAliases), category: record.category,
             phone: phone, idNumber: c.idNumber.flatMap(Self.wholeID), phones: phones,
             hasGroupWords: groupWords.contains { !$0.isEmpty && folded.contains(ScriptFolding.simplified($0)) },
             signature: signature)
+    }
+
+    /// The village whose longest name or alias `text` contains, if any.
+    static func village(in text: String, aliases: [String: String]) -> String? {
+        aliases.filter { $0.key.count >= 2 && text.contains(ScriptFolding.simplified($0.key)) }
+            .max { ($0.key.count, $1.key) < ($1.key.count, $0.key) }?.value
     }
 
     /// The text a message's signature is computed from (subject and body).

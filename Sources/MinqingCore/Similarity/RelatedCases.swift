@@ -36,12 +36,12 @@ public struct RelatedLink: Sendable, Hashable, Codable {
 public struct RelatedSettings: Sendable, Hashable {
     /// Only cases registered this long before the new one are compared (default 30 days).
     public var window: TimeInterval
-    /// Texts at least this similar are linked (`similar_text`); default 0.3 (docs/repeats-and-warnings.md#thresholds).
+    /// Texts at least this similar are linked (`similar_text`); default 0.25 (docs/repeats-and-warnings.md#thresholds).
     public var minScore: Double
     /// At most this many links per new case, strongest first.
     public var maxLinks: Int
 
-    public init(window: TimeInterval = 30 * 86_400, minScore: Double = 0.3, maxLinks: Int = 20) {
+    public init(window: TimeInterval = 30 * 86_400, minScore: Double = 0.25, maxLinks: Int = 20) {
         self.window = window
         self.minScore = minScore
         self.maxLinks = maxLinks

@@ -7,6 +7,9 @@ public struct WarningSettings: Sendable, Hashable {
     public var rules: [WarningRule]
     /// Display names of village and category codes (from the directory), for warning notifications.
     public var names: [String: String]
+    /// Village names and aliases → code (from the directory): a case filed without a village (a hotline SMS) is
+    /// counted in the village its text names.
+    public var villageAliases: [String: String] = [:]
 
     public init(related: RelatedSettings = .init(), rules: [WarningRule] = [], names: [String: String] = [:]) {
         self.related = related
