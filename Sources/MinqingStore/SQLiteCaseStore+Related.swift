@@ -83,7 +83,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
     /// Newest candidates taken from one band: bounds the work when many texts share a band (boilerplate).
     static let candidatesPerBand = 16
     /// Newest cases of one village, category, phone or ID number compared.
-    static let candidatesPerKey = 200
+    static let candidatesPerKey = 50
     /// Old band rows removed per new case (twice what one case adds, so pruning keeps pace).
     static let prunePerCase = 2 * LSHBands.bands
 

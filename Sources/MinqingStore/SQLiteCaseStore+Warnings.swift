@@ -7,7 +7,9 @@ extension SQLiteCaseStore: WarningStore {
     func raiseWarnings(for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, at now: Date, _ db: Database) throws {
         guard !warnings.rules.isEmpty else { return }
         let longest = warnings.rules.map(\.within).max() ?? 0
-        let active = try activeWarnings(rules: warnings.rules.map(\.name), since: fp.registeredAt.addingTimeInterval(-longest), db)
+        let active = try activeWarnings(
+            rules: warnings.rules.map(\.name), since: fp.registeredAt.addingTimeInterval(-longest),
+            members: neighbours.map(\.caseID.description), db)
         let decisions = WarningEvaluator.evaluate(new: fp, neighbours: neighbours, active: active, rules: warnings.rules)
         for decision in decisions {
             switch decision {
@@ -46,16 +48,30 @@ extension SQLiteCaseStore: WarningStore {
         }
     }
 
-    private func activeWarnings(rules: [String], since: Date, _ db: Database) throws -> [ActiveWarning] {
+    /// The warnings of `rules` that can still grow, each with those of its members that are among `members` (the
+    /// new case's neighbours) — all the evaluator needs, read through indexes, however large a cluster has grown.
+    private func activeWarnings(rules: [String], since: Date, members: [String], _ db: Database) throws -> [ActiveWarning] {
         guard !rules.isEmpty else { return [] }
         let marks = rules.map { _ in "?" }.joined(separator: ",")
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, rule, scope, last_case_at FROM warnings WHERE rule IN (\(marks)) AND last_case_at >= ?",
             arguments: StatementArguments(rules + [since.timeIntervalSince1970]))
-        return try rows.map { row in
+        guard !rows.isEmpty else { return [] }
+        var known: [String: [CaseID]] = [:]
+        for start in stride(from: 0, to: members.count, by: 500) {
+            let chunk = Array(members[start..<min(members.count, start + 500)])
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT warning_id, case_id FROM warning_members WHERE case_id IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
+                if let id = CaseID(row["case_id"] as String) { known[row["warning_id"], default: []].append(id) }
+            }
+        }
+        return rows.map { row in
             let id: String = row["id"]
             return ActiveWarning(
-                id: id, rule: row["rule"], scope: row["scope"], members: try members(of: id, db),
+                id: id, rule: row["rule"], scope: row["scope"], members: known[id] ?? [],
                 lastCaseAt: Date(timeIntervalSince1970: row["last_case_at"]))
         }
     }
@@ -84,22 +100,32 @@ extension SQLiteCaseStore: WarningStore {
     /// group those people may sit in; numbers in subjects are masked by the composer for non-private targets.
     private func enqueueWarning(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return }
-        let members = try members(of: id, db)
         let scope: String = row["scope"]
         let count: Int = row["member_count"]
         let zone = self.settings.timeZone
+        // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
+        let villages = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
+                WHERE m.warning_id = ? LIMIT 50
+                """,
+            arguments: [id]).map { $0.isEmpty ? "未注明" : settings.names[$0] ?? $0 }
+        let newest = try String.fetchAll(
+            db,
+            sql: """
+                SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
+                ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
+                """,
+            arguments: [id, Self.casesPerNotification])
         var cases: [[String: String]] = []
-        var villages: [String] = []
-        for member in members {
-            guard let r = try loadCase(member.description, db) else { continue }
-            let village = r.village.map { settings.names[$0] ?? $0 } ?? "未注明"
-            if !villages.contains(village) { villages.append(village) }
-            if cases.count < Self.casesPerNotification || member == members.last {
-                cases.append([
-                    "id": r.id.description, "village": village, "registered_at": HubTime.iso(r.registeredAt, in: zone),
-                    "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
-                ])
-            }
+        for member in newest.reversed() {
+            guard let r = try loadCase(member, db) else { continue }
+            cases.append([
+                "id": r.id.description, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
+                "registered_at": HubTime.iso(r.registeredAt, in: zone),
+                "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
+            ])
         }
         var context: [String: Any] = [
             "warning": [
@@ -112,7 +138,7 @@ extension SQLiteCaseStore: WarningStore {
             "cases": cases,
         ]
         // Absent rather than 0, so a template's {{#more}} section shows only when some are left out.
-        if members.count > cases.count { context["more"] = String(members.count - cases.count) }
+        if count > cases.count { context["more"] = String(count - cases.count) }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: context, options: [.sortedKeys]), as: UTF8.self)
         for target in rule.notify {
             try db.execute(
