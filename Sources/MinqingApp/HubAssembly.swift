@@ -161,10 +161,11 @@ public enum HubAssembly {
         _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
     ) throws(HubAssemblyError) -> SQLiteCaseStore {
         let path = config.storage.sqliteURL(dataDirectory: dataDirectory).path
-        let settings = LedgerSettings(
+        var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
             factory: config.caseFactory, planner: HubPlanners.planner(for: config), policy: config.casePolicy,
             outboxSignal: outboxSignal, caseSignal: caseSignal)
+        settings.warnings = config.warnings
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             return try SQLiteCaseStore(path: path, settings: settings)

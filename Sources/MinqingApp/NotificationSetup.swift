@@ -45,6 +45,9 @@ public struct NotificationSetup: Sendable {
             rule.events.map { rule.recipients.contains(.complainant) ? NotificationComposer.citizenTemplate($0.rawValue) : $0.rawValue }
         })
         if config.mailbox.acknowledgement.enabled { needed.insert(NotificationEvent.acknowledged.rawValue) }
+        if let rules = config.warnings?.rules, rules.contains(where: { !$0.notify.isEmpty }) {
+            needed.formUnion([NotificationEvent.warningRaised.rawValue, NotificationEvent.warningUpdated.rawValue])
+        }
         let missing = needed.filter { !templates.has($0) }
         if !missing.isEmpty {
             throw NotificationSetupError(message: "缺少通知模板："

@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 
 /// Loads and validates a configuration directory: `minqing.yaml`, `directory.yaml` and (when present)
 /// `routing.yaml` and `schedules.yaml`.
@@ -45,6 +46,16 @@ public enum ConfigLoader {
                 root, directory: directoryConfig, targets: targets, configURL: directory,
                 escalations: schedules.map { Set($0.escalations.keys) },
                 rosters: Set(schedules?.schedules.rosters.map(\.name) ?? []))
+        }
+        config?.warnings = optionalDocument(WarningSettings.file).flatMap {
+            WarningSettings.read($0, directory: directoryConfig, targets: targets)
+        }
+        if let directoryConfig {
+            config?.warnings?.names = Dictionary(
+                directoryConfig.villages.map { ($0.code, $0.name) } + directoryConfig.categories.map { ($0.code, $0.name) },
+                uniquingKeysWith: { a, _ in a })
+            config?.warnings?.villageAliases = Dictionary(
+                directoryConfig.villages.flatMap { v in ([v.name] + v.aliases).map { ($0, v.code) } }, uniquingKeysWith: { a, _ in a })
         }
         if !diagnostics.issues.isEmpty || config == nil {
             throw ConfigError(issues: diagnostics.issues.isEmpty

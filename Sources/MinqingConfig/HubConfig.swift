@@ -22,6 +22,8 @@ public struct HubConfig: Sendable {
     public var routing: RoutingSettings?
     /// `schedules.yaml`: rosters, market-day duty, reception days, sensitive periods, escalation and alerts.
     public var schedules: SchedulesSettings?
+    /// `warnings.yaml`: related cases and early-warning rules; nil when the folder has no such file.
+    public var warnings: WarningSettings?
     /// The folder the configuration was loaded from.
     public var directoryURL: URL
     /// Environment variables the configuration refers to that were not set (only when loaded without

@@ -14,6 +14,10 @@ public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable
     case acknowledged = "case.acknowledged"
     case marketDuty = "market.duty"
     case dailyDigest = "digest.daily"
+    /// An early warning (预警): a cluster of cases met a rule of `warnings.yaml`.
+    case warningRaised = "warning.raised"
+    /// A case joined the cluster of a warning already raised.
+    case warningUpdated = "warning.updated"
 
     public var displayName: String {
         switch self {
@@ -30,6 +34,8 @@ public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable
         case .acknowledged: "受理回执"
         case .marketDuty: "赶集日接访"
         case .dailyDigest: "每日汇总"
+        case .warningRaised: "预警"
+        case .warningUpdated: "预警更新"
         }
     }
 

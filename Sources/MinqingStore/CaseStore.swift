@@ -238,6 +238,8 @@ public struct LedgerSettings: Sendable {
     /// Notified after every commit that created or changed a case — a new deadline, a status that ends or starts
     /// scheduled jobs (the scheduler waits on it). A separate signal: each `ChangeSignal` wakes one consumer's wait.
     public var caseSignal: ChangeSignal
+    /// Related cases and early warnings (`warnings.yaml`); nil: new cases are not compared.
+    public var warnings: WarningSettings?
     /// How much rejected hotline/intake input is kept.
     public var rejectedRetention = RejectedRetention()
 

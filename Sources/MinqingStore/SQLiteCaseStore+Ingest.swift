@@ -9,12 +9,14 @@ extension SQLiteCaseStore {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
         }
+        // Similarity signatures need only the text: computed before the serialized write.
+        let signatures = signatures(for: messages)
         return try await pool.write { db in
-            messages.map { message in
+            zip(messages, signatures).map { message, signature in
                 Result { () throws -> IntakeReceipt in
                     var receipt: IntakeReceipt?
                     try db.inSavepoint {
-                        receipt = try self.ingestOne(message, at: now, db)
+                        receipt = try self.ingestOne(message, signature: signature, at: now, db)
                         return .commit
                     }
                     return receipt!
@@ -23,7 +25,7 @@ extension SQLiteCaseStore {
         }
     }
 
-    private func ingestOne(_ message: InboundMessage, at now: Date, _ db: Database) throws -> IntakeReceipt {
+    private func ingestOne(_ message: InboundMessage, signature: MinHashSignature?, at now: Date, _ db: Database) throws -> IntakeReceipt {
         try message.validate()
         if let row = try Row.fetchOne(
             db,
@@ -58,6 +60,7 @@ extension SQLiteCaseStore {
         try insertInboundMessage(message, caseID: id, at: now, db)
         try insertEvent(event, db)
         try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
+        recordRepeats(of: record, signature: signature, at: now, db)
         return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
 

@@ -115,6 +115,7 @@ public final class SQLiteCaseStore: CaseStore {
         }
         registerRejectedBodiesMigration(&m)
         registerAccessMigrations(&m)
+        registerRelatedMigrations(&m)
         return m
     }
 

@@ -52,8 +52,9 @@ struct CaseRoutes: Sendable {
     private func detail(_ record: CaseRecord) async throws -> Response {
         let principal = APIPrincipal.current
         let audit = try await deps.store.auditTrail(of: record.id)
+        let related = try await (deps.store as? any RelatedCaseStore)?.relatedCases(of: record.id) ?? []
         return try Response.json(CaseDetail(record: redaction.record(record, for: principal),
-                                            audit: redaction.audit(audit, for: principal)))
+                                            audit: redaction.audit(audit, for: principal), related: related))
     }
 
     private func caseID(_ context: some RequestContext) throws -> CaseID {
@@ -69,14 +70,17 @@ struct CaseRoutes: Sendable {
 struct CaseDetail: Encodable {
     let record: CaseRecord
     let audit: [AuditEvent]
+    /// Cases linked as possible repeats (`RelatedCaseStore`): id, reason and score only, no personal data.
+    var related: [RelatedLink] = []
 
     func encode(to encoder: any Encoder) throws {
         try record.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(audit, forKey: .audit)
+        try c.encode(related, forKey: .related)
     }
 
-    enum Key: String, CodingKey { case audit }
+    enum Key: String, CodingKey { case audit, related }
 }
 
 struct CaseList: Encodable {

@@ -39,3 +39,34 @@ struct SQLiteCaseStoreTests {
         try await store.checkReady()
     }
 }
+
+@Suite("SQLite related cases and warnings")
+struct SQLiteRelatedCaseTests {
+    @Test("conforms to the RelatedCaseStore and WarningStore contracts", arguments: RelatedCaseConformance.checks)
+    func conforms(_ check: RelatedCaseConformance.Check) async throws {
+        try await check.run {
+            let path = SQLiteCaseStoreTests.tempPath()
+            return { settings in try SQLiteCaseStore(path: path, settings: settings) }
+        }
+    }
+}
+
+extension SQLiteRelatedCaseTests {
+    @Test("a failure in repeat detection never loses the case: it commits without links")
+    func detectionFailureKeepsTheCase() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        var settings = LedgerSettings(factory: CaseFactory(vocabulary: CaseStoreConformance.vocabulary))
+        settings.warnings = WarningSettings()
+        let store = try SQLiteCaseStore(path: path, settings: settings)
+        // Break the index under the store's feet.
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in try db.execute(sql: "DROP TABLE case_bands") }
+        let message = InboundMessage(channel: .webform, sourceRef: "broken-1", village: "青山村",
+                                     body: "青山村三组从昨天早上开始停水，请尽快恢复供水。", raw: Data("x".utf8))
+        let receipt = try await store.ingest([message], at: CaseStoreConformance.start)[0].get()
+        #expect(receipt.created)
+        #expect(try await store.fetchCase(receipt.caseID) != nil)
+        #expect(try await store.fingerprint(of: receipt.caseID) == nil)
+        #expect(try await store.relatedCases(of: receipt.caseID).isEmpty)
+    }
+}

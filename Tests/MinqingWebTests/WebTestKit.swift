@@ -58,8 +58,10 @@ struct TestHub {
         clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         let path = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("minqing-web-\(UUID().uuidString)/ledger.sqlite").path
         self.path = path
-        store = try SQLiteCaseStore(path: path, settings: LedgerSettings(
-            factory: config.caseFactory, planner: planner ?? ClosurePlanner { _ in [] }, policy: config.casePolicy))
+        var ledgerSettings = LedgerSettings(
+            factory: config.caseFactory, planner: planner ?? ClosurePlanner { _ in [] }, policy: config.casePolicy)
+        ledgerSettings.warnings = config.warnings
+        store = try SQLiteCaseStore(path: path, settings: ledgerSettings)
         let registry = PrometheusCollectorRegistry()
         let intake = IntakeService(store: store, clock: clock, metrics: PrometheusMetricsFactory(registry: registry))
         let (ledger, manual, zone) = (store, clock, config.office.timeZone)

@@ -58,6 +58,7 @@ extension ConsoleRoutes {
             "satisfactions": [Satisfaction.satisfied, .basicallySatisfied, .unsatisfied].map { ["value": $0.rawValue, "label": $0.displayName] },
         ])
         for kind in allowed { ctx["can_\(kind.rawValue)"] = true }
+        for (key, value) in try await relatedPanel(record, access: access) { ctx[key] = value }
         // The citizen's lookup code is a credential: only for those who see the case in full.
         if pii, let code = LookupCode.code(for: record) { ctx["lookupCode"] = code }
         if let error { ctx["error"] = error }

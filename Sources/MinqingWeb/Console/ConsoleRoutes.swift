@@ -98,6 +98,7 @@ struct ConsoleRoutes: Sendable {
         routes.on(.post, "/console/letter") { request, _ in try await letter(request) }
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
         routes.on(.post, "/console/walkin") { request, _ in try await walkin(request) }
+        registerWarnings(on: routes)
     }
 
     // MARK: Login

@@ -1,0 +1,111 @@
+import Foundation
+import MinqingCore
+
+/// Related cases (可能重复) the ledger found at intake.
+///
+/// Contract (checked by `RelatedCaseConformance`):
+/// - When the store's `LedgerSettings.warnings` is set, every new case (not a follow-up, not a redelivery) gets its
+///   fingerprint stored and is linked to the earlier cases `RelatedCases.links` picks — in the transaction that stores
+///   the case. A failure there never fails the case: the case commits without links.
+/// - Links are never merges; merging stays a case action (`CaseAction.merge`).
+/// - Finding candidates costs O(bands) index lookups, whatever the size of the ledger.
+public protocol RelatedCaseStore: Sendable {
+    /// The cases linked to `id`, in either direction (earlier and later ones), strongest reason first, then score.
+    /// Cases merged into another are left out.
+    func relatedCases(of id: CaseID) async throws -> [RelatedLink]
+    /// The stored fingerprint of a case; nil when it has none (registered before repeats were detected, or none is set).
+    func fingerprint(of id: CaseID) async throws -> CaseFingerprint?
+}
+
+/// An early warning (预警): one cluster of cases that met a rule.
+public struct EarlyWarning: Sendable, Hashable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case open
+        case acknowledged
+
+        public var displayName: String { self == .open ? "待签收" : "已签收" }
+    }
+
+    public var id: String
+    public var rule: String
+    /// `similar_in_village`, `category_in_township` or `group_complaint`.
+    public var kind: String
+    /// The village code, category code or `township` the cluster is about.
+    public var scope: String
+    public var state: State
+    public var raisedAt: Date
+    public var updatedAt: Date
+    /// Registration time of the newest member.
+    public var lastCaseAt: Date
+    /// Member cases, oldest first.
+    public var members: [CaseID]
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    public var acknowledgementNote: String?
+
+    public init(
+        id: String, rule: String, kind: String, scope: String, state: State, raisedAt: Date, updatedAt: Date,
+        lastCaseAt: Date, members: [CaseID], acknowledgedBy: String? = nil, acknowledgedAt: Date? = nil,
+        acknowledgementNote: String? = nil
+    ) {
+        self.id = id
+        self.rule = rule
+        self.kind = kind
+        self.scope = scope
+        self.state = state
+        self.raisedAt = raisedAt
+        self.updatedAt = updatedAt
+        self.lastCaseAt = lastCaseAt
+        self.members = members
+        self.acknowledgedBy = acknowledgedBy
+        self.acknowledgedAt = acknowledgedAt
+        self.acknowledgementNote = acknowledgementNote
+    }
+}
+
+/// One entry of a warning's own audit trail (raised, grown, acknowledged).
+public struct WarningEvent: Sendable, Hashable {
+    public var at: Date
+    public var actor: String
+    /// `raised`, `grown` or `acknowledged`.
+    public var action: String
+    public var detail: String?
+
+    public init(at: Date, actor: String, action: String, detail: String?) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.detail = detail
+    }
+}
+
+/// Early warnings raised at intake.
+///
+/// Contract (checked by `RelatedCaseConformance`):
+/// - A cluster that meets a rule raises ONE warning, with one `warning.raised` outbox row per target of the rule,
+///   written in the transaction of the case that completed it. A case joining the cluster later adds itself to that
+///   warning and writes one `warning.updated` row per target — never a second warning.
+/// - Acknowledging is audited (actor, time, note) and happens once: a second acknowledgement throws
+///   `WarningStoreError.alreadyAcknowledged`.
+public protocol WarningStore: Sendable {
+    /// Warnings newest first (by their newest member), optionally only those in `states`; at most `limit`.
+    func warnings(states: Set<EarlyWarning.State>, limit: Int) async throws -> [EarlyWarning]
+    func warning(id: String) async throws -> EarlyWarning?
+    /// The warnings `id` is a member of.
+    func warnings(containing id: CaseID) async throws -> [EarlyWarning]
+    func warningEvents(id: String) async throws -> [WarningEvent]
+    /// Marks a warning acknowledged (签收) by `actor`; throws `WarningStoreError`.
+    func acknowledgeWarning(id: String, by actor: String, note: String?, at now: Date) async throws -> EarlyWarning
+}
+
+public enum WarningStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notFound(String)
+    case alreadyAcknowledged(by: String, at: Date)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id): "预警 \(id) 不存在，请从预警列表中选择"
+        case .alreadyAcknowledged(let by, let at): "此预警已由 \(by) 于 \(HubTime.iso(at)) 签收，无需再次签收"
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import GRDB
+import Metrics
+import MinqingCore
+
+extension SQLiteCaseStore: RelatedCaseStore {
+    static func registerRelatedMigrations(_ m: inout DatabaseMigrator) {
+        // Fingerprints and the LSH band index (docs/repeats-and-warnings.md#storage). Band rows are needed only for
+        // the comparison window; intake prunes older ones a few at a time.
+        m.registerMigration("v4-related-cases") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_fingerprints (
+                    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+                    registered_at REAL NOT NULL,
+                    village TEXT,
+                    category TEXT,
+                    phone TEXT,
+                    id_number TEXT,
+                    phones TEXT NOT NULL,
+                    group_words INTEGER NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                CREATE INDEX case_fingerprints_phone ON case_fingerprints (phone, registered_at) WHERE phone IS NOT NULL;
+                CREATE INDEX case_fingerprints_id ON case_fingerprints (id_number, registered_at) WHERE id_number IS NOT NULL;
+                CREATE INDEX case_fingerprints_village ON case_fingerprints (village, registered_at);
+                CREATE INDEX case_fingerprints_category ON case_fingerprints (category, registered_at);
+                CREATE TABLE case_bands (
+                    band_key INTEGER NOT NULL,
+                    registered_at REAL NOT NULL,
+                    case_id TEXT NOT NULL,
+                    PRIMARY KEY (band_key, registered_at, case_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX case_bands_age ON case_bands (registered_at);
+                CREATE TABLE related_cases (
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    related_id TEXT NOT NULL REFERENCES cases(id),
+                    reason TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (case_id, related_id)
+                );
+                CREATE INDEX related_cases_back ON related_cases (related_id);
+                """)
+        }
+        m.registerMigration("v4-warnings") { db in
+            try db.execute(sql: """
+                CREATE TABLE warnings (
+                    id TEXT PRIMARY KEY,
+                    rule TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    raised_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    last_case_at REAL NOT NULL,
+                    member_count INTEGER NOT NULL,
+                    acknowledged_by TEXT,
+                    acknowledged_at REAL,
+                    acknowledgement_note TEXT
+                );
+                CREATE INDEX warnings_active ON warnings (rule, scope, last_case_at);
+                CREATE INDEX warnings_recent ON warnings (last_case_at DESC);
+                CREATE TABLE warning_members (
+                    warning_id TEXT NOT NULL REFERENCES warnings(id),
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    added_at REAL NOT NULL,
+                    PRIMARY KEY (warning_id, case_id)
+                );
+                CREATE INDEX warning_members_case ON warning_members (case_id);
+                CREATE TABLE warning_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    warning_id TEXT NOT NULL REFERENCES warnings(id),
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX warning_events_warning ON warning_events (warning_id, seq);
+                """)
+        }
+    }
+
+    /// Newest candidates taken from one band: bounds the work when many texts share a band (boilerplate).
+    static let candidatesPerBand = 16
+    /// Newest cases of one village, category, phone or ID number compared.
+    static let candidatesPerKey = 50
+    /// Old band rows removed per new case (twice what one case adds, so pruning keeps pace).
+    static let prunePerCase = 2 * LSHBands.bands
+
+    /// The signatures of new messages, computed before the write transaction (they need only the text).
+    func signatures(for messages: [InboundMessage]) -> [MinHashSignature?] {
+        guard settings.warnings != nil else { return messages.map { _ in nil } }
+        return messages.map { MinHashSignature(text: CaseFingerprint.signatureText(subject: $0.subject, body: $0.body)) }
+    }
+
+    /// Stores the fingerprint of a new case, links it to related cases and raises or grows warnings — in a savepoint
+    /// of its own: if anything here fails, the case still commits, without links.
+    func recordRepeats(of record: CaseRecord, signature: MinHashSignature?, at now: Date, _ db: Database) {
+        guard let warnings = settings.warnings, let signature else { return }
+        do {
+            try db.inSavepoint {
+                try self.detectRepeats(of: record, signature: signature, warnings, at: now, db)
+                return .commit
+            }
+        } catch {
+            Counter(label: "minqing_repeat_detection_failures_total").increment()
+        }
+    }
+
+    private func detectRepeats(
+        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, at now: Date, _ db: Database
+    ) throws {
+        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
+        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
+        let bandKeys = LSHBands.keys(signature)
+        var ids = Set<String>()
+        for key in bandKeys {
+            ids.formUnion(try String.fetchAll(
+                db,
+                sql: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                arguments: [key, since.timeIntervalSince1970, Self.candidatesPerBand]))
+        }
+        func byKey(_ column: String, _ value: String?, since: Date) throws {
+            guard let value else { return }
+            ids.formUnion(try String.fetchAll(
+                db,
+                sql: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                arguments: [value, since.timeIntervalSince1970, Self.candidatesPerKey]))
+        }
+        try byKey("phone", fp.phone, since: since)
+        try byKey("id_number", fp.idNumber, since: since)
+        for rule in warnings.rules {
+            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within)
+            switch rule.kind {
+            case .similarInVillage: try byKey("village", fp.village, since: ruleSince)
+            case .categoryInTownship(let category, _, _) where category == fp.category: try byKey("category", category, since: ruleSince)
+            default: break
+            }
+        }
+        ids.remove(record.id.description)
+        let neighbours = try fingerprints(Array(ids), excludingMerged: true, db)
+
+        try db.execute(
+            sql: """
+                INSERT INTO case_fingerprints (case_id, registered_at, village, category, phone, id_number, phones,
+                  group_words, signature) VALUES (?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                record.id.description, fp.registeredAt.timeIntervalSince1970, fp.village, fp.category, fp.phone,
+                fp.idNumber, String(decoding: try JSONEncoder().encode(fp.phones), as: UTF8.self), fp.hasGroupWords,
+                Data(signature.bytes),
+            ])
+        for key in Set(bandKeys) {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO case_bands (band_key, registered_at, case_id) VALUES (?,?,?)",
+                arguments: [key, fp.registeredAt.timeIntervalSince1970, record.id.description])
+        }
+        try db.execute(
+            sql: """
+                DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
+                  (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < ? ORDER BY registered_at LIMIT ?)
+                """,
+            arguments: [since.timeIntervalSince1970, Self.prunePerCase])
+
+        for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO related_cases (case_id, related_id, reason, score, at) VALUES (?,?,?,?,?)",
+                arguments: [record.id.description, link.caseID.description, link.reason.rawValue, link.score, now.timeIntervalSince1970])
+        }
+        try raiseWarnings(for: fp, neighbours: neighbours, warnings, at: now, db)
+    }
+
+    /// Fingerprints of `ids` (any order); with `excludingMerged`, those of merged cases are left out.
+    func fingerprints(_ ids: [String], excludingMerged: Bool, _ db: Database) throws -> [CaseFingerprint] {
+        var out: [CaseFingerprint] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(ids.count, start + 500)])
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            let merged = excludingMerged ? "AND c.status <> 'merged'" : ""
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT f.* FROM case_fingerprints f JOIN cases c ON c.id = f.case_id WHERE f.case_id IN (\(marks)) \(merged)",
+                arguments: StatementArguments(chunk))
+            out += rows.compactMap(Self.fingerprint(from:))
+        }
+        return out
+    }
+
+    static func fingerprint(from row: Row) -> CaseFingerprint? {
+        guard let id = CaseID(row["case_id"] as String) else { return nil }
+        let phones = (row["phones"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let blob: Data = row["signature"] ?? Data()
+        return CaseFingerprint(
+            caseID: id, registeredAt: Date(timeIntervalSince1970: row["registered_at"]), village: row["village"],
+            category: row["category"], phone: row["phone"], idNumber: row["id_number"], phones: phones,
+            hasGroupWords: row["group_words"] ?? false, signature: MinHashSignature(bytes: [UInt8](blob)))
+    }
+
+    public func relatedCases(of id: CaseID) async throws -> [RelatedLink] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.related_id AS other, r.reason, r.score FROM related_cases r JOIN cases c ON c.id = r.related_id
+                      WHERE r.case_id = ? AND c.status <> 'merged'
+                    UNION ALL
+                    SELECT r.case_id AS other, r.reason, r.score FROM related_cases r JOIN cases c ON c.id = r.case_id
+                      WHERE r.related_id = ? AND c.status <> 'merged'
+                    """,
+                arguments: [id.description, id.description])
+            var best: [CaseID: RelatedLink] = [:]
+            for row in rows {
+                guard let other = CaseID(row["other"] as String), let reason = RelatedReason(rawValue: row["reason"]) else { continue }
+                let link = RelatedLink(caseID: other, reason: reason, score: row["score"])
+                if let known = best[other], (known.reason, -known.score) <= (link.reason, -link.score) { continue }
+                best[other] = link
+            }
+            return best.values.sorted { ($0.reason, -$0.score, $0.caseID) < ($1.reason, -$1.score, $1.caseID) }
+        }
+    }
+
+    public func fingerprint(of id: CaseID) async throws -> CaseFingerprint? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM case_fingerprints WHERE case_id = ?", arguments: [id.description])
+                .flatMap(Self.fingerprint(from:))
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import MinqingCore
+
+extension SQLiteCaseStore: WarningStore {
+    /// Raises or grows the warnings `fp` causes, with their outbox rows, in the caller's transaction.
+    func raiseWarnings(for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, at now: Date, _ db: Database) throws {
+        guard !warnings.rules.isEmpty else { return }
+        let longest = warnings.rules.map(\.within).max() ?? 0
+        let active = try activeWarnings(
+            rules: warnings.rules.map(\.name), since: fp.registeredAt.addingTimeInterval(-longest),
+            members: neighbours.map(\.caseID.description), db)
+        let decisions = WarningEvaluator.evaluate(new: fp, neighbours: neighbours, active: active, rules: warnings.rules)
+        for decision in decisions {
+            switch decision {
+            case .raise(let ruleName, let scope, let members):
+                guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
+                let id = UUID().uuidString.lowercased()
+                try db.execute(
+                    sql: """
+                        INSERT INTO warnings (id, rule, kind, scope, state, raised_at, updated_at, last_case_at, member_count)
+                        VALUES (?,?,?,?,'open',?,?,?,?)
+                        """,
+                    arguments: [id, rule.name, rule.kindName, scope, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                                fp.registeredAt.timeIntervalSince1970, members.count])
+                for member in members {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
+                        arguments: [id, member.description, now.timeIntervalSince1970])
+                }
+                try insertWarningEvent(id, actor: "系统", action: "raised", detail: "\(members.count) 件：" + members.map(\.description).joined(separator: "、"), at: now, db)
+                try enqueueWarning(id, rule: rule, event: "warning.raised", warnings, at: now, db)
+            case .grow(let id, let ruleName, let added):
+                guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
+                    arguments: [id, added.description, now.timeIntervalSince1970])
+                guard db.changesCount > 0 else { continue }
+                try db.execute(
+                    sql: """
+                        UPDATE warnings SET member_count = member_count + 1, updated_at = ?, last_case_at = MAX(last_case_at, ?)
+                        WHERE id = ?
+                        """,
+                    arguments: [now.timeIntervalSince1970, fp.registeredAt.timeIntervalSince1970, id])
+                try insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, db)
+                try enqueueWarning(id, rule: rule, event: "warning.updated", warnings, at: now, db)
+            }
+        }
+    }
+
+    /// The warnings of `rules` that can still grow, each with those of its members that are among `members` (the
+    /// new case's neighbours) — all the evaluator needs, read through indexes, however large a cluster has grown.
+    private func activeWarnings(rules: [String], since: Date, members: [String], _ db: Database) throws -> [ActiveWarning] {
+        guard !rules.isEmpty else { return [] }
+        let marks = rules.map { _ in "?" }.joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, rule, scope, last_case_at FROM warnings WHERE rule IN (\(marks)) AND last_case_at >= ?",
+            arguments: StatementArguments(rules + [since.timeIntervalSince1970]))
+        guard !rows.isEmpty else { return [] }
+        var known: [String: [CaseID]] = [:]
+        for start in stride(from: 0, to: members.count, by: 500) {
+            let chunk = Array(members[start..<min(members.count, start + 500)])
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT warning_id, case_id FROM warning_members WHERE case_id IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
+                if let id = CaseID(row["case_id"] as String) { known[row["warning_id"], default: []].append(id) }
+            }
+        }
+        return rows.map { row in
+            let id: String = row["id"]
+            return ActiveWarning(
+                id: id, rule: row["rule"], scope: row["scope"], members: known[id] ?? [],
+                lastCaseAt: Date(timeIntervalSince1970: row["last_case_at"]))
+        }
+    }
+
+    private func members(of id: String, _ db: Database) throws -> [CaseID] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id
+                WHERE m.warning_id = ? ORDER BY c.registered_at, c.seq
+                """,
+            arguments: [id]).compactMap(CaseID.init)
+    }
+
+    private func insertWarningEvent(_ id: String, actor: String, action: String, detail: String?, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO warning_events (warning_id, at, actor, action, detail) VALUES (?,?,?,?,?)",
+            arguments: [id, now.timeIntervalSince1970, actor, action, detail])
+    }
+
+    /// Most member cases listed in one warning notification (the console lists them all).
+    static let casesPerNotification = 10
+
+    /// One outbox row per target of `rule`, about no single case: the warning as template values. A member case
+    /// with people it is about (`concerns`) is listed by id only, without its subject, so nothing of it reaches a
+    /// group those people may sit in; numbers in subjects are masked by the composer for non-private targets.
+    private func enqueueWarning(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return }
+        let scope: String = row["scope"]
+        let count: Int = row["member_count"]
+        let zone = self.settings.timeZone
+        // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
+        let villages = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
+                WHERE m.warning_id = ? LIMIT 50
+                """,
+            arguments: [id]).map { $0.isEmpty ? "未注明" : settings.names[$0] ?? $0 }
+        let newest = try String.fetchAll(
+            db,
+            sql: """
+                SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
+                ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
+                """,
+            arguments: [id, Self.casesPerNotification])
+        var cases: [[String: String]] = []
+        for member in newest.reversed() {
+            guard let r = try loadCase(member, db) else { continue }
+            cases.append([
+                "id": r.id.description, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
+                "registered_at": HubTime.iso(r.registeredAt, in: zone),
+                "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
+            ])
+        }
+        var context: [String: Any] = [
+            "warning": [
+                "id": id, "rule": rule.name, "kind": rule.kindName,
+                "scope": scope == "township" ? "全镇" : settings.names[scope] ?? scope,
+                "count": String(count), "villages": villages.joined(separator: "、"),
+                "raised_at": HubTime.iso(Date(timeIntervalSince1970: row["raised_at"]), in: zone),
+                "grown": event == "warning.updated",
+            ] as [String: Any],
+            "cases": cases,
+        ]
+        // Absent rather than 0, so a template's {{#more}} section shows only when some are left out.
+        if count > cases.count { context["more"] = String(count - cases.count) }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: context, options: [.sortedKeys]), as: UTF8.self)
+        for target in rule.notify {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
+                      state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
+                    """,
+                arguments: [
+                    UUID().uuidString.lowercased(), target, event, json, "warning:\(id):\(count)",
+                    now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    // MARK: WarningStore
+
+    private func warning(from row: Row, _ db: Database) throws -> EarlyWarning {
+        let id: String = row["id"]
+        return EarlyWarning(
+            id: id, rule: row["rule"], kind: row["kind"], scope: row["scope"],
+            state: EarlyWarning.State(rawValue: row["state"]) ?? .open,
+            raisedAt: Date(timeIntervalSince1970: row["raised_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+            lastCaseAt: Date(timeIntervalSince1970: row["last_case_at"]), members: try members(of: id, db),
+            acknowledgedBy: row["acknowledged_by"],
+            acknowledgedAt: (row["acknowledged_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            acknowledgementNote: row["acknowledgement_note"])
+    }
+
+    public func warnings(states: Set<EarlyWarning.State>, limit: Int) async throws -> [EarlyWarning] {
+        let wanted = (states.isEmpty ? Set(EarlyWarning.State.allCases) : states).map(\.rawValue).sorted()
+        let marks = wanted.map { _ in "?" }.joined(separator: ",")
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM warnings WHERE state IN (\(marks)) ORDER BY last_case_at DESC, id LIMIT ?",
+                arguments: StatementArguments(wanted) + [min(max(limit, 1), 500)])
+                .map { try self.warning(from: $0, db) }
+        }
+    }
+
+    public func warning(id: String) async throws -> EarlyWarning? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]).map { try self.warning(from: $0, db) }
+        }
+    }
+
+    public func warnings(containing id: CaseID) async throws -> [EarlyWarning] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT w.* FROM warnings w JOIN warning_members m ON m.warning_id = w.id
+                    WHERE m.case_id = ? ORDER BY w.last_case_at DESC
+                    """,
+                arguments: [id.description]).map { try self.warning(from: $0, db) }
+        }
+    }
+
+    public func warningEvents(id: String) async throws -> [WarningEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM warning_events WHERE warning_id = ? ORDER BY seq", arguments: [id]).map {
+                WarningEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
+            }
+        }
+    }
+
+    public func acknowledgeWarning(id: String, by actor: String, note: String?, at now: Date) async throws -> EarlyWarning {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else {
+                throw WarningStoreError.notFound(id)
+            }
+            if let by = row["acknowledged_by"] as String?, let at = row["acknowledged_at"] as Double? {
+                throw WarningStoreError.alreadyAcknowledged(by: by, at: Date(timeIntervalSince1970: at))
+            }
+            let note = note?.nonEmpty
+            try db.execute(
+                sql: """
+                    UPDATE warnings SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?,
+                      acknowledgement_note = ?, updated_at = ? WHERE id = ?
+                    """,
+                arguments: [actor, now.timeIntervalSince1970, note, now.timeIntervalSince1970, id])
+            try self.insertWarningEvent(id, actor: actor, action: "acknowledged", detail: note, at: now, db)
+            return try self.warning(from: try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id])!, db)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import MinqingCore
+import MinqingStore
+
+/// The behaviour every store implementing `RelatedCaseStore` and `WarningStore` must show (run by each store's
+/// test target like `CaseStoreConformance`). Time moves on a `ManualClock`; nothing sleeps.
+public enum RelatedCaseConformance {
+    public typealias Store = any CaseStore & RelatedCaseStore & WarningStore
+    public typealias Opener = @Sendable (LedgerSettings) async throws -> Store
+
+    public struct Check: Sendable, CustomStringConvertible {
+        public let description: String
+        let body: @Sendable (Opener) async throws -> Void
+
+        public func run(_ makeFixture: @Sendable () async throws -> Opener) async throws {
+            try await body(try await makeFixture())
+        }
+    }
+
+    static let villageRule = WarningRule(
+        name: "同村同类诉求集中", kind: .similarInVillage(minCases: 3, within: 24 * 3600, minScore: 0.2),
+        notify: ["leaders-dingtalk", "county-webhook"])
+
+    static func settings(rules: [WarningRule] = [villageRule]) -> LedgerSettings {
+        var s = LedgerSettings(caseIDPrefix: "MQ", factory: CaseFactory(vocabulary: CaseStoreConformance.vocabulary))
+        s.warnings = WarningSettings(related: RelatedSettings(), rules: rules, names: ["qingshan": "青山村", "hexi": "河西村"])
+        return s
+    }
+
+    /// Four villagers' reports of one water cut, and an unrelated one.
+    static let waterCut = [
+        "青山村三组从昨天早上开始停水，到现在还没有来水，家里老人孩子没水喝，请尽快恢复供水。",
+        "我是青山村三组村民，我们组从昨天早上停水到现在，一直没来水，请尽快恢复供水。",
+        "反映青山村三组停水问题：从昨天早上开始没有来水，生活用水困难，希望尽快恢复供水。",
+        "青山村三組停水一天多了，從昨天早上到現在沒來水，老人孩子沒水喝，麻煩儘快恢復供水。",
+    ]
+    static let streetLight = "河西村村口的路灯不亮好几天了，晚上一片漆黑，出行很不安全，请派人维修。"
+
+    static func message(_ ref: String, _ body: String, phone: String?, village: String = "青山村", channel: Channel = .webform) -> InboundMessage {
+        InboundMessage(
+            channel: channel, sourceRef: ref, complainant: Complainant(name: "村民", phone: phone), village: village,
+            subject: nil, body: body, raw: Data(body.utf8), rawContentType: "text/plain")
+    }
+
+    static func ingest(_ store: Store, _ m: InboundMessage, _ clock: ManualClock) async throws -> CaseID {
+        try await store.ingest([m], at: clock.now())[0].get().caseID
+    }
+
+    public static let checks: [Check] = [
+        Check(description: "similar reports from different phones and channels are linked both ways, an unrelated one is not") { open in
+            let store = try await open(settings(rules: []))
+            let clock = ManualClock(CaseStoreConformance.start)
+            let a = try await ingest(store, message("w1", waterCut[0], phone: "13800000001"), clock)
+            clock.advance(by: 3600)
+            let b = try await ingest(store, message("w2", waterCut[1], phone: "13800000002", channel: .mailbox), clock)
+            clock.advance(by: 3600)
+            let c = try await ingest(store, message("w3", streetLight, phone: "13800000003", village: "河西村"), clock)
+            let fromB = try await store.relatedCases(of: b)
+            try requireEqual(fromB.map(\.caseID), [a], "b is related to a")
+            try requireEqual(fromB.first?.reason, .similarText, "reason")
+            try require((0.25...1).contains(fromB.first?.score ?? 0), "score \(fromB.first?.score ?? 0) in 0.25…1")
+            try requireEqual(try await store.relatedCases(of: a).map(\.caseID), [b], "a sees the later b")
+            try requireEqual(try await store.relatedCases(of: c), [], "the street light is related to nothing")
+            try require(try await store.fingerprint(of: c) != nil, "the fingerprint is stored with the case")
+        },
+        Check(description: "the same whole phone links whatever the text; a masked phone links nothing") { open in
+            let store = try await open(settings(rules: []))
+            let clock = ManualClock(CaseStoreConformance.start)
+            let a = try await ingest(store, message("p1", waterCut[0], phone: "138 1234 5678"), clock)
+            clock.advance(by: 60)
+            let b = try await ingest(store, message("p2", streetLight, phone: "+8613812345678"), clock)
+            try requireEqual(try await store.relatedCases(of: b).map(\.reason), [.samePhone], "same phone")
+            clock.advance(by: 60)
+            let m1 = try await ingest(store, message("p3", "拖欠工资三个月", phone: "139****0000"), clock)
+            clock.advance(by: 60)
+            let m2 = try await ingest(store, message("p4", "路面塌陷", phone: "139****0000"), clock)
+            try requireEqual(try await store.relatedCases(of: m2).map(\.caseID).contains(m1), false, "masked numbers are not compared")
+            _ = a
+        },
+        Check(description: "a case merged into another drops out of related lists; links are never merges") { open in
+            let store = try await open(settings(rules: []))
+            let clock = ManualClock(CaseStoreConformance.start)
+            let a = try await ingest(store, message("m1", waterCut[0], phone: nil), clock)
+            clock.advance(by: 60)
+            let b = try await ingest(store, message("m2", waterCut[1], phone: nil), clock)
+            try requireEqual(try await store.fetchCase(b)?.status, .received, "not merged automatically")
+            _ = try await store.apply(.merge(into: a, reason: "同一事项"), to: b, actor: "王丽", expectedVersion: nil, at: clock.now())
+            try requireEqual(try await store.relatedCases(of: a), [], "merged case left out")
+        },
+        Check(description: "three similar cases in one village raise one warning with one outbox row per target; the fourth updates it") { open in
+            let store = try await open(settings())
+            let clock = ManualClock(CaseStoreConformance.start)
+            var ids: [CaseID] = []
+            for (i, text) in waterCut.prefix(2).enumerated() {
+                ids.append(try await ingest(store, message("v\(i)", text, phone: "1380000000\(i)"), clock))
+                clock.advance(by: 1800)
+            }
+            try requireEqual(try await store.warnings(states: [], limit: 10).count, 0, "two cases raise nothing")
+            _ = try await ingest(store, message("light", streetLight, phone: "13900000009", village: "青山村"), clock)
+            ids.append(try await ingest(store, message("v2", waterCut[2], phone: "13800000002"), clock))
+            let raised = try await store.warnings(states: [.open], limit: 10)
+            try requireEqual(raised.count, 1, "one warning")
+            try requireEqual(raised[0].members, ids, "members: the three water-cut cases, not the street light")
+            try requireEqual(raised[0].scope, "qingshan", "scope")
+            let rows = try await store.outboxEntries(state: nil, limit: 100).filter { $0.event.hasPrefix("warning.") }
+            try requireEqual(rows.map(\.event), ["warning.raised", "warning.raised"], "one raised row per target")
+            try requireEqual(Set(rows.map(\.target)), ["leaders-dingtalk", "county-webhook"], "targets")
+            try require(rows.allSatisfy { $0.caseID == nil && ($0.context ?? "").contains("青山村") }, "rows carry the warning as context")
+            clock.advance(by: 3600)
+            ids.append(try await ingest(store, message("v3", waterCut[3], phone: "13800000003", channel: .hotline), clock))
+            let grown = try await store.warnings(states: [], limit: 10)
+            try requireEqual(grown.count, 1, "still one warning")
+            try requireEqual(grown[0].members, ids, "the fourth joined")
+            let after = try await store.outboxEntries(state: nil, limit: 100).filter { $0.event.hasPrefix("warning.") }
+            try requireEqual(after.filter { $0.event == "warning.updated" }.count, 2, "one update row per target")
+            try requireEqual(try await store.warnings(containing: ids[3]).map(\.id), [grown[0].id], "warnings of a case")
+        },
+        Check(description: "a leader acknowledges a warning once, audited; a second acknowledgement is refused") { open in
+            let store = try await open(settings())
+            let clock = ManualClock(CaseStoreConformance.start)
+            for (i, text) in waterCut.prefix(3).enumerated() {
+                _ = try await ingest(store, message("a\(i)", text, phone: nil), clock)
+                clock.advance(by: 600)
+            }
+            let w = try await store.warnings(states: [.open], limit: 10)[0]
+            let acked = try await store.acknowledgeWarning(id: w.id, by: "liu-jianguo", note: "已安排水利站排查", at: clock.now())
+            try requireEqual(acked.state, .acknowledged, "state")
+            try requireEqual(acked.acknowledgedBy, "liu-jianguo", "by")
+            try requireEqual(acked.acknowledgedAt, clock.now(), "at")
+            try requireEqual(try await store.warningEvents(id: w.id).map(\.action), ["raised", "acknowledged"], "audit")
+            do {
+                _ = try await store.acknowledgeWarning(id: w.id, by: "sun-wei", note: nil, at: clock.now())
+                throw ConformanceFailure("a second acknowledgement must be refused")
+            } catch let error as WarningStoreError {
+                guard case .alreadyAcknowledged(let by, _) = error else { throw ConformanceFailure("wrong error \(error)") }
+                try requireEqual(by, "liu-jianguo", "first acknowledger named")
+            }
+            try requireEqual(try await store.warnings(states: [.open], limit: 10).count, 0, "no open warnings left")
+        },
+        Check(description: "cases a day apart do not form a cluster; a redelivery is not compared twice") { open in
+            let store = try await open(settings())
+            let clock = ManualClock(CaseStoreConformance.start)
+            for (i, text) in waterCut.prefix(3).enumerated() {
+                _ = try await ingest(store, message("d\(i)", text, phone: nil), clock)
+                _ = try await ingest(store, message("d\(i)", text, phone: nil), clock)
+                clock.advance(by: 25 * 3600)
+            }
+            try requireEqual(try await store.warnings(states: [], limit: 10).count, 0, "no warning")
+        },
+    ]
+}
