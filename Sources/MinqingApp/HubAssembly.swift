@@ -160,6 +160,15 @@ public enum HubAssembly {
     public static func openStore(
         _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
     ) throws(HubAssemblyError) -> SQLiteCaseStore {
+        // The PostgreSQL store exists and passes the store's conformance lists, but the hub is not yet wired to it
+        // (listener, leadership, shared limits: docs/postgres.md). Refuse rather than quietly use SQLite: an operator
+        // who set a database URL expects every instance to share it.
+        if config.storage.postgres != nil {
+            throw HubAssemblyError(description: """
+                配置了 storage.postgres（MINQING_DATABASE_URL），但本版本的民情通仍只用 SQLite 台账运行，多实例共用 PostgreSQL 尚未接入。\
+                请清空 MINQING_DATABASE_URL 后再启动（台账在 --data 目录）；进展见 docs/postgres.md。
+                """)
+        }
         let path = config.storage.sqliteURL(dataDirectory: dataDirectory).path
         var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,

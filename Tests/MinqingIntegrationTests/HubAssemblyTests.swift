@@ -50,4 +50,20 @@ struct HubAssemblyTests {
         _ = try? await running.value
         await receiver.stop()
     }
+
+    @Test("a configured PostgreSQL URL is refused with a reason while serve cannot use it, instead of quietly running on SQLite")
+    func postgresNotYetWired() async throws {
+        let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: [
+            "MINQING_API_TOKEN": "assembly-token-0123456789abcdef",
+            "MINQING_DATABASE_URL": "postgres://minqing:secret-pw@127.0.0.1:5432/minqing",
+        ])
+        let data = try Peers.temporaryDirectory("assembly-pg")
+        do {
+            _ = try await HubAssembly.build(config: config, environment: HubEnvironment(dataDirectory: data, passwordCost: 4))
+            Issue.record("the hub started on SQLite although a database URL was configured")
+        } catch let error as HubAssemblyError {
+            #expect(error.description.contains("MINQING_DATABASE_URL"))
+            #expect(!error.description.contains("secret-pw"))
+        }
+    }
 }
