@@ -39,7 +39,6 @@ public struct HotlineRoutes: Sendable {
         }
     }
 
-    @_optimize(none)
     private func receiveCall(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
@@ -50,7 +49,6 @@ public struct HotlineRoutes: Sendable {
         return try Response.json(CallAnswer(outcome))
     }
 
-    @_optimize(none)
     private func showCall(_ id: String) async throws -> Response {
         guard let stored = try await hotline.ledger.call(id),
               let call = try? CallRecord(document: stored.document)
@@ -58,7 +56,6 @@ public struct HotlineRoutes: Sendable {
         return try Response.json(StoredCallAnswer(call: call, caseID: stored.caseID, role: stored.role))
     }
 
-    @_optimize(none)
     private func receiveSMS(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
@@ -68,7 +65,6 @@ public struct HotlineRoutes: Sendable {
         return try IntakeAnswer.response(try await hotline.takeSMS(sms))
     }
 
-    @_optimize(none)
     private func receiveWorkOrder(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
@@ -81,7 +77,6 @@ public struct HotlineRoutes: Sendable {
             deadline: answer.deadline, warnings: answer.warnings))
     }
 
-    @_optimize(none)
     private func listRejected(_ request: Request) async throws -> Response {
         let q = request.uri.queryParameters
         var limit = 100

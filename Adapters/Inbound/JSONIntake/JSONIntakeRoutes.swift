@@ -25,9 +25,6 @@ public struct JSONIntakeRoutes: Sendable {
         routes.on(.post, "/api/v1/messages", access: .scope(.intake)) { request, _ in try await receive(request) }
     }
 
-    // Not optimised: swiftc 6.3.1 crashes (signal 11 while splitting this coroutine in LLVM) when it optimises
-    // this function in release builds. The work it calls (parsing, intake) is optimised as usual.
-    @_optimize(none)
     private func receive(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)

@@ -55,7 +55,6 @@ public struct Open311Routes: Sendable {
         })
     }
 
-    @_optimize(none)
     func create(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: 64 << 10)
@@ -102,14 +101,12 @@ public struct Open311Routes: Sendable {
         ]
     }
 
-    @_optimize(none)
     func one(_ file: String) async throws -> Response {
         guard file.hasSuffix(".json"), let id = CaseID(String(file.dropLast(5)).uppercased()),
               let record = try await store.fetchCase(id) else { return Self.error(.notFound, "没有这个编号的诉求，请核对") }
         return Self.json([entry(record)])
     }
 
-    @_optimize(none)
     func list(_ request: Request) async throws -> Response {
         let params = request.uri.queryParameters
         if let ids = params.get("service_request_id") {

@@ -105,7 +105,6 @@ public struct WebFormRoutes: Sendable {
 
     struct ExpiredForm: Error {}
 
-    @_optimize(none)
     func submit<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
         let now = clock.now()
         let form: FormBody
@@ -184,7 +183,6 @@ public struct WebFormRoutes: Sendable {
     /// shows in masked numbers and is easy to learn). Failed attempts count per client address (in memory) and per
     /// case (in the store, whatever the address); past either limit every attempt is refused, the right code too,
     /// so guessing cannot continue behind it. See docs/api-access.md.
-    @_optimize(none)
     func authorise<Context: RequestContext>(_ form: FormBody, request: Request, context: Context) async throws -> Access {
         let address = ClientAddress.origin(request, context: context, trustedProxies: settings.trustedProxies).key
         guard await lookups.allow(address) else { return .tooMany("查询次数过多，请一小时后再试；急事请拨打镇群众工作热线") }
@@ -209,7 +207,6 @@ public struct WebFormRoutes: Sendable {
         return .refused("没有找到这件诉求：请核对受理编号和 8 位查询码（见受理回执）。电话、信件反映的诉求没有查询码，请致电镇群众工作热线查询")
     }
 
-    @_optimize(none)
     func lookup<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = FormBody.parse(urlEncoded: try await request.collectBody(limit: 16 << 10))
@@ -240,7 +237,6 @@ public struct WebFormRoutes: Sendable {
         return pages.response("status", c)
     }
 
-    @_optimize(none)
     func rate<Context: RequestContext>(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = FormBody.parse(urlEncoded: try await request.collectBody(limit: 16 << 10))

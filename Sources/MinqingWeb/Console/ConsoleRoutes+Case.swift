@@ -95,7 +95,6 @@ extension ConsoleRoutes {
                                    "message": "没有编号为「\(idText)」的案件，请核对编号。"], status: .notFound)
     }
 
-    @_optimize(none)
     func casePage(_ request: Request, id: String) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         // A case about the user is, for them, a case that does not exist.
@@ -103,7 +102,6 @@ extension ConsoleRoutes {
         return pages.response("case", try await caseContext(record, current: current))
     }
 
-    @_optimize(none)
     func act(_ request: Request, id: String) async throws -> Response {
         let authorised = try await authorisedForm(request)
         guard case .form(let current, let form) = authorised else { return authorised.refusal }
@@ -129,7 +127,6 @@ extension ConsoleRoutes {
         return pages.response("case", try await caseContext(latest, current: current, error: message), status: .unprocessableContent)
     }
 
-    @_optimize(none)
     func attachment(_ request: Request, id: String, sha: String) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         guard let record = try await fetch(id), access(current).mayView(record),
@@ -155,13 +152,11 @@ extension ConsoleRoutes {
         return c
     }
 
-    @_optimize(none)
     func walkinPage(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         return pages.response("walkin", walkinContext(current))
     }
 
-    @_optimize(none)
     func walkin(_ request: Request) async throws -> Response {
         let authorised = try await authorisedForm(request)
         guard case .form(let current, let form) = authorised else { return authorised.refusal }
@@ -225,7 +220,6 @@ extension ConsoleRoutes {
                            villageName: { directory.village($0)?.name ?? $0 }, categoryName: { directory.category($0)?.name ?? $0 })
     }
 
-    @_optimize(none)
     func dashboard(_ request: Request, printable: Bool) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let (from, to, label) = period(request)

@@ -19,13 +19,11 @@ extension ConsoleRoutes {
         return c
     }
 
-    @_optimize(none)
     func letterPage(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         return pages.response("letter", letterContext(current))
     }
 
-    @_optimize(none)
     func letter(_ request: Request) async throws -> Response {
         let limits = deps.config.intake
         let authorised = try await authorisedForm(request, limit: deps.config.server.bodyLimits.console)

@@ -86,7 +86,6 @@ extension ConsoleRoutes {
         ]
     }
 
-    @_optimize(none)
     func warningsPage(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)
@@ -102,7 +101,6 @@ extension ConsoleRoutes {
         ]))
     }
 
-    @_optimize(none)
     func warningPage(_ request: Request, id: String, error: String? = nil) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)
@@ -123,7 +121,6 @@ extension ConsoleRoutes {
         return pages.response("warning", ctx, status: error == nil ? .ok : .unprocessableContent)
     }
 
-    @_optimize(none)
     func acknowledgeWarning(_ request: Request, id: String) async throws -> Response {
         let authorised = try await authorisedForm(request, limit: 16 << 10)
         guard case .form(let current, let form) = authorised else { return authorised.refusal }

@@ -110,7 +110,6 @@ struct ConsoleRoutes: Sendable {
         return pages.response("login", c, status: status, headers: [.setCookie: auth.setCookie(ConsoleAuth.loginCookie, token, maxAge: 3600)])
     }
 
-    @_optimize(none)
     func login(_ request: Request, address: String) async throws -> Response {
         var request = request
         let form = FormBody.urlEncoded(String(decoding: try await request.collectBody(limit: 16 << 10), as: UTF8.self))
@@ -136,7 +135,6 @@ struct ConsoleRoutes: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    @_optimize(none)
     func logout(_ request: Request) async throws -> Response {
         let authorised = try await authorisedForm(request, limit: 16 << 10)
         guard case .form(let current, _) = authorised else { return authorised.refusal }
@@ -223,7 +221,6 @@ struct ConsoleRoutes: Sendable {
         ]
     }
 
-    @_optimize(none)
     func ledger(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let (q, params, page, problem) = query(request)
@@ -256,7 +253,6 @@ struct ConsoleRoutes: Sendable {
     /// Most rows one CSV export holds (the file is built in memory).
     static let exportLimit = 20_000
 
-    @_optimize(none)
     func export(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)

@@ -26,7 +26,6 @@ public struct PaperLetterRoutes: Sendable {
         routes.on(.post, "/api/v1/letters", access: .scope(.intake)) { request, _ in try await receive(request) }
     }
 
-    @_optimize(none)  // see JSONIntakeRoutes.receive: swiftc 6.3.1 crashes optimising such handlers
     private func receive(_ request: Request) async throws -> Response {
         var request = request
         let raw = try await request.collectBody(limit: maxBodyBytes)
