@@ -51,4 +51,23 @@ struct CitizenOptOutTests {
         let (lifted, _) = try CaseStateMachine.apply(.classify(Classification(citizenOptOut: false)), to: record, actor: "wang-li", at: Date())
         #expect(lifted.citizenOptOut == nil)
     }
+
+    @Test("the case page marks messages to the citizen as 致群众 and says when the citizen opted out")
+    func casePage() async throws {
+        let planner = ClosurePlanner { change in
+            change.event.action == "received"
+                ? [OutboxDraft(target: "citizen-sms", event: "case.created", recipients: [Contact.complainantKey])] : []
+        }
+        let hub = try TestHub(planner: planner)
+        try await hub.addUser("liu-jianguo")
+        try await hub.test { client in
+            let form = try await hub.submitForm(client, change: ["no_messages": "yes"])
+            #expect(form.status == .created)
+            let id = try #require(try await hub.store.searchCases(.init()).items.first?.id)
+            let cookie = try await hub.login(client, "liu-jianguo")
+            let html = String(buffer: try await client.execute(uri: "/console/cases/\(id)", method: .get, headers: [.cookie: cookie]).body)
+            #expect(html.contains("<strong>致群众</strong> · citizen-sms"))
+            #expect(html.contains("id=\"citizen-opt-out\""))
+        }
+    }
 }

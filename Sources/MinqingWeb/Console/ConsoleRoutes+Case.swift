@@ -14,6 +14,7 @@ extension ConsoleRoutes {
         let audit = try await deps.store.auditTrail(of: record.id)
         let notifications = try await deps.store.caseNotifications(record.id).map { n -> [String: Any] in
             ["target": n.entry.target, "event": n.entry.event, "state": Self.stateName(n.entry.state),
+             "toCitizen": Contact.isCitizen(n.entry.recipients),
              "attempts": n.attempts.map { a -> [String: Any] in
                  ["number": a.number, "at": HubTime.minutes(a.startedAt, in: zone), "result": Self.resultName(a.result),
                   "status": a.httpStatus.map(String.init) ?? "", "detail": a.detail ?? ""]
@@ -49,6 +50,7 @@ extension ConsoleRoutes {
                  "details": e.details.sorted { $0.key < $1.key }.map { "\($0.key)：\(personName($0.value))" }.joined(separator: "；")]
             },
             "notifications": notifications,
+            "citizenOptOut": record.citizenOptOut == true,
             "canAct": !allowed.isEmpty,
             "leaders": people(.leader).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
             "staffs": (people(.staff) + people(.clerk)).map { ["value": $0.id, "label": "\($0.name)（\($0.title ?? "")）"] },
