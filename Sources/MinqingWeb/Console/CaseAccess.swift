@@ -40,6 +40,13 @@ struct CaseAccess: Sendable {
 
     /// Whether the user may register new cases (walk-ins, letters): clerks, and leaders receiving visitors on
     /// market days (赶集日接访).
+    /// Who sees the 预警 pages: everyone but the county's read-only viewers (each warning still lists only the cases
+    /// the reader may see).
+    var mayViewWarnings: Bool { !user.roles.isDisjoint(with: [.clerk, .staff, .leader, .principalLeader, .admin]) }
+
+    /// Who may acknowledge (签收) a warning: leaders and admins.
+    var mayAcknowledgeWarnings: Bool { !user.roles.isDisjoint(with: [.leader, .principalLeader, .admin]) }
+
     var mayRegister: Bool { !user.roles.isDisjoint(with: [.clerk, .admin, .leader, .principalLeader]) }
 
     /// The ledger query narrowed to what the user may see: no case about them, no search in personal data they may

@@ -12,16 +12,6 @@ extension ConsoleRoutes {
     var relatedStore: (any RelatedCaseStore)? { deps.store as? any RelatedCaseStore }
     var warningStore: (any WarningStore)? { deps.store as? any WarningStore }
 
-    /// Who may acknowledge (签收) a warning: leaders and admins.
-    func mayAcknowledgeWarnings(_ access: CaseAccess) -> Bool {
-        !access.user.roles.isDisjoint(with: [.leader, .principalLeader, .admin])
-    }
-
-    /// Who sees the 预警 pages: everyone but the county's read-only viewers.
-    func mayViewWarnings(_ access: CaseAccess) -> Bool {
-        !access.user.roles.isDisjoint(with: [.clerk, .staff, .leader, .principalLeader, .admin])
-    }
-
     /// Template values of the 可能重复 panel: the related cases the reader may see, each with reason, score and — for
     /// a clerk (or anyone allowed to merge) — a 并单 button that merges the newer of the two into the older.
     func relatedPanel(_ record: CaseRecord, access: CaseAccess) async throws -> [String: Any] {
@@ -89,7 +79,7 @@ extension ConsoleRoutes {
     func warningsPage(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)
-        guard mayViewWarnings(access) else { return forbidden() }
+        guard access.mayViewWarnings else { return forbidden() }
         let showAll = request.uri.queryParameters.get("all") == "1"
         let states: Set<EarlyWarning.State> = showAll ? [] : [.open]
         var items: [[String: Any]] = []
@@ -104,7 +94,7 @@ extension ConsoleRoutes {
     func warningPage(_ request: Request, id: String, error: String? = nil) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let access = access(current)
-        guard mayViewWarnings(access) else { return forbidden() }
+        guard access.mayViewWarnings else { return forbidden() }
         guard let w = try await warningStore?.warning(id: id), var c = try await warningContext(w, access: access) else {
             return message("预警不存在", "没有编号为「\(id)」的预警，请从预警列表中选择。", .notFound)
         }
@@ -114,7 +104,7 @@ extension ConsoleRoutes {
                     // Member ids the reader may not see are not named in the trail either.
                     "detail": e.action == "acknowledged" ? (e.detail ?? "") : ""]
         } ?? []
-        c["canAcknowledge"] = w.state == .open && mayAcknowledgeWarnings(access)
+        c["canAcknowledge"] = w.state == .open && access.mayAcknowledgeWarnings
         var ctx = base(current, c)
         ctx["title"] = "预警：\(w.rule)"
         if let error { ctx["error"] = error }
@@ -125,7 +115,7 @@ extension ConsoleRoutes {
         let authorised = try await authorisedForm(request, limit: 16 << 10)
         guard case .form(let current, let form) = authorised else { return authorised.refusal }
         let access = access(current)
-        guard mayAcknowledgeWarnings(access), let store = warningStore else {
+        guard access.mayAcknowledgeWarnings, let store = warningStore else {
             return message("不能签收", "预警由领导签收：您的账号没有领导权限，请联系分管领导。", .forbidden)
         }
         guard let w = try await store.warning(id: id), try await warningContext(w, access: access) != nil else {
