@@ -259,7 +259,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MinqingStorePostgresTests",
-            dependencies: ["MinqingStorePostgres", "MinqingStore", "MinqingTesting", "MinqingCore", "MinqingConfig",
+            dependencies: ["MinqingStorePostgres", "MinqingStore", "MinqingTesting", "MinqingCore", "MinqingConfig", "MinqingDispatch",
                            .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),

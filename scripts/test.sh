@@ -26,7 +26,7 @@ fi
 export MINQING_SMS_SDK_PYTHON="$sms_sdk/bin/python3"
 
 echo "== swift build --build-tests"
-swift build --build-tests
+swift build --build-tests --explicit-target-dependency-import-check error
 export MINQING_BIN="$PWD/.build/debug/minqing"
 echo "== swift test"
 swift test --skip-build

@@ -4,7 +4,6 @@ import MinqingConfig
 import MinqingCore
 import MinqingHTTP
 import MinqingStore
-import WebFormAdapter
 
 /// The 可能重复 panel of the case page and the 预警 pages. Both follow `CaseAccess`: a case the reader may not see is
 /// left out of every list here, as if it did not exist (信访工作条例 第三十条).
@@ -25,7 +24,7 @@ extension ConsoleRoutes {
             rows.append([
                 "id": other.id.description, "reason": link.reason.displayName, "reasonCode": link.reason.rawValue,
                 "score": "\(Int((link.score * 100).rounded()))%", "status": other.status.displayName,
-                "registered": WebFormRoutes.format(other.registeredAt, zone),
+                "registered": HubTime.minutes(other.registeredAt, in: zone),
                 "village": other.village.flatMap { directory.village($0)?.name } ?? other.village ?? "",
                 "subject": access.seesPII(other) ? other.subject : masking.numbers(in: other.subject),
                 "canMerge": canMerge, "mergeFrom": newer.id.description, "mergeInto": older.id.description,
@@ -55,7 +54,7 @@ extension ConsoleRoutes {
             let village = r.village.flatMap { directory.village($0)?.name } ?? r.village ?? "未注明村（社区）"
             cases.append([
                 "id": r.id.description, "village": village, "channel": r.channel.displayName, "status": r.status.displayName,
-                "registered": WebFormRoutes.format(r.registeredAt, zone),
+                "registered": HubTime.minutes(r.registeredAt, in: zone),
                 "subject": access.seesPII(r) ? r.subject : masking.numbers(in: r.subject),
             ])
             if let i = byVillage.firstIndex(where: { $0.name == village }) { byVillage[i].ids.append(r.id.description) }
@@ -66,8 +65,8 @@ extension ConsoleRoutes {
         let widest = byVillage.map(\.ids.count).max() ?? 1
         return [
             "id": w.id, "rule": w.rule, "scope": scope, "state": w.state.displayName, "open": w.state == .open,
-            "count": cases.count, "raised": WebFormRoutes.format(w.raisedAt, zone), "updated": WebFormRoutes.format(w.updatedAt, zone),
-            "acknowledgedBy": personName(w.acknowledgedBy), "acknowledgedAt": w.acknowledgedAt.map { WebFormRoutes.format($0, zone) } ?? "",
+            "count": cases.count, "raised": HubTime.minutes(w.raisedAt, in: zone), "updated": HubTime.minutes(w.updatedAt, in: zone),
+            "acknowledgedBy": personName(w.acknowledgedBy), "acknowledgedAt": w.acknowledgedAt.map { HubTime.minutes($0, in: zone) } ?? "",
             "note": w.acknowledgementNote ?? "", "cases": cases,
             // The village "map": one bar per village, as wide as its share of the cluster.
             "villages": byVillage.map { v -> [String: Any] in
@@ -100,7 +99,7 @@ extension ConsoleRoutes {
         }
         c["events"] = try await warningStore?.warningEvents(id: id).map { e -> [String: Any] in
             let action = ["raised": "发出预警", "grown": "新增案件", "acknowledged": "签收"][e.action] ?? e.action
-            return ["at": WebFormRoutes.format(e.at, zone), "actor": personName(e.actor), "action": action,
+            return ["at": HubTime.minutes(e.at, in: zone), "actor": personName(e.actor), "action": action,
                     // Member ids the reader may not see are not named in the trail either.
                     "detail": e.action == "acknowledged" ? (e.detail ?? "") : ""]
         } ?? []
