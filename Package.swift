@@ -91,8 +91,8 @@ let package = Package(
         .target(
             name: "MinqingApp",
             dependencies: [
-                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingDispatch", "MinqingCurl", "MinqingRouting",
-                "MinqingHTTP", "MinqingWeb",
+                "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingStorePostgres", "MinqingDispatch", "MinqingCurl",
+                "MinqingRouting", "MinqingHTTP", "MinqingWeb",
                 "WebhookAdapter", "RobotsAdapter", "EmailAdapter", "HubForwardAdapter",
                 "MailboxAdapter", "HotlineAdapter", "JSONIntakeAdapter", "WebFormAdapter", "SMSAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),

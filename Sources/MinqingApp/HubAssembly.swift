@@ -12,6 +12,7 @@ import MinqingDispatch
 import MinqingHTTP
 import MinqingRouting
 import MinqingStore
+import MinqingStorePostgres
 import MinqingWeb
 import Prometheus
 import ServiceLifecycle
@@ -19,7 +20,7 @@ import WebFormAdapter
 
 /// What a hub is built from besides its configuration: where its data lives, its clock, its metrics.
 public struct HubEnvironment: Sendable {
-    /// `--data`: the SQLite ledger, console accounts, the upload spool.
+    /// `--data`: the SQLite ledger (unless `storage.postgres` is set), the upload spool.
     public var dataDirectory: URL
     public var clock: any SleepingClock
     public var registry: PrometheusCollectorRegistry
@@ -50,7 +51,12 @@ public struct HubEnvironment: Sendable {
 public struct Hub: Sendable {
     public let config: HubConfig
     public let environment: HubEnvironment
-    public let store: SQLiteCaseStore
+    /// The ledger: SQLite under `--data`, or the PostgreSQL database several instances share (`storage`).
+    public let store: any HubStore
+    /// Which instance runs the jobs only one may run; every name is this process's on SQLite.
+    public let leadership: any Leadership
+    /// The jobs only one instance may run that this instance runs now (every configured one on SQLite).
+    public let leaders: LeaderBoard
     public let intake: IntakeService
     public let notifications: NotificationSetup
     /// What the web layer serves (routes of every inbound adapter included).
@@ -82,7 +88,12 @@ public struct Hub: Sendable {
         await shutdown()
     }
 
-    public func shutdown() async { await client.shutdown(.finishInFlight) }
+    /// Ends the client after in-flight transfers, then the store's and the leadership's connections.
+    public func shutdown() async {
+        await client.shutdown(.finishInFlight)
+        if let leadership = leadership as? PostgresLeadership { await leadership.close() }
+        await store.close()
+    }
 }
 
 /// Why a hub could not be built, said so an operator knows what to fix.
@@ -110,12 +121,27 @@ public enum HubAssembly {
         recordCalendarYears(config, clock: clock, metrics: metrics, logger: logger)
 
         let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
-        let store: SQLiteCaseStore
+        let store: any HubStore
         do {
-            store = try openStore(config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal)
+            store = try await openStore(config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal)
         } catch {
             await client.shutdown(.abortInFlight)
             throw error
+        }
+        logger.info("ledger opened", metadata: ["store": "\(store.storeDescription)"])
+        let leadership: any Leadership = config.storage.postgres.map {
+            PostgresLeadership(settings: $0, logger: Logger(label: "minqing.leadership"))
+        } ?? SoleInstance()
+        /// A job only one instance may run: on a shared database it runs where this instance holds its name.
+        let leaders = LeaderBoard()
+        func leaderOnly(_ name: String, _ service: any Service) -> any Service {
+            guard config.storage.postgres != nil else {
+                leaders.set(name, held: true)
+                return service
+            }
+            return LeaderOnly(name: name, leadership: leadership, inner: service, clock: clock, logger: logger) {
+                leaders.set(name, held: $0)
+            }
         }
         let dispatcher = Dispatcher(
             store: store, targets: notifications.targets, composer: notifications.composer, clock: clock,
@@ -127,14 +153,21 @@ public enum HubAssembly {
         let hotline = config.hotline.map {
             HotlineIntake(settings: $0, intake: intake, store: store, clock: clock, timeZone: config.office.timeZone, logger: logger)
         }
-        var services: [any Service] = [dispatcher] + pollers.map { $0 as any Service }
+        var services: [any Service] = [dispatcher] + pollers.map { leaderOnly("mailbox:\($0.settings.name)", $0) }
+        if let postgres = config.storage.postgres {
+            // Other instances' commits wake this one's dispatcher and scheduler.
+            services.append(BackgroundTask {
+                await PostgresChangeListener.run(
+                    settings: postgres, outbox: outboxSignal, cases: caseSignal, clock: clock, logger: Logger(label: "minqing.listener"))
+            })
+        }
         if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: clock, signal: caseSignal) {
-            services.append(scheduler)
+            services.append(leaderOnly("scheduler", scheduler))
         }
         if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
-            services.append(CDRFollower(
+            services.append(leaderOnly("hotline:cdr", CDRFollower(
                 path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
-                pollInterval: asterisk.pollInterval, logger: logger))
+                pollInterval: asterisk.pollInterval, logger: logger)))
             logger.info("following asterisk cdr file", metadata: ["file": "\(file)"])
         }
 
@@ -145,36 +178,45 @@ public enum HubAssembly {
         let users = try StaffUsers(
             file: environment.dataDirectory.appendingPathComponent("users.json"), directory: config.directory,
             cost: environment.passwordCost)
-        let web = WebDependencies(
+        var web = WebDependencies(
             config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
             readinessChecks: MailboxWiring.readiness(pollers),
             routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: webForm, hotline: hotline),
             spool: spool, users: users)
+        let storeDescription = store.storeDescription, instance = instanceID(dataDirectory: environment.dataDirectory)
+        web.readinessDetails = {
+            ["store": storeDescription, "instance": instance, "leader": leaders.held.sorted().joined(separator: ",")]
+        }
         return Hub(
-            config: config, environment: environment, store: store, intake: intake, notifications: notifications, web: web,
+            config: config, environment: environment, store: store, leadership: leadership, leaders: leaders, intake: intake, notifications: notifications, web: web,
             services: services, client: client)
     }
 
     /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies the
-    /// way `serve` would.
+    /// way `serve` would: the PostgreSQL database of `storage.postgres` when set (migrated to the current schema),
+    /// otherwise the SQLite file under `dataDirectory`.
     public static func openStore(
         _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
-    ) throws(HubAssemblyError) -> SQLiteCaseStore {
-        // The PostgreSQL store exists and passes the store's conformance lists, but the hub is not yet wired to it
-        // (listener, leadership, shared limits: docs/postgres.md). Refuse rather than quietly use SQLite: an operator
-        // who set a database URL expects every instance to share it.
-        if config.storage.postgres != nil {
-            throw HubAssemblyError(description: """
-                配置了 storage.postgres（MINQING_DATABASE_URL），但本版本的民情通仍只用 SQLite 台账运行，多实例共用 PostgreSQL 尚未接入。\
-                请清空 MINQING_DATABASE_URL 后再启动（台账在 --data 目录）；进展见 docs/postgres.md。
-                """)
-        }
-        let path = config.storage.sqliteURL(dataDirectory: dataDirectory).path
+    ) async throws(HubAssemblyError) -> any HubStore {
         var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
             factory: config.caseFactory, planner: HubPlanners.planner(for: config), policy: config.casePolicy,
             outboxSignal: outboxSignal, caseSignal: caseSignal)
         settings.warnings = config.warnings
+        if let postgres = config.storage.postgres {
+            do {
+                return try await PostgresCaseStore.open(
+                    settings: postgres, ledger: settings, instanceID: instanceID(dataDirectory: dataDirectory),
+                    logger: Logger(label: "minqing.store.postgres"))
+            } catch {
+                throw HubAssemblyError(description: """
+                    无法连接或升级 PostgreSQL 台账 \(postgres.redactedURL)：\(String(describing: error))
+                    请检查 MINQING_DATABASE_URL（或 minqing.yaml 的 storage.postgres）中的地址、端口、用户名、密码和 sslmode，\
+                    以及数据库是否已创建、该用户是否有建表权限（docs/postgres.md）。
+                    """)
+            }
+        }
+        let path = config.storage.sqliteURL(dataDirectory: dataDirectory).path
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             return try SQLiteCaseStore(path: path, settings: settings)
@@ -183,9 +225,15 @@ public enum HubAssembly {
         }
     }
 
+    /// Names this instance's outbox leases on a shared database: its host and data directory, so a restarted
+    /// instance ends its own old leases at once (`DeliveryQueue.releaseLeases`) while other instances' stay.
+    public static func instanceID(dataDirectory: URL) -> String {
+        "\(ProcessInfo.processInfo.hostName):\(dataDirectory.standardizedFileURL.path)"
+    }
+
     /// The public form's limits. Form tokens are signed with a key kept in the store, so a form shown before a
     /// restart (or by another instance) is still accepted.
-    static func webFormSettings(_ config: HubConfig, store: SQLiteCaseStore, spool: FormSpool) async throws -> WebFormSettings {
+    static func webFormSettings(_ config: HubConfig, store: any HubStore, spool: FormSpool) async throws -> WebFormSettings {
         let form = config.webform
         var settings = WebFormSettings(
             maxPhotos: min(config.intake.maxAttachments, form.maxPhotos),

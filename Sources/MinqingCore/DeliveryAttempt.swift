@@ -15,6 +15,9 @@ public struct DeliveryAttempt: Sendable, Codable, Hashable {
         case rejected
         /// Not sent: a recipient is a person the case is about, or the target is disabled.
         case suppressed
+        /// Not sent yet: the target's limit or a pause (stored by any instance) put the send beyond this
+        /// dispatcher's lease, so the row went back to `retrying` at that time instead of waiting. Not a send.
+        case deferred
     }
 
     public var notificationID: String

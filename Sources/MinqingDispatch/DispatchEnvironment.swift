@@ -18,6 +18,8 @@ struct DispatchEnvironment: Sendable {
     let random: @Sendable () -> Double
     let observer: @Sendable (DeliveryRecord) -> Void
     let stop: StopFlag
+    /// How long a claimed row stays with this dispatcher: a lane never waits for a send slot beyond half of it.
+    let lease: Duration
 }
 
 /// Set once when the hub shuts down gracefully: lanes stop waiting for send slots, deliveries already sent finish

@@ -42,7 +42,7 @@ public final class Dispatcher: Service {
         let environment = DispatchEnvironment(
             store: store, composer: composer, clock: clock, signal: signal,
             recorder: DeliveryRecorder(store: store, logger: logger), logger: logger, metrics: metrics, random: random,
-            observer: observer, stop: StopFlag())
+            observer: observer, stop: StopFlag(), lease: lease)
         self.environment = environment
         self.lease = lease
         lanes = Dictionary(targets.map { ($0.target.name, Lane(target: $0.target, settings: $0.settings, environment: environment)) },
@@ -64,7 +64,7 @@ public final class Dispatcher: Service {
     private func dispatch() async throws {
         let store = environment.store
         let clock = environment.clock
-        try await store.releaseLeases()
+        try await store.releaseLeases(at: clock.now())
         let known = Set(lanes.keys)
         let abandoned = try await store.abandonNotifications(
             targetsNotIn: known, reason: "通知目标已从配置中删除，请恢复该目标后重发，或忽略", at: clock.now())
@@ -72,7 +72,7 @@ public final class Dispatcher: Service {
             environment.logger.warning("dead-lettered notifications of removed targets", metadata: ["count": "\(abandoned)"])
         }
         let states = Dictionary(try await store.targetStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for (name, lane) in lanes { try await lane.restore(states[name], now: clock.now()) }
+        for (name, lane) in lanes { await lane.restore(states[name], now: clock.now()) }
         environment.logger.info("dispatcher started", metadata: ["targets": "\(known.sorted().joined(separator: ","))"])
 
         await withDiscardingTaskGroup { group in

@@ -20,13 +20,13 @@ public struct LaneSettings: Sendable {
     }
 }
 
-/// One target's delivery lane: owns its rate-limit history, pause and disabled state, and runs each claimed
-/// notification through compose → wait for a send slot → deliver → decide → record.
+/// One target's delivery lane: owns its pause and disabled state, and runs each claimed notification through
+/// compose → reserve a send slot → wait for it → deliver → decide → record. A rate-limited target's slots are
+/// reserved in the store (`DeliveryQueue.reserveSend`), so the limit holds across every instance on one store.
 actor Lane {
     let target: any NotificationTarget
     let settings: LaneSettings
     private let environment: DispatchEnvironment
-    private var history: [Date] = []
     private var pausedUntil: Date?
     private var disabled: (at: Date, reason: String)?
     private var inHand = 0
@@ -48,12 +48,9 @@ actor Lane {
         latency = Metrics.Timer(label: "minqing_delivery_seconds", dimensions: dims, factory: environment.metrics)
     }
 
-    /// Restores what the store remembers: sends inside the rate-limit horizon, a pause, a disabled flag.
-    func restore(_ state: TargetState?, now: Date) async throws {
-        if settings.rateLimit.isLimited {
-            history = try await environment.store.sendTimes(
-                target: target.name, since: now.addingTimeInterval(-settings.rateLimit.horizon.seconds))
-        }
+    /// Restores what the store remembers: a pause, a disabled flag. (Earlier sends are counted by the store at
+    /// each reservation.)
+    func restore(_ state: TargetState?, now: Date) {
         pausedUntil = state?.pausedUntil
         if let at = state?.disabledAt { disabled = (at, state?.disabledReason ?? "已停用") }
     }
@@ -106,12 +103,41 @@ actor Lane {
             (content, snapshot, recipients) = (c, s, r)
         }
 
-        let slot = reserveSlot(now: clock.now())
-        if await environment.stop.wait(until: slot, on: clock) { return nil }
+        var slot = clock.now()
+        if let pausedUntil, pausedUntil > slot { slot = pausedUntil }
         var reservation: Int64?
         if settings.rateLimit.isLimited {
-            reservation = try? await environment.store.reserveSend(DeliveryAttempt(
-                notificationID: entry.id, target: target.name, number: number, startedAt: slot, result: .sending))
+            let limit = settings.rateLimit, localPause = pausedUntil, now = clock.now()
+            do {
+                (reservation, slot) = try await environment.store.reserveSend(
+                    DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: slot, result: .sending),
+                    horizon: limit.horizon.seconds, now: now,
+                    slot: { history, now in max(limit.earliestSend(after: history, now: now), localPause ?? now) })
+            } catch {
+                // Without a reservation the limit cannot be kept: leave the row to its lease and try again later.
+                environment.logger.error("reserving a send slot failed", metadata: [
+                    "target.name": "\(target.name)", "error": "\(String(describing: error))"])
+                return nil
+            }
+        }
+        // A slot beyond half the lease (a pause another instance stored, a long queue): give the row back for that
+        // time rather than hold it past the lease, when another dispatcher could claim it again.
+        // The row comes back at `slot`; a reservation made for it becomes this `deferred` attempt, which is no send.
+        func deferred(_ detail: String) async -> DeliveryRecord {
+            await finish(DeliveryRecord(
+                attempt: DeliveryAttempt(
+                    notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(), result: .deferred,
+                    detail: detail),
+                reservation: reservation, state: .retrying, nextAttemptAt: slot, lastError: nil))
+        }
+        let latest = clock.now().addingTimeInterval(environment.lease.seconds / 2)
+        if slot > latest {
+            if pausedUntil.map({ $0 < slot }) ?? true { pausedUntil = slot }
+            return await deferred("目标限流或暂停中，延后至 \(HubTime.minutes(slot, in: HubTime.shanghai)) 发送")
+        }
+        if await environment.stop.wait(until: slot, on: clock) {
+            // Stopping before the slot: a reserved send must not count against the limit after the restart.
+            return reservation == nil ? nil : await deferred("民情通停止运行，未发送；重启后发送")
         }
         let sentAt = clock.now()
         let outcome = await target.deliver(Delivery(
@@ -119,20 +145,6 @@ actor Lane {
             recipients: recipients, snapshot: snapshot))
         if Task.isCancelled, case .failed = outcome { return nil }
         return await finish(decide(outcome, entry: entry, number: number, sentAt: sentAt, reservation: reservation))
-    }
-
-    /// The earliest send time the rate limit and any pause allow, taken at once so concurrent deliveries get
-    /// successive slots.
-    private func reserveSlot(now: Date) -> Date {
-        let horizon = now.addingTimeInterval(-settings.rateLimit.horizon.seconds)
-        history.removeAll { $0 < horizon }
-        var slot = settings.rateLimit.earliestSend(after: history, now: now)
-        if let pausedUntil, pausedUntil > slot { slot = pausedUntil }
-        if settings.rateLimit.isLimited {
-            history.append(slot)
-            history.sort()
-        }
-        return slot
     }
 
     private func decide(

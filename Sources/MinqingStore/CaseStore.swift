@@ -53,13 +53,22 @@ public protocol DeliveryQueue: Sendable {
     /// configuration), with `reason`; returns how many.
     func abandonNotifications(targetsNotIn known: Set<String>, reason: String, at now: Date) async throws -> Int
     /// Ends the leases this store handle's dispatcher holds (called when the dispatcher starts, after a crash). A
-    /// store shared by several instances ends only its own instance's leases.
-    func releaseLeases() async throws
+    /// store shared by several instances ends only its own instance's leases. A send those rows had reserved for
+    /// a time after `now` was never made (a send happens at or after its slot), so it becomes `deferred` and stops
+    /// counting against the target's limit.
+    func releaseLeases(at now: Date) async throws
     /// Writes each attempt and its notification's new state (and ends its lease) in one transaction.
     func recordDeliveries(_ records: [DeliveryRecord]) async throws
-    /// Writes a `sending` attempt before a rate-limited send, so a crash right after sending still counts
-    /// against the limit after a restart. Returns the reservation for `DeliveryRecord.reservation`.
-    func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64
+    /// Reserves one rate-limited send of `attempt.target`, atomically across every dispatcher on this store (one
+    /// process or several instances on one database): reads the target's sends since `now - horizon` (oldest
+    /// first) and its stored pause, takes the later of `slot(history, now)` and the pause's end as the send time,
+    /// and writes a `sending` attempt at that time — all before any other reservation of the same target can read
+    /// the history, so the limit holds for the receiver, not per instance. A crash right after sending still
+    /// counts against the limit after a restart. Returns the reservation (for `DeliveryRecord.reservation`) and
+    /// the send time.
+    func reserveSend(
+        _ attempt: DeliveryAttempt, horizon: TimeInterval, now: Date, slot: @Sendable ([Date], Date) -> Date
+    ) async throws -> (reservation: Int64, sendAt: Date)
     /// Start times of the attempts sent (or reserved) to `target` at or after `since`, oldest first.
     func sendTimes(target: String, since: Date) async throws -> [Date]
     /// The earliest time a pending or retrying notification of one of `targets` can be claimed, if any.

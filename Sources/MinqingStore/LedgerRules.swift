@@ -3,6 +3,10 @@ import MinqingCore
 
 /// What every store decides the same way around a change, apart from reading and writing its rows.
 public enum LedgerRules {
+    /// The detail of a reserved send that `DeliveryQueue.releaseLeases(at:)` found still in the future: the hub
+    /// stopped before the send's time, so nothing was sent.
+    public static let unsentReservation = "民情通在发送时刻之前停止，未发送；已交回重发"
+
     /// The case a merge action names (the store reads it and passes it to `transition`); nil for other actions.
     public static func mergeTarget(of action: CaseAction) -> CaseID? {
         if case .merge(let into, _) = action { return into }

@@ -95,8 +95,17 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func releaseLeases() async throws {
-        try await pool.write { db in try db.execute(sql: "UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL") }
+    public func releaseLeases(at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery_attempts SET result = 'deferred', detail = ?
+                    WHERE result = 'sending' AND started_at > ?
+                      AND notification_id IN (SELECT id FROM outbox WHERE lease_until IS NOT NULL)
+                    """,
+                arguments: [LedgerRules.unsentReservation, now.timeIntervalSince1970])
+            try db.execute(sql: "UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL")
+        }
     }
 
     public func recordDeliveries(_ records: [DeliveryRecord]) async throws {
@@ -106,8 +115,14 @@ extension SQLiteCaseStore {
                 let a = r.attempt
                 if let reservation = r.reservation {
                     try db.execute(
-                        sql: "UPDATE delivery_attempts SET result = ?, http_status = ?, latency_ms = ?, detail = ? WHERE id = ?",
-                        arguments: [a.result.rawValue, a.httpStatus, a.latencyMilliseconds, a.detail, reservation])
+                        sql: """
+                            UPDATE delivery_attempts SET result = ?, started_at = ?, http_status = ?, latency_ms = ?, detail = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [
+                            a.result.rawValue, a.startedAt.timeIntervalSince1970, a.httpStatus, a.latencyMilliseconds, a.detail,
+                            reservation,
+                        ])
                 } else {
                     try self.insertAttempt(a, db)
                 }
@@ -127,26 +142,35 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64 {
+    public func reserveSend(
+        _ attempt: DeliveryAttempt, horizon: TimeInterval, now: Date, slot: @Sendable ([Date], Date) -> Date
+    ) async throws -> (reservation: Int64, sendAt: Date) {
+        // One writer at a time: the history read and the reservation are one write transaction.
         try await pool.write { db in
+            let history = try self.sendTimes(target: attempt.target, since: now.addingTimeInterval(-horizon), db)
+            let paused = try Double.fetchOne(db, sql: "SELECT paused_until FROM target_states WHERE name = ?", arguments: [attempt.target])
+            var at = slot(history, now)
+            if let paused, paused > at.timeIntervalSince1970 { at = Date(timeIntervalSince1970: paused) }
             try self.insertAttempt(DeliveryAttempt(
                 notificationID: attempt.notificationID, target: attempt.target, number: attempt.number,
-                startedAt: attempt.startedAt, result: .sending), db)
-            return db.lastInsertedRowID
+                startedAt: at, result: .sending), db)
+            return (db.lastInsertedRowID, at)
         }
     }
 
     public func sendTimes(target: String, since: Date) async throws -> [Date] {
-        try await pool.read { db in
-            try Double.fetchAll(
-                db,
-                sql: """
-                    SELECT started_at FROM delivery_attempts
-                    WHERE target = ? AND started_at >= ? AND result <> 'suppressed' ORDER BY started_at
-                    """,
-                arguments: [target, since.timeIntervalSince1970]
-            ).map(Date.init(timeIntervalSince1970:))
-        }
+        try await pool.read { db in try self.sendTimes(target: target, since: since, db) }
+    }
+
+    private func sendTimes(target: String, since: Date, _ db: Database) throws -> [Date] {
+        try Double.fetchAll(
+            db,
+            sql: """
+                SELECT started_at FROM delivery_attempts
+                WHERE target = ? AND started_at >= ? AND result NOT IN ('suppressed', 'deferred') ORDER BY started_at
+                """,
+            arguments: [target, since.timeIntervalSince1970]
+        ).map(Date.init(timeIntervalSince1970:))
     }
 
     public func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt] {

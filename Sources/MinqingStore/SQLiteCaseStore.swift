@@ -6,6 +6,8 @@ import MinqingCore
 /// a crash of the process or the machine.
 public final class SQLiteCaseStore: CaseStore {
     let pool: DatabasePool
+    /// The ledger file.
+    public let path: String
     let settings: LedgerSettings
     let encoder: JSONEncoder
     let decoder: JSONDecoder
@@ -23,6 +25,7 @@ public final class SQLiteCaseStore: CaseStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         pool = try DatabasePool(path: path, configuration: config)
+        self.path = path
         self.settings = settings
         encoder = HubJSON.encoder(timeZone: settings.timeZone)
         decoder = HubJSON.decoder(timeZone: settings.timeZone)

@@ -59,8 +59,13 @@ extension PostgresCaseStore {
 
     /// Ends THIS instance's leases only: another instance's claims are live deliveries in progress. A lease of an
     /// instance that died runs out by itself and is claimed again after `leaseUntil` (docs/postgres.md).
-    public func releaseLeases() async throws {
-        try await read { c in
+    public func releaseLeases(at now: Date) async throws {
+        try await transaction { c in
+            try await self.exec("""
+                UPDATE delivery_attempts SET result = 'deferred', detail = \(LedgerRules.unsentReservation)
+                WHERE result = 'sending' AND started_at > \(now.timeIntervalSince1970)
+                  AND notification_id IN (SELECT id FROM outbox WHERE lease_owner = \(self.instanceID))
+                """, c)
             try await self.exec("""
                 UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = \(self.instanceID)
                 """, c)
@@ -74,7 +79,8 @@ extension PostgresCaseStore {
                 let a = r.attempt
                 if let reservation = r.reservation {
                     try await self.exec("""
-                        UPDATE delivery_attempts SET result = \(a.result.rawValue), http_status = \(a.httpStatus),
+                        UPDATE delivery_attempts SET result = \(a.result.rawValue), started_at = \(a.startedAt.timeIntervalSince1970),
+                          http_status = \(a.httpStatus),
                           latency_ms = \(a.latencyMilliseconds), detail = \(a.detail) WHERE id = \(reservation)
                         """, c)
                 } else {
@@ -93,17 +99,9 @@ extension PostgresCaseStore {
         }
     }
 
-    public func reserveSend(_ attempt: DeliveryAttempt) async throws -> Int64 {
-        try await read { c in
-            try await self.insertAttempt(DeliveryAttempt(
-                notificationID: attempt.notificationID, target: attempt.target, number: attempt.number,
-                startedAt: attempt.startedAt, result: .sending), c)
-        }
-    }
-
     /// The rate-limited send of one target across every instance: under a transaction-level advisory lock on the
     /// target, reads the sends since `now - horizon`, lets `slot` pick the earliest allowed send time from them
-    /// (`RateLimit.earliestSend`), and reserves that time as a `sending` attempt — so two instances reserving at
+    /// (`RateLimit.earliestSend`), waits out a pause any instance stored, and reserves that time as a `sending` attempt — so two instances reserving at
     /// once take turns and the second sees the first's reservation. Returns the reservation and its send time.
     public func reserveSend(
         _ attempt: DeliveryAttempt, horizon: TimeInterval, now: Date, slot: @Sendable ([Date], Date) -> Date
@@ -111,7 +109,10 @@ extension PostgresCaseStore {
         try await transaction { c in
             try await self.exec("SELECT pg_advisory_xact_lock(hashtextextended(\("minqing.send:" + attempt.target), 0))", c)
             let history = try await self.sendTimes(target: attempt.target, since: now.addingTimeInterval(-horizon), c)
-            let at = slot(history, now)
+            var at = slot(history, now)
+            let paused = try await self.rows("SELECT paused_until FROM target_states WHERE name = \(attempt.target)", c)
+                .first.flatMap { try $0.optionalDate("paused_until") }
+            if let paused, paused > at { at = paused }
             let id = try await self.insertAttempt(DeliveryAttempt(
                 notificationID: attempt.notificationID, target: attempt.target, number: attempt.number,
                 startedAt: at, result: .sending), c)
@@ -126,7 +127,7 @@ extension PostgresCaseStore {
     private func sendTimes(target: String, since: Date, _ c: PostgresConnection) async throws -> [Date] {
         try await rows("""
             SELECT started_at FROM delivery_attempts
-            WHERE target = \(target) AND started_at >= \(since.timeIntervalSince1970) AND result <> 'suppressed'
+            WHERE target = \(target) AND started_at >= \(since.timeIntervalSince1970) AND result NOT IN ('suppressed', 'deferred')
             ORDER BY started_at
             """, c).map { try $0.date("started_at") }
     }

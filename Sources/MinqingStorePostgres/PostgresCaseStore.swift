@@ -13,9 +13,7 @@ import PostgresNIO
 /// numbers come from one counter row per day, the outbox is claimed with `FOR UPDATE SKIP LOCKED` and leases that
 /// name their owner, and every commit that wrote outbox rows (or changed a case) sends `NOTIFY` so the other
 /// instances wake (`PostgresChangeListener`).
-public final class PostgresCaseStore: CaseStore, HotlineLedger, SessionStorage, FeedSecretStore, AttemptLedger,
-    HubSecretStore
-{
+public final class PostgresCaseStore: HubStore {
     /// The `NOTIFY` channel of commits that wrote outbox rows.
     public static let outboxChannel = "minqing_outbox"
     /// The `NOTIFY` channel of commits that created or changed a case.
@@ -73,6 +71,8 @@ public final class PostgresCaseStore: CaseStore, HotlineLedger, SessionStorage, 
         runner.cancel()
         await runner.value
     }
+
+    public var storeDescription: String { "PostgreSQL \(connection.redactedURL)" }
 
     public func checkReady() async throws {
         _ = try await client.withConnection { c in try await c.query("SELECT 1", logger: self.logger).collect() }

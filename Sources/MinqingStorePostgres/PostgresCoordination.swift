@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MinqingConfig
 import MinqingCore
+import MinqingStore
 import PostgresNIO
 
 /// Leadership among hub instances by session advisory locks, held on one connection of its own: the scheduler
@@ -10,7 +11,7 @@ import PostgresNIO
 /// (failover). After this connection is lost, `holds` is false for every name and `tryLeadership` reconnects.
 ///
 /// A name maps to a 64-bit lock key by `hashtextextended('minqing.leader:' || name, 0)`.
-public actor PostgresLeadership {
+public actor PostgresLeadership: Leadership {
     private let settings: PostgresSettings
     private let logger: Logger
     private var connection: PostgresConnection?

@@ -81,8 +81,11 @@ extension CaseStoreConformance {
             let (store, _) = try await outboxFixture(open, cases: 2, targets: ["robot"])
             let now = start.addingTimeInterval(60)
             let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["robot": 2])
-            let reservation = try await store.reserveSend(attempt(claimed[0], at: now, .sending))
-            _ = try await store.reserveSend(attempt(claimed[1], at: now.addingTimeInterval(1), .sending))
+            // A slot rule that spaces sends one second apart: the second reservation sees the first.
+            let spaced: @Sendable ([Date], Date) -> Date = { history, now in max(now, history.last.map { $0.addingTimeInterval(1) } ?? now) }
+            let (reservation, first) = try await store.reserveSend(attempt(claimed[0], at: now, .sending), horizon: 60, now: now, slot: spaced)
+            let (_, second) = try await store.reserveSend(attempt(claimed[1], at: now, .sending), horizon: 60, now: now, slot: spaced)
+            try requireEqual([first, second], [now, now.addingTimeInterval(1)], "each reservation sees the ones before it")
             try await store.recordDeliveries([
                 DeliveryRecord(attempt: attempt(claimed[0], at: now, .delivered), reservation: reservation, state: .delivered),
             ])
@@ -93,6 +96,19 @@ extension CaseStoreConformance {
             try requireEqual(recent.count, 1, "since filters by start time")
             let attempts = try await reopened.deliveryAttempts(notificationID: claimed[0].id)
             try requireEqual(attempts.map(\.result), [.delivered], "the reservation became the attempt")
+        },
+        Check(description: "a reservation waits out the target's stored pause (a block seen by any dispatcher on the store)") { open in
+            let (store, _) = try await outboxFixture(open, cases: 1, targets: ["robot"])
+            let now = start.addingTimeInterval(60), pauseEnd = start.addingTimeInterval(660)
+            try await store.saveTargetState(TargetState(name: "robot", disabledAt: nil, disabledReason: nil, pausedUntil: pauseEnd))
+            let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["robot": 1])
+            let (_, at) = try await store.reserveSend(
+                attempt(claimed[0], at: now, .sending), horizon: 60, now: now, slot: { _, now in now })
+            try requireEqual(at, pauseEnd, "the send waits for the pause's end")
+            try await store.saveTargetState(TargetState(name: "robot", disabledAt: nil, disabledReason: nil, pausedUntil: now))
+            let (_, later) = try await store.reserveSend(
+                attempt(claimed[0], at: now, .sending), horizon: 60, now: now.addingTimeInterval(1), slot: { _, now in now })
+            try requireEqual(later, now.addingTimeInterval(1), "a pause that ended does not delay")
         },
         Check(description: "notifications of a removed target are dead-lettered with the reason, and a replay brings them back") { open in
             let (store, _) = try await outboxFixture(open, cases: 2, targets: ["kept", "removed"])
@@ -126,9 +142,17 @@ extension CaseStoreConformance {
             let now = start.addingTimeInterval(60)
             let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
             try requireEqual(claimed.count, 2, "both claimed")
-            try await store.releaseLeases()
+            // One send was reserved before the stop and made; the other was reserved for a time still to come.
+            let (made, _) = try await store.reserveSend(attempt(claimed[0], at: now, .sending), horizon: 60, now: now, slot: { _, now in now })
+            _ = try await store.reserveSend(attempt(claimed[1], at: now, .sending), horizon: 60, now: now, slot: { _, now in now.addingTimeInterval(30) })
+            _ = made
+            try await store.releaseLeases(at: now.addingTimeInterval(1))
             let again = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 2])
             try requireEqual(Set(again.map(\.id)), Set(claimed.map(\.id)), "released rows are claimable")
+            let counted = try await store.sendTimes(target: "a", since: start)
+            try requireEqual(counted, [now], "a reservation still in the future was never sent and no longer counts")
+            let unsent = try await store.deliveryAttempts(notificationID: claimed[1].id)
+            try requireEqual(unsent.map(\.result), [.deferred], "it is kept as a deferred attempt")
         },
     ]
 }

@@ -30,7 +30,9 @@ struct HealthRoutes: Sendable {
                 throw Problem.unavailable(details ? failures.joined(separator: "；")
                     : "有 \(failures.count) 个组件未就绪；详情请在本机访问 /readyz，或使用有 metrics 权限的令牌")
             }
-            return try Response.json(["status": "ready"])
+            var ready = ["status": "ready"]
+            if details { ready.merge(deps.readinessDetails()) { current, _ in current } }
+            return try Response.json(ready)
         }
         routes.on(.get, "/metrics") { request, context in
             let (allowed, principal) = try mayMonitor(request, context: context)

@@ -39,6 +39,8 @@ public struct WebDependencies: Sendable {
     public var registry: PrometheusCollectorRegistry
     /// Named checks `/readyz` runs besides the store (mail pollers, dispatcher …).
     public var readinessChecks: [ReadinessCheck]
+    /// What `/readyz` adds for this machine or a `metrics` token: the store, the jobs this instance leads.
+    public var readinessDetails: @Sendable () -> [String: String] = { [:] }
     /// The inbound adapters' routes (web form, Open311, JSON intake, letters, hotline).
     public var routes: [RouteRegistration]
     /// Where console uploads are spooled while a form is read (under the data directory).

@@ -22,7 +22,7 @@ struct RotateFeed: AsyncParsableCommand {
     @Argument(help: "名录中的人员 id（如 liu-jianguo）") var person: String
 
     func run() async throws {
-        let (feeds, _) = try FeedURL.open(hub, person: person)
+        let (feeds, _) = try await FeedURL.open(hub, person: person)
         print(try await feeds.rotate(person: person, at: Date()))
     }
 }
@@ -34,18 +34,18 @@ struct FeedURL: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
     @Argument(help: "名录中的人员 id（如 liu-jianguo）") var person: String
 
-    static func open(_ hub: HubOptions, person: String) throws -> (CalendarFeeds, SQLiteCaseStore) {
+    static func open(_ hub: HubOptions, person: String) async throws -> (CalendarFeeds, any HubStore) {
         let config = try hub.loadConfig()
         guard config.directory.person(person) != nil else {
             printError("人员「\(person)」不在名录中：请使用 directory.yaml 中的人员 id（如 \(config.directory.people.prefix(3).map(\.id).joined(separator: "、"))）")
             throw ExitCode(2)
         }
-        let store = try hub.openStore(config)
+        let store = try await hub.openStore(config)
         return (CalendarFeeds(store: store, publicURL: config.server.publicURL), store)
     }
 
     func run() async throws {
-        let (feeds, _) = try Self.open(hub, person: person)
+        let (feeds, _) = try await Self.open(hub, person: person)
         guard let url = try await feeds.url(person: person) else {
             printError("「\(person)」还没有日历订阅地址：请运行 minqing calendar rotate-feed \(person) --data \(hub.data) 生成")
             throw ExitCode(1)

@@ -19,7 +19,7 @@ struct Cases: AsyncParsableCommand {
 
         func run() async throws {
             let config = try hub.loadConfig()
-            let store = try hub.openStore(config)
+            let store = try await hub.openStore(config)
             var query = CaseQuery()
             if let status {
                 guard let s = CaseStatus(rawValue: status) else {
@@ -52,7 +52,7 @@ struct Cases: AsyncParsableCommand {
         func run() async throws {
             guard let caseID = CaseID(id) else { throw ValidationError("「\(id)」不是案件编号，应为 MQ-20261122-0042 这样的形式") }
             let config = try hub.loadConfig()
-            let store = try hub.openStore(config)
+            let store = try await hub.openStore(config)
             guard let r = try await store.fetchCase(caseID) else {
                 printError("案件 \(caseID) 不存在，请核对编号")
                 throw ExitCode(1)

@@ -26,9 +26,9 @@ struct HubOptions: ParsableArguments {
     }
 
     /// Opens the ledger the way `serve` does (`HubAssembly.openStore`), or exits 1 saying what is wrong.
-    func openStore(_ config: HubConfig) throws -> SQLiteCaseStore {
+    func openStore(_ config: HubConfig) async throws -> any HubStore {
         do {
-            return try HubAssembly.openStore(config, dataDirectory: URL(fileURLWithPath: data))
+            return try await HubAssembly.openStore(config, dataDirectory: URL(fileURLWithPath: data))
         } catch {
             printError(error.description)
             throw ExitCode(1)

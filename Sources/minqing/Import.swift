@@ -40,7 +40,7 @@ struct ImportCDR: AsyncParsableCommand {
             printError("无法读取文件 \(file)：请检查路径和读取权限。")
             throw ExitCode(1)
         }
-        let store = try hub.openStore(config)
+        let store = try await hub.openStore(config)
         let intake = IntakeService(store: store)
         let hotline = HotlineIntake(settings: settings, intake: intake, store: store, timeZone: config.office.timeZone)
         let source = (format == "asterisk" ? "asterisk-import:" : "cloud-import:\(format):") + file

@@ -24,7 +24,7 @@ extension Import {
                 printError("无法导入：\(error.description)")
                 throw ExitCode(1)
             }
-            let store = try hub.openStore(config)
+            let store = try await hub.openStore(config)
             let intake = IntakeService(store: store)
             let progress = ProgressBar(unit: .items)
             var created = 0

@@ -18,7 +18,7 @@ struct Outbox: AsyncParsableCommand {
 
         func run() async throws {
             let config = try hub.loadConfig()
-            let store = try hub.openStore(config)
+            let store = try await hub.openStore(config)
             var filter: OutboxEntry.State?
             if let state {
                 guard let s = OutboxEntry.State(rawValue: state) else {
@@ -52,7 +52,7 @@ struct Outbox: AsyncParsableCommand {
 
         func run() async throws {
             let config = try hub.loadConfig()
-            let store = try hub.openStore(config)
+            let store = try await hub.openStore(config)
             let changed = try await store.replayNotifications(ids, at: Date())
             for id in ids where !changed.contains(id) {
                 let entry = try await store.outboxEntry(id: id)

@@ -118,28 +118,33 @@ struct DispatcherTests {
     func rateLimitAcrossRestart() async throws {
         try await withFixture(Script(fallback: Self.robotsOK)) { f in
             let h = f.harness
+            // What reached the robot: a `deferred` record (the send slot was reserved, then the hub stopped) is no send.
+            func sent() -> [DeliveryRecord] { records(h, target: "office-wecom").filter { $0.attempt.result != .deferred } }
             for i in 0..<45 { _ = try await ingest(h, "rate-\(i)") }
             try await h.withDispatcher(clock: f.clock) {
                 await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
                 await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
             }
-            #expect(records(h, target: "office-wecom").count == 20)
+            #expect(sent().count == 20)
+            let stopped = records(h, target: "office-wecom").filter { $0.attempt.result == .deferred }
+            #expect(stopped.map(\.state) == [.retrying], "the send waiting for its slot when the hub stopped went back, not lost")
             // A new dispatcher on the same ledger (as after a restart) remembers the 20 sends.
             f.clock.advance(by: 30)
             try await h.withDispatcher(clock: f.clock) {
                 await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
-                #expect(records(h, target: "office-wecom").count == 20, "nothing sent before the minute is over")
+                #expect(sent().count == 20, "nothing sent before the minute is over")
                 f.clock.advance(by: 30)
-                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 40 }
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred }.count == 40 }
                 await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(120)) }
                 f.clock.advance(by: 60)
-                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 45 }
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred }.count == 45 }
             }
-            let times = records(h, target: "office-wecom").map(\.attempt.startedAt).sorted()
+            let times = sent().map(\.attempt.startedAt).sorted()
             for (i, start) in times.enumerated() {
                 #expect(times[i...].prefix { $0 < start.addingTimeInterval(60) }.count <= 20, "window from send \(i)")
             }
-            #expect(records(h, target: "office-wecom").allSatisfy { $0.state == .delivered })
+            #expect(sent().allSatisfy { $0.state == .delivered })
+            #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 45, "each case once at the robot")
             #expect(records(h, target: "county-webhook").count == 45, "the webhook lane is not held back by the robot")
         }
     }
@@ -184,6 +189,33 @@ struct DispatcherTests {
             #expect(ding[0].state == .retrying && ding[0].attempt.result == .rateLimited)
             #expect(ding[0].nextAttemptAt == Self.t0.addingTimeInterval(600))
             #expect(ding.dropFirst().allSatisfy { $0.state == .delivered && $0.attempt.startedAt >= Self.t0.addingTimeInterval(600) })
+        }
+    }
+
+    @Test("a robot pause another instance stored defers this dispatcher's send to the pause's end instead of holding the lease")
+    func pauseStoredElsewhere() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK)) { f in
+            let h = f.harness
+            let pauseEnd = Self.t0.addingTimeInterval(600)
+            try await h.withDispatcher(clock: f.clock) {
+                // A first case shows the dispatcher is running (its lanes restored their states).
+                _ = try await ingest(h, "before-pause")
+                await h.records.wait { $0.contains { $0.attempt.target == "office-wecom" } }
+                // Written after this dispatcher started: only the store knows (as when another instance was blocked).
+                try await h.store.saveTargetState(TargetState(name: "office-wecom", disabledAt: nil, disabledReason: nil, pausedUntil: pauseEnd))
+                _ = try await ingest(h, "paused-1")
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 2 }
+                let deferred = try #require(records(h, target: "office-wecom").last)
+                #expect(deferred.attempt.result == .deferred && deferred.state == .retrying && deferred.nextAttemptAt == pauseEnd)
+                #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 1, "nothing sent during the pause")
+                await f.clock.waitForSleepers { $0.contains(pauseEnd) }
+                f.clock.advance(by: 600)
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 3 }
+            }
+            let wecom = records(h, target: "office-wecom")
+            #expect(wecom.last?.state == .delivered && wecom.last?.attempt.startedAt == pauseEnd)
+            let sendTimes = try await h.store.sendTimes(target: "office-wecom", since: Self.t0)
+            #expect(sendTimes == [Self.t0, pauseEnd], "the deferral is not counted as a send")
         }
     }
 

@@ -140,14 +140,14 @@ struct PostgresCaseStoreTests {
         await killed.close()  // no releaseLeases: as after SIGKILL
         let held = try await other.claimNotifications(dueAt: Self.start, leaseUntil: longLease, limits: ["wecom": 10])
         #expect(held.count == 2, "only the rows nobody holds")
-        try await alive.releaseLeases()
+        try await alive.releaseLeases(at: Self.start)
         let stillLeased = try await alive.claimNotifications(
             dueAt: Self.start.addingTimeInterval(299), leaseUntil: longLease, limits: ["wecom": 10])
         #expect(stillLeased.isEmpty, "releaseLeases of one instance leaves the others' claims alone")
         #expect(try await alive.nextNotificationDue(targets: ["wecom"]) == lease, "the dispatcher wakes when the first lease runs out")
         let takenOver = try await alive.claimNotifications(dueAt: lease, leaseUntil: longLease, limits: ["wecom": 10])
         #expect(Set(takenOver.map(\.id)) == Set(taken.map(\.id)), "the killed instance's rows come back after its lease")
-        try await other.releaseLeases()
+        try await other.releaseLeases(at: Self.start)
         let released = try await alive.claimNotifications(dueAt: lease, leaseUntil: longLease, limits: ["wecom": 10])
         #expect(Set(released.map(\.id)) == Set(held.map(\.id)), "an instance's own releaseLeases frees its rows at once")
         await fixture.closeAll()

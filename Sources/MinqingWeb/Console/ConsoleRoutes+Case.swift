@@ -84,6 +84,7 @@ extension ConsoleRoutes {
         case .rateLimited: "被限流"
         case .rejected: "被拒收"
         case .suppressed: "未发送（回避或目标停用）"
+        case .deferred: "延后发送（目标限流或暂停中）"
         }
     }
 
