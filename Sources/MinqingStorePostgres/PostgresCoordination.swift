@@ -15,6 +15,9 @@ public actor PostgresLeadership: Leadership {
     private let settings: PostgresSettings
     private let logger: Logger
     private var connection: PostgresConnection?
+    /// The connection being made: callers that arrive meanwhile (the actor is reentrant at each `await`) wait for
+    /// it instead of making one each — a second connection would be dropped unclosed, which postgres-nio traps on.
+    private var connecting: Task<PostgresConnection, any Error>?
     private var held: Set<String> = []
 
     public init(settings: PostgresSettings, logger: Logger = Logger(label: "minqing.leadership")) {
@@ -84,20 +87,31 @@ public actor PostgresLeadership: Leadership {
     /// Ends the connection: every lock it held is released by the server.
     public func close() async {
         held.removeAll()
+        if let connecting { _ = try? await connecting.value }
         if let c = connection { try? await c.close() }
         connection = nil
     }
 
+    /// Forgets the connection (and so every lock), closing it: postgres-nio requires a connection be closed
+    /// before it is released.
     private func lost() {
         held.removeAll()
+        if let c = connection { c.close().whenComplete { _ in } }
         connection = nil
     }
 
     private func connect() async throws -> PostgresConnection {
         if let c = connection, !c.isClosed { return c }
         if connection != nil { lost() }
-        let c = try await PostgresConnection.connect(
-            configuration: try PostgresCaseStore.connectionConfiguration(settings), id: 1, logger: logger)
+        if let connecting { return try await connecting.value }
+        let settings = settings, logger = logger
+        let task = Task {
+            try await PostgresConnection.connect(
+                configuration: try PostgresCaseStore.connectionConfiguration(settings), id: 1, logger: logger)
+        }
+        connecting = task
+        defer { connecting = nil }
+        let c = try await task.value
         connection = c
         return c
     }

@@ -10,17 +10,24 @@ import Testing
 /// walks from HTTP through the ledger and the dispatcher to the configured webhook and robot.
 @Suite("The assembled hub", .serialized, .timeLimit(.minutes(5)))
 struct HubAssemblyTests {
-    @Test("the hub serve runs takes a message over HTTP and delivers its notifications to the example's webhook and WeCom robot")
-    func messageReachesTargets() async throws {
-        let receiver = try await LoopbackHTTPReceiver.start { _ in .json(#"{"errcode":0,"errmsg":"ok"}"#) }
-        let token = "assembly-token-0123456789abcdef"
+    static let token = "assembly-token-0123456789abcdef"
+
+    /// The example township with its webhook and WeCom robot pointed at `receiver`, and no mailbox (no IMAP server
+    /// here: the example's demo mailbox would only report itself unreachable).
+    static func exampleConfig(_ receiver: LoopbackHTTPReceiver, _ more: [String: String] = [:]) throws -> HubConfig {
         var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: [
             "MINQING_API_TOKEN": token,
             "MINQING_WEBHOOK_URL": receiver.url("/county"),
             "MINQING_WECOM_URL": receiver.url("/cgi-bin/webhook/send?key=test-key"),
-        ])
-        // No IMAP server in this test: the example's demo mailbox would only report itself unreachable.
+        ].merging(more) { $1 })
         config.mailbox.accounts = []
+        return config
+    }
+
+    @Test("the hub serve runs takes a message over HTTP and delivers its notifications to the example's webhook and WeCom robot")
+    func messageReachesTargets() async throws {
+        let receiver = try await LoopbackHTTPReceiver.start { _ in .json(#"{"errcode":0,"errmsg":"ok"}"#) }
+        let config = try Self.exampleConfig(receiver)
         let data = try Peers.temporaryDirectory("assembly")
         let hub = try await HubAssembly.build(config: config, environment: HubEnvironment(dataDirectory: data, passwordCost: 4))
         #expect(hub.notifications.targets.map(\.target.name).sorted().contains("county-webhook"))
@@ -31,7 +38,7 @@ struct HubAssemblyTests {
         let port = try #require(await iterator.next())
 
         let (status, body) = try await post(
-            "http://127.0.0.1:\(port)/api/v1/messages", message("assembly-1"), token: token)
+            "http://127.0.0.1:\(port)/api/v1/messages", message("assembly-1"), token: Self.token)
         #expect(status == 201)
         let caseID = try #require(body["case_id"] as? String)
 
@@ -75,14 +82,7 @@ struct HubAssemblyTests {
         let server = try await PostgresServer.shared()
         let database = try await server.createDatabase()
         let receiver = try await LoopbackHTTPReceiver.start { _ in .json(#"{"errcode":0,"errmsg":"ok"}"#) }
-        let token = "assembly-token-0123456789abcdef"
-        var config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: [
-            "MINQING_API_TOKEN": token,
-            "MINQING_WEBHOOK_URL": receiver.url("/county"),
-            "MINQING_WECOM_URL": receiver.url("/cgi-bin/webhook/send?key=test-key"),
-            "MINQING_DATABASE_URL": server.url(database: database),
-        ])
-        config.mailbox.accounts = []
+        let config = try Self.exampleConfig(receiver, ["MINQING_DATABASE_URL": server.url(database: database)])
         var hubs: [Hub] = [], runs: [Task<Void, any Error>] = [], ports: [Int] = []
         for name in ["a", "b"] {
             let hub = try await HubAssembly.build(
@@ -95,15 +95,14 @@ struct HubAssemblyTests {
         }
         #expect(hubs.allSatisfy { $0.store.storeDescription.hasPrefix("PostgreSQL") && !$0.store.storeDescription.contains("password") })
 
-        let (created, first) = try await post("http://127.0.0.1:\(ports[0])/api/v1/messages", message("two-hubs-1"), token: token)
-        let (again, second) = try await post("http://127.0.0.1:\(ports[1])/api/v1/messages", message("two-hubs-1"), token: token)
+        let (created, first) = try await post("http://127.0.0.1:\(ports[0])/api/v1/messages", message("two-hubs-1"), token: Self.token)
+        let (again, second) = try await post("http://127.0.0.1:\(ports[1])/api/v1/messages", message("two-hubs-1"), token: Self.token)
         #expect(created == 201 && again == 200, "the second instance recognises the message")
         let caseID = try #require(first["case_id"] as? String)
         #expect(second["case_id"] as? String == caseID)
         let stored = try await hubs[1].store.fetchCase(#require(CaseID(caseID)))
         #expect(stored?.subject.isEmpty == false, "the other instance reads the case")
 
-        await hubs[0].leaders.wait { _ in true }
         let schedulers = { hubs.filter { $0.leaders.held.contains("scheduler") }.count }
         for hub in hubs { await hub.leaders.wait { _ in schedulers() >= 1 } }
         #expect(schedulers() == 1, "exactly one instance runs the scheduler")

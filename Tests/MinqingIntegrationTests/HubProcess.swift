@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import MinqingCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -22,7 +24,11 @@ final class HubProcess: @unchecked Sendable {
     }
 
     /// Starts the hub on a free port and waits until it says it is listening.
-    init(data: URL, config: URL = repoRoot.appendingPathComponent("Config/example"), environment extra: [String: String] = [:]) async throws {
+    /// - Parameter log: collects the hub's log (standard error) when given; otherwise it is discarded.
+    init(
+        data: URL, config: URL = repoRoot.appendingPathComponent("Config/example"), environment extra: [String: String] = [:],
+        log: HubLog? = nil
+    ) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw TestFailure("找不到 minqing 可执行文件 \(Self.binary.path)：请先运行 swift build（或设置 MINQING_BIN）")
         }
@@ -35,7 +41,13 @@ final class HubProcess: @unchecked Sendable {
         env.merge(extra) { $1 }
         process.environment = env
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            let pipe = Pipe()
+            process.standardError = pipe
+            log.follow(pipe.fileHandleForReading)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         port = try await Self.listeningPort(output.fileHandleForReading)
     }
@@ -74,6 +86,39 @@ final class HubProcess: @unchecked Sendable {
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
+}
+
+/// The log lines of one or more hub processes, read on a thread of their own, with a wait for a line to appear.
+final class HubLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    private let changed = ChangeSignal()
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func follow(_ reader: FileHandle) {
+        Thread { [self] in
+            var partial = ""
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { return }
+                partial += String(decoding: chunk, as: UTF8.self)
+                var complete = partial.components(separatedBy: "\n")
+                partial = complete.removeLast()
+                lines.withLock { $0.append(contentsOf: complete) }
+                changed.notify()
+            }
+        }.start()
+    }
+
+    /// Waits until more than `count` lines satisfy `match`; returns the lines that do.
+    @discardableResult
+    func wait(forMoreThan count: Int = 0, _ match: @escaping (String) -> Bool) async -> [String] {
+        while true {
+            let found = all.filter(match)
+            if found.count > count || Task.isCancelled { return found }
+            await changed.wait(until: nil, on: SystemClock())
+        }
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -251,6 +251,21 @@ struct PostgresCaseStoreTests {
         await second.close()
     }
 
+    @Test("jobs asking one instance's leadership at once share its one connection (regression: a second connection was dropped unclosed, which trapped the process)")
+    func concurrentLeadershipRequests() async throws {
+        let fixture = try await PostgresFixture()
+        let leadership = PostgresLeadership(settings: fixture.settings)
+        let names = ["scheduler", "hotline:cdr"] + (0..<8).map { "mailbox:box-\($0)" }
+        let won = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for name in names { group.addTask { try await leadership.tryLeadership(name) } }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(won.count == names.count && won.allSatisfy { $0 }, "every free name is taken")
+        for name in names { #expect(await leadership.holds(name), "\(name) is held on the one connection") }
+        await leadership.close()
+        await fixture.closeAll()
+    }
+
     @Test("instances starting at once migrate the schema exactly once")
     func concurrentMigrations() async throws {
         let fixture = try await PostgresFixture()
