@@ -142,9 +142,7 @@ public enum HubAssembly {
         let spool = try FormSpool(directory: environment.dataDirectory.appendingPathComponent("uploads"))
         spool.sweep()
         let webForm = try await webFormSettings(config, store: store, spool: spool)
-        let users = try StaffUsers(
-            file: environment.dataDirectory.appendingPathComponent("users.json"), directory: config.directory,
-            cost: environment.passwordCost)
+        let users = try await consoleAccounts(config, store: store, environment: environment)
         let web = WebDependencies(
             config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
             readinessChecks: MailboxWiring.readiness(pollers),
@@ -153,6 +151,17 @@ public enum HubAssembly {
         return Hub(
             config: config, environment: environment, store: store, intake: intake, notifications: notifications, web: web,
             services: services, client: client)
+    }
+
+    /// The console's accounts in the store; an accounts file of earlier versions (`users.json`) is imported once.
+    public static func consoleAccounts(_ config: HubConfig, store: SQLiteCaseStore, environment: HubEnvironment) async throws -> StaffUsers {
+        let users = StaffUsers(store: store, directory: config.directory, clock: environment.clock, cost: environment.passwordCost)
+        do {
+            try await users.importFile(environment.dataDirectory.appendingPathComponent("users.json"), logger: environment.logger)
+        } catch let e as StaffUsers.Failure {
+            throw HubAssemblyError(description: e.description)
+        }
+        return users
     }
 
     /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies the

@@ -9,7 +9,7 @@ let testPassword = "correct-horse-battery"
 
 extension TestHub {
     func addUser(_ id: String, roles: [StaffRole] = []) async throws {
-        try await users.add(id: id, password: testPassword, roles: roles)
+        try await users.add(id: id, password: testPassword, roles: roles, by: "test", mustChange: false)
     }
 
     /// Logs in through the login form (with its CSRF cookie); returns the session cookie header.
