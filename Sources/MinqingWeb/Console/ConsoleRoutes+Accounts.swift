@@ -15,6 +15,7 @@ extension ConsoleRoutes {
         routes.on(.post, "/console/password") { request, _ in try await changePassword(request) }
         routes.on(.get, "/console/admin/accounts") { request, _ in try await accountsPage(request) }
         routes.on(.post, "/console/admin/accounts") { request, _ in try await addAccount(request) }
+        routes.on(.post, "/console/admin/reload") { request, _ in try await reloadConfig(request) }
         routes.on(.post, "/console/admin/accounts/{id}/{action}") { request, context in
             try await changeAccount(request, id: context.parameters.get("id") ?? "", action: context.parameters.get("action") ?? "")
         }
@@ -84,6 +85,11 @@ extension ConsoleRoutes {
             "people": directory.people.filter { !taken.contains($0.id) }.map { ["id": $0.id, "label": "\($0.name)（\($0.id)）"] },
             "roleChoices": StaffRole.allCases.map { ["value": $0.rawValue, "label": $0.displayName] },
         ])
+        if let status = deps.configHolder?.status {
+            c["config"] = ["hash": String(status.hash.prefix(12)), "loadedAt": HubTime.minutes(status.loadedAt, in: zone),
+                           "canReload": deps.reload != nil, "errors": status.failure?.errors ?? [],
+                           "failedAt": status.failure.map { HubTime.minutes($0.at, in: zone) } ?? ""]
+        }
         if let error { c["error"] = error }
         if let notice { c["notice"] = notice }
         if let (id, password) = shownPassword { c["shownPassword"] = ["id": id, "password": password] }
@@ -154,5 +160,17 @@ extension ConsoleRoutes {
         } catch let e as StaffUsers.Failure {
             return try await accountsPage(request, error: e.description, status: .badRequest)
         }
+    }
+
+    /// 重新加载配置: re-reads `Config/` now (validated in full first; a bad one keeps the running configuration).
+    func reloadConfig(_ request: Request) async throws -> Response {
+        guard let (current, _) = try await adminForm(request) else { return forbidden() }
+        guard let reload = deps.reload else { return notFound() }
+        let status = await reload(current.user.id)
+        if let failure = status.failure {
+            return try await accountsPage(request, error: "配置有误，未重新加载，仍在使用原配置：" + failure.errors.joined(separator: "；"),
+                                          status: .unprocessableContent)
+        }
+        return try await accountsPage(request, notice: "已重新加载配置（指纹 \(status.hash.prefix(12))）；已登录的用户不受影响")
     }
 }

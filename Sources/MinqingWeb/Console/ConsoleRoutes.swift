@@ -158,6 +158,8 @@ struct ConsoleRoutes: Sendable {
         if let warning = deps.config.routing?.calendarWarning(today: deps.clock.now(), timeZone: deps.config.office.timeZone) {
             c["calendarWarning"] = warning
         }
+        // A reload that failed is announced to admins on every page until a reload succeeds (docs/config-reload.md).
+        if current.user.roles.contains(.admin), let failure = deps.configHolder?.status.failure { c["configWarning"] = failure.summary }
         for (k, v) in extra { c[k] = v }
         return c
     }
