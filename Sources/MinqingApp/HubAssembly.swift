@@ -58,7 +58,8 @@ public struct Hub: Sendable {
     public let store: SQLiteCaseStore
     public let intake: IntakeService
     public let notifications: NotificationSetup
-    /// What the web layer serves (routes of every inbound adapter included).
+    /// What the web layer serves (routes of every inbound adapter included), as built at start-up; after a
+    /// configuration reload the server answers from `reloader.responder`, built from the new configuration.
     public let web: WebDependencies
     /// The background services: dispatcher, scheduler (when schedules are configured), mail pollers, CDR follower.
     public let services: [any Service]
