@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["openapi.yaml"],
-            resources: [.copy("Templates"), .copy("Assets")],
+            resources: [.copy("Templates"), .copy("Assets"), .copy("Wordlists")],
             swiftSettings: swiftSettings
         ),
         .target(

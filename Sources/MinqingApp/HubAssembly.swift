@@ -29,11 +29,16 @@ public struct HubEnvironment: Sendable {
     public var passwordCost: UInt8
     /// Loads `demo/messages.json` into an empty ledger (`serve --demo`).
     public var demo: Bool
+    /// The configuration directory a reload re-reads (nil: the hub cannot reload), and the environment its
+    /// `${VARIABLES}` are read from.
+    public var configDirectory: URL?
+    public var configEnvironment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(
         dataDirectory: URL, clock: any SleepingClock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        logger: Logger = Logger(label: "minqing"), passwordCost: UInt8 = 12, demo: Bool = false
+        logger: Logger = Logger(label: "minqing"), passwordCost: UInt8 = 12, demo: Bool = false, configDirectory: URL? = nil
     ) {
+        self.configDirectory = configDirectory
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.registry = registry
@@ -59,18 +64,22 @@ public struct Hub: Sendable {
     public let leaders: LeaderBoard
     public let intake: IntakeService
     public let notifications: NotificationSetup
-    /// What the web layer serves (routes of every inbound adapter included).
+    /// What the web layer serves (routes of every inbound adapter included), as built at start-up; after a
+    /// configuration reload the server answers from `reloader.responder`, built from the new configuration.
     public let web: WebDependencies
     /// The background services: dispatcher, scheduler (when schedules are configured), mail pollers, CDR follower.
     public let services: [any Service]
     /// The libcurl client every outbound target and IMAP poller shares; `shutdown()` ends it.
     public let client: CurlClient
+    /// Re-reads the configuration (SIGHUP, `minqing reload`, the console); its responder serves the web routes.
+    public let reloader: HubReloader
 
     /// The HTTP application on `host:port` (port 0: any free port, reported to `onServerRunning`).
     public func application(
         host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        try HubRouter.application(web, host: host, port: port, logger: environment.logger, onServerRunning: onServerRunning)
+        HubRouter.application(responder: reloader.responder, deps: web, host: host, port: port, logger: environment.logger,
+                              onServerRunning: onServerRunning)
     }
 
     /// Runs the application and every service until SIGTERM/SIGINT (or the task is cancelled), then ends the
@@ -78,7 +87,7 @@ public struct Hub: Sendable {
     public func run(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = try application(host: host, port: port, onServerRunning: onServerRunning)
         let group = ServiceGroup(
-            services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger)
+            services: [app, ReloadOnHangup(reloader: reloader)] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger)
         do {
             try await group.run()
         } catch {
@@ -121,9 +130,12 @@ public enum HubAssembly {
         recordCalendarYears(config, clock: clock, metrics: metrics, logger: logger)
 
         let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
+        let holder = ConfigHolder(config, hash: environment.configDirectory.map(ConfigCheck.hash) ?? "", at: clock.now())
+        let planner = PlannerSlot(HubPlanners.planner(for: config))
         let store: any HubStore
         do {
-            store = try await openStore(config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal)
+            store = try await openStore(
+                config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal, planner: planner)
         } catch {
             await client.shutdown(.abortInFlight)
             throw error
@@ -161,9 +173,10 @@ public enum HubAssembly {
                     settings: postgres, outbox: outboxSignal, cases: caseSignal, clock: clock, logger: Logger(label: "minqing.listener"))
             })
         }
-        if let scheduler = SchedulerSetup.scheduler(for: config, store: store, clock: clock, signal: caseSignal) {
-            services.append(leaderOnly("scheduler", scheduler))
+        let scheduler = ReloadableScheduler(holder: holder) { config in
+            SchedulerSetup.scheduler(for: config, store: store, clock: clock, signal: caseSignal)
         }
+        services.append(leaderOnly("scheduler", scheduler))
         if let hotline, let asterisk = config.hotline?.asterisk, let file = asterisk.follow {
             services.append(leaderOnly("hotline:cdr", CDRFollower(
                 path: file, format: AsteriskCDRFormat(settings: asterisk), hotline: hotline, ledger: store,
@@ -174,33 +187,59 @@ public enum HubAssembly {
         // Uploads are spooled under the data directory while a form is read; a crash's leftovers go at start-up.
         let spool = try FormSpool(directory: environment.dataDirectory.appendingPathComponent("uploads"))
         spool.sweep()
-        let webForm = try await webFormSettings(config, store: store, spool: spool)
-        let users = try StaffUsers(
-            file: environment.dataDirectory.appendingPathComponent("users.json"), directory: config.directory,
-            cost: environment.passwordCost)
-        var web = WebDependencies(
-            config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
-            readinessChecks: MailboxWiring.readiness(pollers),
-            routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: webForm, hotline: hotline),
-            spool: spool, users: users)
+        let users = try await consoleAccounts(config, store: store, environment: environment, directory: { holder.config.directory })
+        let hook = ReloadHook()
         let storeDescription = store.storeDescription, instance = instanceID(dataDirectory: environment.dataDirectory)
-        web.readinessDetails = {
-            ["store": storeDescription, "instance": instance, "leader": leaders.held.sorted().joined(separator: ",")]
+        // The web layer of a configuration: built at start and again by each reload.
+        let webFor: @Sendable (HubConfig) async throws -> WebDependencies = { config in
+            let webForm = try await webFormSettings(config, store: store, spool: spool)
+            var web = WebDependencies(
+                config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
+                readinessChecks: MailboxWiring.readiness(pollers),
+                routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: webForm, hotline: hotline),
+                spool: spool, users: users)
+            web.configHolder = holder
+            web.reload = { actor in await hook.reload(by: actor, fallback: holder.status) }
+            web.readinessDetails = {
+                ["store": storeDescription, "instance": instance, "leader": leaders.held.sorted().joined(separator: ",")]
+            }
+            return web
         }
+        let web = try await webFor(config)
+        let reloader = HubReloader(
+            directory: environment.configDirectory, environment: environment.configEnvironment, holder: holder, planner: planner,
+            responder: try ReloadableResponder(web), web: webFor, scheduler: scheduler, clock: clock,
+            logger: logger, dataDirectory: environment.dataDirectory, metrics: metrics)
+        hook.set(reloader)
         return Hub(
-            config: config, environment: environment, store: store, leadership: leadership, leaders: leaders, intake: intake, notifications: notifications, web: web,
-            services: services, client: client)
+            config: config, environment: environment, store: store, leadership: leadership, leaders: leaders, intake: intake,
+            notifications: notifications, web: web, services: services, client: client, reloader: reloader)
+    }
+
+    /// The console's accounts in the store; an accounts file of earlier versions (`users.json`) is imported once.
+    public static func consoleAccounts(
+        _ config: HubConfig, store: any HubStore, environment: HubEnvironment, directory: (@Sendable () -> Directory)? = nil
+    ) async throws -> StaffUsers {
+        let fixed = config.directory
+        let users = StaffUsers(store: store, directory: directory ?? { fixed }, clock: environment.clock, cost: environment.passwordCost)
+        do {
+            try await users.importFile(environment.dataDirectory.appendingPathComponent("users.json"), logger: environment.logger)
+        } catch let e as StaffUsers.Failure {
+            throw HubAssemblyError(description: e.description)
+        }
+        return users
     }
 
     /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies the
     /// way `serve` would: the PostgreSQL database of `storage.postgres` when set (migrated to the current schema),
     /// otherwise the SQLite file under `dataDirectory`.
     public static func openStore(
-        _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal()
+        _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal(),
+        planner: (any NotificationPlanner)? = nil
     ) async throws(HubAssemblyError) -> any HubStore {
         var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
-            factory: config.caseFactory, planner: HubPlanners.planner(for: config), policy: config.casePolicy,
+            factory: config.caseFactory, planner: planner ?? HubPlanners.planner(for: config), policy: config.casePolicy,
             outboxSignal: outboxSignal, caseSignal: caseSignal)
         settings.warnings = config.warnings
         if let postgres = config.storage.postgres {

@@ -45,11 +45,18 @@ public protocol FeedSecretStore: Sendable {
 public protocol AttemptLedger: Sendable {
     /// Counts one attempt for `key` if fewer than `limit` were counted since `since`, atomically (parallel
     /// attempts cannot all slip under the limit); returns the attempt's id, or nil when the limit is reached.
-    /// Attempts older than `since` of every key are forgotten on the way.
+    /// Attempts of `key` older than `since`, and attempts of any key older than `attemptRetention`, are forgotten
+    /// on the way (so callers with different windows — status look-ups per hour, logins per 15 minutes — can share
+    /// one ledger; no window may be longer than `attemptRetention`).
     func reserveAttempt(key: String, limit: Int, since: Date, at now: Date) async throws -> Int64?
     /// Uncounts one reserved attempt (it succeeded, so it was no guess).
     func releaseAttempt(_ id: Int64) async throws
+    /// Uncounts every attempt of `key` (a successful login clears the account's failures).
+    func forgetAttempts(key: String) async throws
 }
+
+/// The longest window an `AttemptLedger` caller may count over: one day.
+public let attemptRetention: TimeInterval = 86_400
 
 /// Named random keys the hub makes once and keeps (the form-token signing key).
 public protocol HubSecretStore: Sendable {
@@ -58,4 +65,4 @@ public protocol HubSecretStore: Sendable {
 }
 
 /// Everything the web layer keeps for access control besides the ledger.
-public typealias AccessStore = SessionStorage & FeedSecretStore & AttemptLedger & HubSecretStore
+public typealias AccessStore = SessionStorage & FeedSecretStore & AttemptLedger & HubSecretStore & AccountStore

@@ -101,7 +101,8 @@ extension SQLiteCaseStore: SessionStorage, FeedSecretStore, AttemptLedger, HubSe
 
     public func reserveAttempt(key: String, limit: Int, since: Date, at now: Date) async throws -> Int64? {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM lookup_attempts WHERE at <= ?", arguments: [since.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM lookup_attempts WHERE (key = ? AND at <= ?) OR at <= ?",
+                           arguments: [key, since.timeIntervalSince1970, now.timeIntervalSince1970 - attemptRetention])
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lookup_attempts WHERE key = ?", arguments: [key]) ?? 0
             guard count < limit else { return nil }
             try db.execute(sql: "INSERT INTO lookup_attempts (key, at) VALUES (?,?)", arguments: [key, now.timeIntervalSince1970])

@@ -119,6 +119,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerRejectedBodiesMigration(&m)
         registerAccessMigrations(&m)
         registerRelatedMigrations(&m)
+        registerAccountMigrations(&m)
         return m
     }
 

@@ -184,7 +184,10 @@ extension PostgresCaseStore {
     public func reserveAttempt(key: String, limit: Int, since: Date, at now: Date) async throws -> Int64? {
         try await transaction { c in
             try await self.exec("SELECT pg_advisory_xact_lock(hashtextextended(\("minqing.attempt:" + key), 0))", c)
-            try await self.exec("DELETE FROM lookup_attempts WHERE at <= \(since.timeIntervalSince1970)", c)
+            try await self.exec("""
+                DELETE FROM lookup_attempts
+                WHERE (key = \(key) AND at <= \(since.timeIntervalSince1970)) OR at <= \(now.timeIntervalSince1970 - attemptRetention)
+                """, c)
             let count = try await self.rows("SELECT COUNT(*) AS n FROM lookup_attempts WHERE key = \(key)", c).first?
                 .value("n", as: Int.self) ?? 0
             guard count < limit else { return nil }

@@ -88,7 +88,12 @@ public actor PostgresLeadership: Leadership {
     public func close() async {
         held.removeAll()
         if let connecting { _ = try? await connecting.value }
-        if let c = connection { try? await c.close() }
+        if let c = connection {
+            // Give the names up explicitly: the server also drops them when the connection ends, but only once it
+            // has noticed the close.
+            _ = try? await c.query("SELECT pg_advisory_unlock_all()", logger: logger).collect()
+            try? await c.close()
+        }
         connection = nil
     }
 

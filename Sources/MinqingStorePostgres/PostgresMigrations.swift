@@ -194,6 +194,7 @@ enum PostgresMigrations {
             "CREATE INDEX lookup_attempts_at ON lookup_attempts (at)",
             "CREATE TABLE hub_secrets (name text PRIMARY KEY, value bytea NOT NULL)",
         ]),
+        accounts,
     ]
 
     /// Applies the steps not yet applied; returns their names (empty when the schema was current).

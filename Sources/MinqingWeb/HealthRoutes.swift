@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MinqingCore
 import MinqingHTTP
 import NIOCore
 
@@ -27,12 +28,21 @@ struct HealthRoutes: Sendable {
                 do { try await check.check() } catch { failures.append("\(check.name)：\(error)") }
             }
             guard failures.isEmpty else {
-                throw Problem.unavailable(details ? failures.joined(separator: "；")
+                // A failed reload does not make the hub unready (the running configuration stays) but is said here too.
+                let reload = (deps.configHolder?.status.failure).map { ["配置：" + $0.summary] } ?? []
+                throw Problem.unavailable(details ? (failures + reload).joined(separator: "；")
                     : "有 \(failures.count) 个组件未就绪；详情请在本机访问 /readyz，或使用有 metrics 权限的令牌")
             }
-            var ready = ["status": "ready"]
-            if details { ready.merge(deps.readinessDetails()) { current, _ in current } }
-            return try Response.json(ready)
+            guard details else { return try Response.json(["status": "ready"]) }
+            // The store, this instance and the jobs it leads; the configuration's hash and last reload (a failed
+            // reload's errors: the running configuration stays, so the hub is still ready).
+            let extra = deps.readinessDetails()
+            let config = deps.configHolder.map(\.status).map { status in
+                ConfigDetails(
+                    hash: status.hash, loadedAt: HubTime.iso(status.loadedAt),
+                    lastReloadFailedAt: status.failure.map { HubTime.iso($0.at) }, errors: status.failure?.errors)
+            }
+            return try Response.json(Ready(store: extra["store"], instance: extra["instance"], leader: extra["leader"], config: config))
         }
         routes.on(.get, "/metrics") { request, context in
             let (allowed, principal) = try mayMonitor(request, context: context)
@@ -49,5 +59,27 @@ struct HealthRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+    }
+}
+
+/// `/readyz` with details: the running configuration and, after a failed reload, its errors.
+struct Ready: Encodable {
+    var status = "ready"
+    var store: String?
+    var instance: String?
+    var leader: String?
+    var config: ConfigDetails?
+}
+
+struct ConfigDetails: Encodable {
+    var hash: String
+    var loadedAt: String
+    var lastReloadFailedAt: String?
+    var errors: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case hash, errors
+        case loadedAt = "loaded_at"
+        case lastReloadFailedAt = "last_reload_failed_at"
     }
 }

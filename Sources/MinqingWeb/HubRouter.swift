@@ -47,6 +47,10 @@ public struct WebDependencies: Sendable {
     public var spool: FormSpool?
     /// Console accounts; nil serves no console.
     public var users: StaffUsers?
+    /// The running configuration's status (hash, last reload, a failed reload's errors) when it can be reloaded.
+    public var configHolder: ConfigHolder?
+    /// Re-reads the configuration directory now (the console's button); the argument names who asked.
+    public var reload: (@Sendable (String) async -> ConfigStatus)?
 
     public init<Store: CaseLedger & OutboxLedger & AccessStore>(
         config: HubConfig, store: Store, intake: any MessageIntake, clock: any WallClock = SystemClock(),
@@ -119,8 +123,17 @@ public enum HubRouter {
         _ deps: WebDependencies, host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
+        application(responder: try build(deps).router.buildResponder(), deps: deps, host: host, port: port, logger: logger,
+                    onServerRunning: onServerRunning)
+    }
+
+    /// The server application answering with `responder` (a router that a configuration reload can replace).
+    public static func application<Responder: HTTPResponder>(
+        responder: Responder, deps: WebDependencies, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol where Responder.Context == HubRequestContext {
         Application(
-            router: try build(deps).router,
+            responder: responder,
             // A connection that sends nothing for this long is closed (half-sent headers included): docs/limits.md.
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(deps.config.server.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "minqing"),

@@ -12,7 +12,9 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         do {
-            let config = try ConfigLoader.load(from: URL(fileURLWithPath: directory), needsSecrets: false)
+            // The same validation every reload of a running hub runs (SIGHUP, minqing reload, the console's button).
+            let checked = try ConfigCheck.validate(URL(fileURLWithPath: directory), needsSecrets: false)
+            let config = checked.config, templates = checked.templates
             let d = config.directory
             for name in config.unsetVariables {
                 printError("注意：环境变量 \(name) 未设置：配置本身无误，但 minqing serve 启动前须 export \(name)=…")
@@ -20,8 +22,7 @@ struct CheckConfig: ParsableCommand {
             if let warning = config.routing?.calendarWarning(today: Date(), timeZone: config.office.timeZone) {
                 printError("注意：\(warning)")
             }
-            let templates = try NotificationSetup.templates(for: config)
-            print("配置无误：\(config.office.name)，\(d.people.count) 人，\(d.villages.count) 个村（社区），\(d.categories.count) 个类别，\(d.markets.count) 个集市，\(templates.names.count) 个通知模板。")
+            print("配置无误：\(config.office.name)，\(d.people.count) 人，\(d.villages.count) 个村（社区），\(d.categories.count) 个类别，\(d.markets.count) 个集市，\(templates.names.count) 个通知模板。配置指纹 \(checked.hash.prefix(12))。")
             for t in config.api.tokens {
                 let scopes = t.scopes.sorted().map(\.rawValue).joined(separator: ", ")
                 print("  接口令牌 \(t.name)（记为「\(t.identity)」）：\(scopes)")

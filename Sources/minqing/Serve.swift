@@ -25,13 +25,18 @@ struct Serve: AsyncParsableCommand {
         let built: Hub
         do {
             built = try await HubAssembly.build(config: config, environment: HubEnvironment(
-                dataDirectory: URL(fileURLWithPath: hub.data), registry: registry, logger: Logger(label: "minqing"), demo: demo))
+                dataDirectory: URL(fileURLWithPath: hub.data), registry: registry, logger: Logger(label: "minqing"), demo: demo,
+                configDirectory: URL(fileURLWithPath: hub.config)))
         } catch let error as HubAssemblyError {
             printError(error.description)
             throw ExitCode(1)
         }
         let host = self.host ?? config.server.host
         let ledger = config.storage.sqliteURL(dataDirectory: URL(fileURLWithPath: hub.data)).path
+        // `minqing reload` finds this process here and sends it SIGHUP (docs/config-reload.md).
+        let pidFile = URL(fileURLWithPath: hub.data).appendingPathComponent(Reload.pidFileName)
+        try? Data("\(getpid())\n".utf8).write(to: pidFile, options: .atomic)
+        defer { try? FileManager.default.removeItem(at: pidFile) }
         try await built.run(host: host, port: port ?? config.server.port) { port in
             FileHandle.standardOutput.write(Data("民情通已启动：http://\(host):\(port)  （台账：\(ledger)）\n".utf8))
         }

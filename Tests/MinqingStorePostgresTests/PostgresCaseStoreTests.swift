@@ -52,6 +52,13 @@ struct PostgresCaseStoreTests {
         try await Self.run(check)
     }
 
+    @Test("conforms to the AccountStore contract", arguments: AccountStoreConformance.checks)
+    func conformsAccounts(_ check: AccountStoreConformance.Check) async throws {
+        let fixture = try await PostgresFixture()
+        try await check.run { try await fixture.open() }
+        await fixture.closeAll()
+    }
+
     static func message(_ ref: String) -> InboundMessage {
         InboundMessage(
             channel: .webform, sourceRef: ref, receivedAt: start.addingTimeInterval(-60),

@@ -28,6 +28,11 @@ struct SQLiteCaseStoreTests {
         }
     }
 
+    @Test("conforms to the AccountStore contract", arguments: AccountStoreConformance.checks)
+    func conformsAccounts(_ check: AccountStoreConformance.Check) async throws {
+        try await check.run { try SQLiteCaseStore(path: Self.tempPath()) }
+    }
+
     @Test("the ledger runs in WAL mode with full fsync")
     func walAndFullSync() async throws {
         let path = Self.tempPath()

@@ -9,27 +9,16 @@ let testPassword = "correct-horse-battery"
 
 extension TestHub {
     func addUser(_ id: String, roles: [StaffRole] = []) async throws {
-        try await users.add(id: id, password: testPassword, roles: roles)
+        try await users.add(id: id, password: testPassword, roles: roles, by: "test", mustChange: false)
     }
 
     /// Logs in through the login form (with its CSRF cookie); returns the session cookie header.
     func login(_ client: any TestClientProtocol, _ id: String, password: String = testPassword) async throws -> String {
-        let (response, _) = try await loginResponse(client, id, password: password)
-        let cookies = response.headers[values: .setCookie]
-        let session = try #require(cookies.first { $0.hasPrefix("mq_session=") && !$0.hasPrefix("mq_session=;") })
-        return String(session.split(separator: ";")[0])
+        try await consoleLogin(client, id, password: password)
     }
 
     func loginResponse(_ client: any TestClientProtocol, _ id: String, password: String, ip: String = "10.0.0.1") async throws -> (TestResponse, String) {
-        let page = try await client.execute(uri: "/console/login", method: .get)
-        let csrf = firstMatch(#"name="_csrf" value="([^"]+)""#, in: String(buffer: page.body)) ?? ""
-        let pre = String((page.headers[.setCookie] ?? "").split(separator: ";")[0])
-        var headers = formHeaders
-        headers[.cookie] = pre
-        headers[HTTPField.Name("X-Forwarded-For")!] = ip
-        let response = try await client.execute(uri: "/console/login", method: .post, headers: headers,
-                                                body: urlEncoded([("_csrf", csrf), ("user", id), ("password", password)]))
-        return (response, csrf)
+        try await consoleLoginResponse(client, id, password: password, ip: ip)
     }
 
     /// The CSRF token on a console page.
@@ -45,4 +34,24 @@ extension TestHub {
         return try await client.execute(uri: "/console/cases/\(id)/action", method: .post, headers: headers, body: urlEncoded([("_csrf", token)] + fields))
     }
 
+}
+
+/// Logs in to any hub's console through the login form (with its CSRF cookie); returns the session cookie header.
+func consoleLogin(_ client: any TestClientProtocol, _ id: String, password: String = testPassword) async throws -> String {
+    let (response, _) = try await consoleLoginResponse(client, id, password: password)
+    let cookies = response.headers[values: .setCookie]
+    let session = try #require(cookies.first { $0.hasPrefix("mq_session=") && !$0.hasPrefix("mq_session=;") })
+    return String(session.split(separator: ";")[0])
+}
+
+func consoleLoginResponse(_ client: any TestClientProtocol, _ id: String, password: String, ip: String = "10.0.0.1") async throws -> (TestResponse, String) {
+    let page = try await client.execute(uri: "/console/login", method: .get)
+    let csrf = firstMatch(#"name="_csrf" value="([^"]+)""#, in: String(buffer: page.body)) ?? ""
+    let pre = String((page.headers[.setCookie] ?? "").split(separator: ";")[0])
+    var headers = formHeaders
+    headers[.cookie] = pre
+    headers[HTTPField.Name("X-Forwarded-For")!] = ip
+    let response = try await client.execute(uri: "/console/login", method: .post, headers: headers,
+                                            body: urlEncoded([("_csrf", csrf), ("user", id), ("password", password)]))
+    return (response, csrf)
 }

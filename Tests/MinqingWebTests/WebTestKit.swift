@@ -69,7 +69,7 @@ struct TestHub {
             HotlineIntake(settings: $0, intake: intake, store: ledger, clock: manual, timeZone: zone)
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-        users = try StaffUsers(file: dir.appendingPathComponent("users.json"), directory: config.directory, cost: 4)
+        users = StaffUsers(store: store, directory: config.directory, clock: clock, cost: 4)
         var form = WebFormSettings(tokenKey: Data("test-form-key-0123456789abcdef".utf8), trustedProxies: config.trustedProxies)
         form.spool = try FormSpool(directory: dir.appendingPathComponent("uploads"))
         webForm = form

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import MinqingCore
 import MinqingHTTP
+import MinqingStore
 
 /// Who is asking: the console user behind the session cookie, and the CSRF check every state-changing form passes.
 struct ConsoleAuth: Sendable {
@@ -17,9 +19,12 @@ struct ConsoleAuth: Sendable {
         var sessionID: String
     }
 
-    func current(_ request: Request) async -> Current? {
+    /// The signed-in user, read from the store now (a disabled account has no user). A user who must change their
+    /// password is signed in only for the change-password page (`forPasswordChange`).
+    func current(_ request: Request, forPasswordChange: Bool = false) async -> Current? {
         guard let id = Self.cookie(Self.cookie, in: request), let session = await sessions.session(id),
               let user = await users.user(id: session.userID) else { return nil }
+        guard forPasswordChange || !user.mustChangePassword else { return nil }
         return Current(user: user, session: session, sessionID: id)
     }
 
@@ -49,5 +54,38 @@ struct ConsoleAuth: Sendable {
         if let maxAge { c += "; Max-Age=\(maxAge)" }
         if secureCookies { c += "; Secure" }
         return c
+    }
+}
+
+/// Login attempts per account (5 per 15 minutes; a success clears them) and per client address (20 per 15
+/// minutes, against guessing many accounts; a success refunds one), counted in the store's `AttemptLedger` before
+/// the password is checked, so every hub instance on one store counts together and a restart forgets nothing.
+struct LoginThrottle: Sendable {
+    let ledger: any AttemptLedger
+    let clock: any WallClock
+    static let perAccount = 5
+    static let perAddress = 20
+    static let window: TimeInterval = 15 * 60
+
+    struct Ticket: Sendable {
+        let userKey: String
+        let addressAttempt: Int64
+    }
+
+    /// Counts one attempt of `user` from `address`; nil when either limit is reached. A burst sent at once is cut
+    /// off at the limit, whatever it holds (the ledger counts atomically).
+    func admit(user: String, address: String) async throws -> Ticket? {
+        let now = clock.now(), since = now.addingTimeInterval(-Self.window)
+        // Account ids are at most 64 characters: a longer one is unknown, and its key is kept short.
+        let userKey = "login-user:" + String(user.prefix(80)), addressKey = "login-ip:" + String(address.prefix(80))
+        guard let attempt = try await ledger.reserveAttempt(key: addressKey, limit: Self.perAddress, since: since, at: now),
+              try await ledger.reserveAttempt(key: userKey, limit: Self.perAccount, since: since, at: now) != nil
+        else { return nil }
+        return Ticket(userKey: userKey, addressAttempt: attempt)
+    }
+
+    func succeeded(_ ticket: Ticket) async throws {
+        try await ledger.forgetAttempts(key: ticket.userKey)
+        try await ledger.releaseAttempt(ticket.addressAttempt)
     }
 }

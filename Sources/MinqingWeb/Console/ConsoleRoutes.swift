@@ -14,10 +14,7 @@ struct ConsoleRoutes: Sendable {
     let deps: WebDependencies
     let auth: ConsoleAuth
     let pages: Pages
-    /// Login attempts per account (5 per 15 minutes, a success clears them) and per client address (20 per 15
-    /// minutes, against guessing many accounts), counted before the password is checked.
-    let loginLimiter: RateLimiter
-    let addressLimiter: RateLimiter
+    let throttle: LoginThrottle
     let masking = Masking()
     let people: PeopleIndex
 
@@ -26,8 +23,7 @@ struct ConsoleRoutes: Sendable {
         auth = ConsoleAuth(users: users, sessions: Sessions(clock: deps.clock, storage: deps.access),
                            secureCookies: deps.config.server.publicURL.hasPrefix("https:"))
         pages = try Pages(bundle: .module)
-        loginLimiter = RateLimiter(limit: 5, window: 15 * 60, clock: deps.clock)
-        addressLimiter = RateLimiter(limit: 20, window: 15 * 60, clock: deps.clock)
+        throttle = LoginThrottle(ledger: deps.access, clock: deps.clock)
         people = deps.config.directory.peopleIndex
     }
 
@@ -54,8 +50,8 @@ struct ConsoleRoutes: Sendable {
     /// disk; the CSRF token — the first field of every console form — is checked as soon as the first part is in.
     /// So an anonymous or careless client cannot make the hub read, hold or parse a large body. The caller removes
     /// spooled files with `removeFiles()` when done.
-    func authorisedForm(_ request: Request, limit: Int = formLimit) async throws -> Authorised {
-        guard let current = await auth.current(request) else { return .refuse(forbidden()) }
+    func authorisedForm(_ request: Request, limit: Int = formLimit, forPasswordChange: Bool = false) async throws -> Authorised {
+        guard let current = await auth.current(request, forPasswordChange: forPasswordChange) else { return .refuse(forbidden()) }
         do {
             let form = try await FormBody.read(request, limit: limit, spool: deps.spool ?? FormSpool.temporary()) { form in
                 guard ConsoleAuth.csrfValid(form, current) else { throw BadCSRF() }
@@ -99,6 +95,7 @@ struct ConsoleRoutes: Sendable {
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
         routes.on(.post, "/console/walkin") { request, _ in try await walkin(request) }
         registerWarnings(on: routes)
+        registerAccounts(on: routes)
     }
 
     // MARK: Login
@@ -118,18 +115,20 @@ struct ConsoleRoutes: Sendable {
             return await loginPage(request, error: "登录页面已过期，请重新输入账号和密码", status: .forbidden)
         }
         let id = form["user"] ?? ""
-        // Counted before the password is checked: a burst sent at once is cut off at the limit, whatever it holds.
-        guard await addressLimiter.admit("ip:" + address), await loginLimiter.admit("user:" + id) else {
+        let ticket: LoginThrottle.Ticket?
+        do { ticket = try await throttle.admit(user: id, address: address) } catch {
+            return await loginPage(request, error: "暂时无法登录（台账数据库无法访问），请稍后再试；如持续出现请联系管理员", status: .serviceUnavailable)
+        }
+        guard let ticket else {
             return await loginPage(request, error: "登录失败次数过多，请 15 分钟后再试，或联系管理员重置密码", status: .tooManyRequests)
         }
-        guard let user = await auth.users.authenticate(id: id, password: form.raw("password") ?? "") else {
+        guard case .success(let user) = await auth.users.authenticate(id: id, password: form.raw("password") ?? "") else {
             return await loginPage(request, error: "账号或密码不正确", status: .unauthorized)
         }
-        await loginLimiter.reset("user:" + id)
-        await addressLimiter.refund("ip:" + address)
+        try? await throttle.succeeded(ticket)
         let (sessionID, _) = await auth.sessions.open(userID: user.id)
         var headers = HTTPFields()
-        headers[.location] = "/console"
+        headers[.location] = user.mustChangePassword ? "/console/password" : "/console"
         headers.append(HTTPField(name: .setCookie, value: auth.setCookie(ConsoleAuth.cookie, sessionID)))
         headers.append(HTTPField(name: .setCookie, value: auth.setCookie(ConsoleAuth.loginCookie, "", maxAge: 0)))
         return Response(status: .seeOther, headers: headers)
@@ -153,11 +152,14 @@ struct ConsoleRoutes: Sendable {
         var c: [String: Any] = [
             "office": directory.office.name, "csrf": current.session.csrf, "userName": current.user.name,
             "userRoles": current.user.roles.map(\.displayName).sorted().joined(separator: "、"),
+            "isAdmin": current.user.roles.contains(.admin),
         ]
         // // A year without a holiday calendar is announced on every console page, not only in the log (docs/domain/holidays.md#missing-years).
         if let warning = deps.config.routing?.calendarWarning(today: deps.clock.now(), timeZone: deps.config.office.timeZone) {
             c["calendarWarning"] = warning
         }
+        // A reload that failed is announced to admins on every page until a reload succeeds (docs/config-reload.md).
+        if current.user.roles.contains(.admin), let failure = deps.configHolder?.status.failure { c["configWarning"] = failure.summary }
         for (k, v) in extra { c[k] = v }
         return c
     }
