@@ -194,6 +194,7 @@ struct ConsoleRoutes: Sendable {
         q.registeredFrom = day("from")
         q.registeredTo = day("to")?.addingTimeInterval(86_400)
         if params["overdue"] == "1" { q.overdueAt = deps.clock.now() }
+        if params["follow_up_overdue"] == "1" { q.followUpOverdueAt = deps.clock.now() }
         q.limit = 20
         // Pages beyond the deepest offset are clamped, so `(page - 1) * limit` cannot overflow.
         let pages = 1...(CaseQuery.maxOffset / q.limit + 1)
@@ -217,6 +218,7 @@ struct ConsoleRoutes: Sendable {
             "subject": pii ? r.subject : masking.numbers(in: r.subject), "status": r.status.displayName,
             "leader": personName(r.leader), "staff": personName(r.staff),
             "deadline": r.deadline.map { HubTime.minutes($0, in: zone) } ?? "", "overdue": r.isOverdue(at: now),
+            "followUpOverdue": r.isFollowUpOverdue(at: now),
             "complainant": c.name ?? "匿名", "phone": c.phone ?? "",
         ]
     }
@@ -241,6 +243,7 @@ struct ConsoleRoutes: Sendable {
             "leaders": people(.leader).map { ["value": $0.id, "label": $0.name, "selected": params["leader"] == $0.id] },
             "staffs": people(.staff).map { ["value": $0.id, "label": $0.name, "selected": params["staff"] == $0.id] },
             "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
+            "followUpOverdue": params["follow_up_overdue"] == "1",
         ])
         if let problem { c["error"] = problem }
         return self.pages.response("ledger", c)
