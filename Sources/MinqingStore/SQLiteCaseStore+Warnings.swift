@@ -43,7 +43,7 @@ extension SQLiteCaseStore: WarningStore {
                         """,
                     arguments: [now.timeIntervalSince1970, fp.registeredAt.timeIntervalSince1970, id])
                 try insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, db)
-                try enqueueWarning(id, rule: rule, event: "warning.updated", warnings, at: now, db)
+                try enqueueWarningUpdate(id, rule: rule, warnings, at: now, db)
             }
         }
     }
@@ -99,7 +99,63 @@ extension SQLiteCaseStore: WarningStore {
     /// with people it is about (`concerns`) is listed by id only, without its subject, so nothing of it reaches a
     /// group those people may sit in; numbers in subjects are masked by the composer for non-private targets.
     private func enqueueWarning(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return }
+        guard let (json, count) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
+        for target in rule.notify {
+            try insertWarningRow(target: target, event: event, context: json, key: "warning:\(id):\(count)", due: now, at: now, db)
+        }
+    }
+
+    /// One outbox row about a warning (no case), once per `(key, target)`.
+    private func insertWarningRow(target: String, event: String, context: String, key: String, due: Date, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
+                  state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
+                """,
+            arguments: [
+                UUID().uuidString.lowercased(), target, event, context, key,
+                due.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
+            ])
+    }
+
+    /// A grown warning's update to each target of `rule`, throttled by `WarningUpdateThrottle`: the target's waiting
+    /// update is rewritten with the latest state, or a new one is written to go out once `updateInterval` has passed
+    /// since the raising or the previous update. Keyed `warning:<id>:update:<send time>`.
+    private func enqueueWarningUpdate(_ id: String, rule: WarningRule, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
+        let event = NotificationEvent.warningUpdated.rawValue
+        guard let raised = try Double.fetchOne(db, sql: "SELECT raised_at FROM warnings WHERE id = ?", arguments: [id]),
+              let (json, _) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
+        let prefix = "warning:\(id):update:"
+        for target in rule.notify {
+            // The range stays on the (job_key, target) index: ';' follows ':'.
+            let last = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, job_key, state, attempts, lease_until FROM outbox
+                    WHERE job_key >= ? AND job_key < ? AND target = ? ORDER BY created_at DESC, job_key DESC LIMIT 1
+                    """,
+                arguments: [prefix, String(prefix.dropLast()) + ";", target])
+            let lastUpdate = last.flatMap { row -> WarningUpdateThrottle.LastUpdate? in
+                guard let stamp = Double((row["job_key"] as String).dropFirst(prefix.count)) else { return nil }
+                return WarningUpdateThrottle.LastUpdate(
+                    sendAt: Date(timeIntervalSince1970: stamp),
+                    refreshable: row["state"] == "pending" && row["attempts"] == 0 && (row["lease_until"] as Double?) == nil)
+            }
+            switch WarningUpdateThrottle.decide(raisedAt: Date(timeIntervalSince1970: raised), last: lastUpdate, now: now,
+                                                interval: settings.updateInterval) {
+            case .refresh:
+                try db.execute(sql: "UPDATE outbox SET context = ?, updated_at = ? WHERE id = ?",
+                               arguments: [json, now.timeIntervalSince1970, last?["id"] as String?])
+            case .schedule(let at):
+                try insertWarningRow(target: target, event: event, context: json,
+                                     key: prefix + String(Int(at.timeIntervalSince1970.rounded(.up))), due: at, at: now, db)
+            }
+        }
+    }
+
+    /// The warning as template values (JSON) and its member count; nil when it does not exist.
+    private func warningContext(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, _ db: Database) throws -> (String, Int)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return nil }
         let scope: String = row["scope"]
         let count: Int = row["member_count"]
         let zone = self.settings.timeZone
@@ -140,17 +196,7 @@ extension SQLiteCaseStore: WarningStore {
         // Absent rather than 0, so a template's {{#more}} section shows only when some are left out.
         if count > cases.count { context["more"] = String(count - cases.count) }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: context, options: [.sortedKeys]), as: UTF8.self)
-        for target in rule.notify {
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
-                      state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
-                    """,
-                arguments: [
-                    UUID().uuidString.lowercased(), target, event, json, "warning:\(id):\(count)",
-                    now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                ])
-        }
+        return (json, count)
     }
 
     // MARK: WarningStore
