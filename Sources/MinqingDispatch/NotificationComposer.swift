@@ -124,8 +124,11 @@ public struct NotificationComposer: Sendable {
         return snapshot
     }
 
-    /// The template of a message to the citizen: `templates/<event>.citizen.mustache`.
-    public static func citizenTemplate(_ event: String) -> String { "\(event).citizen" }
+    /// The template of a message to the citizen: `templates/<event>.citizen.mustache` — except the mailbox receipt,
+    /// which only ever goes to the citizen and keeps its name `case.acknowledged.mustache`.
+    public static func citizenTemplate(_ event: String) -> String {
+        event == NotificationEvent.acknowledged.rawValue ? event : "\(event).citizen"
+    }
 
     /// A message to the case's own complainant (receipt, reply): their own address or mobile, and only what is
     /// theirs to know — the case id, their subject, the reply and how to look it up and rate it. No staff or
