@@ -92,16 +92,13 @@ extension SQLiteCaseStore: WarningStore {
             arguments: [id, now.timeIntervalSince1970, actor, action, detail])
     }
 
-    /// Most member cases listed in one warning notification (the console lists them all).
-    static let casesPerNotification = 10
-
     /// One outbox row per target of `rule`, about no single case: the warning as template values. A member case
     /// with people it is about (`concerns`) is listed by id only, without its subject, so nothing of it reaches a
     /// group those people may sit in; numbers in subjects are masked by the composer for non-private targets.
     private func enqueueWarning(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
         guard let (json, count) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
         for target in rule.notify {
-            try insertWarningRow(target: target, event: event, context: json, key: "warning:\(id):\(count)", due: now, at: now, db)
+            try insertWarningRow(target: target, event: event, context: json, key: WarningNotice.raisedKey(id, count: count), due: now, at: now, db)
         }
     }
 
@@ -125,7 +122,6 @@ extension SQLiteCaseStore: WarningStore {
         let event = NotificationEvent.warningUpdated.rawValue
         guard let raised = try Double.fetchOne(db, sql: "SELECT raised_at FROM warnings WHERE id = ?", arguments: [id]),
               let (json, _) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
-        let prefix = "warning:\(id):update:"
         for target in rule.notify {
             // The range stays on the (job_key, target) index: ';' follows ':'.
             let last = try Row.fetchOne(
@@ -134,11 +130,11 @@ extension SQLiteCaseStore: WarningStore {
                     SELECT id, job_key, state, attempts, lease_until FROM outbox
                     WHERE job_key >= ? AND job_key < ? AND target = ? ORDER BY created_at DESC, job_key DESC LIMIT 1
                     """,
-                arguments: [prefix, String(prefix.dropLast()) + ";", target])
+                arguments: [WarningNotice.updateKeyPrefix(id), WarningNotice.updateKeyEnd(id), target])
             let lastUpdate = last.flatMap { row -> WarningUpdateThrottle.LastUpdate? in
-                guard let stamp = Double((row["job_key"] as String).dropFirst(prefix.count)) else { return nil }
+                guard let sendAt = WarningNotice.sendTime(ofUpdateKey: row["job_key"], id: id) else { return nil }
                 return WarningUpdateThrottle.LastUpdate(
-                    sendAt: Date(timeIntervalSince1970: stamp),
+                    sendAt: sendAt,
                     refreshable: row["state"] == "pending" && row["attempts"] == 0 && (row["lease_until"] as Double?) == nil)
             }
             switch WarningUpdateThrottle.decide(raisedAt: Date(timeIntervalSince1970: raised), last: lastUpdate, now: now,
@@ -148,7 +144,7 @@ extension SQLiteCaseStore: WarningStore {
                                arguments: [json, now.timeIntervalSince1970, last?["id"] as String?])
             case .schedule(let at):
                 try insertWarningRow(target: target, event: event, context: json,
-                                     key: prefix + String(Int(at.timeIntervalSince1970.rounded(.up))), due: at, at: now, db)
+                                     key: WarningNotice.updateKey(id, sendAt: at), due: at, at: now, db)
             }
         }
     }
@@ -156,46 +152,26 @@ extension SQLiteCaseStore: WarningStore {
     /// The warning as template values (JSON) and its member count; nil when it does not exist.
     private func warningContext(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, _ db: Database) throws -> (String, Int)? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return nil }
-        let scope: String = row["scope"]
         let count: Int = row["member_count"]
-        let zone = self.settings.timeZone
         // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
         let villages = try String.fetchAll(
             db,
             sql: """
                 SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
-                WHERE m.warning_id = ? LIMIT 50
+                WHERE m.warning_id = ? LIMIT ?
                 """,
-            arguments: [id]).map { $0.isEmpty ? "未注明" : settings.names[$0] ?? $0 }
+            arguments: [id, WarningNotice.villagesPerNotification])
         let newest = try String.fetchAll(
             db,
             sql: """
                 SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
                 ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
                 """,
-            arguments: [id, Self.casesPerNotification])
-        var cases: [[String: String]] = []
-        for member in newest.reversed() {
-            guard let r = try loadCase(member, db) else { continue }
-            cases.append([
-                "id": r.id.description, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
-                "registered_at": HubTime.iso(r.registeredAt, in: zone),
-                "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
-            ])
-        }
-        var context: [String: Any] = [
-            "warning": [
-                "id": id, "rule": rule.name, "kind": rule.kindName,
-                "scope": scope == "township" ? "全镇" : settings.names[scope] ?? scope,
-                "count": String(count), "villages": villages.joined(separator: "、"),
-                "raised_at": HubTime.iso(Date(timeIntervalSince1970: row["raised_at"]), in: zone),
-                "grown": event == "warning.updated",
-            ] as [String: Any],
-            "cases": cases,
-        ]
-        // Absent rather than 0, so a template's {{#more}} section shows only when some are left out.
-        if count > cases.count { context["more"] = String(count - cases.count) }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: context, options: [.sortedKeys]), as: UTF8.self)
+            arguments: [id, WarningNotice.casesPerNotification])
+        let json = try WarningNotice.context(
+            id: id, rule: rule, scope: row["scope"], count: count, raisedAt: Date(timeIntervalSince1970: row["raised_at"]),
+            villageCodes: villages, newest: try newest.reversed().compactMap { try loadCase($0, db) }, event: event,
+            settings: settings, timeZone: self.settings.timeZone)
         return (json, count)
     }
 
