@@ -54,6 +54,13 @@ struct PostgresCaseStoreTests {
         await fixture.closeAll()
     }
 
+    @Test("conforms to the LedgerStatistics contract", arguments: StatisticsConformance.checks)
+    func conformsStatistics(_ check: StatisticsConformance.Check) async throws {
+        let fixture = try await PostgresFixture()
+        try await check.run { { settings in try await fixture.open(settings) } }
+        await fixture.closeAll()
+    }
+
     @Test("conforms to the HotlineLedger contract", arguments: CaseStoreConformance.hotlineChecks)
     func conformsHotline(_ check: CaseStoreConformance.Check) async throws {
         try await Self.run(check)
