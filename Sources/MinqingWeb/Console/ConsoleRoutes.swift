@@ -94,6 +94,8 @@ struct ConsoleRoutes: Sendable {
         }
         routes.on(.get, "/console/dashboard") { request, _ in try await dashboard(request, printable: false) }
         routes.on(.get, "/console/report") { request, _ in try await dashboard(request, printable: true) }
+        routes.on(.get, "/console/stats") { request, _ in try await statsPage(request) }
+        routes.on(.get, "/console/stats.csv") { request, _ in try await statsCSV(request) }
         routes.on(.get, "/console/letter") { request, _ in try await letterPage(request) }
         routes.on(.post, "/console/letter") { request, _ in try await letter(request) }
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
@@ -286,11 +288,7 @@ struct ConsoleRoutes: Sendable {
             lines = Array(lines.prefix(Self.exportLimit + 1))
             lines.append(CSVCell.escape("（共 \(total) 条，只导出了前 \(Self.exportLimit) 条：请按日期、村或状态缩小范围后分批导出）"))
         }
-        let body = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
-        return Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"ledger.csv\"; filename*=UTF-8''%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv",
-        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return CSVCell.download(lines, filename: "ledger.csv", chineseName: "%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv")
     }
 }
 
