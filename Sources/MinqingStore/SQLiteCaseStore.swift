@@ -116,6 +116,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerRejectedBodiesMigration(&m)
         registerAccessMigrations(&m)
         registerRelatedMigrations(&m)
+        registerStatisticsMigration(&m)
         return m
     }
 

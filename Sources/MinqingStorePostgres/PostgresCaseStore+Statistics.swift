@@ -24,7 +24,13 @@ extension PostgresCaseStore: LedgerStatistics {
         if let to = query.registeredTo { clauses.append("registered_at < \(q.bind(to.timeIntervalSince1970))") }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         func count(_ condition: String) -> String { "COALESCE(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0)::bigint" }
+        // Materialised, so each case's first reply is looked up once.
         let sql = """
+            WITH period AS MATERIALIZED (
+              SELECT \(key) AS k, status, deadline,
+                (SELECT MIN(a.at) FROM audit_events a WHERE a.case_id = cases.id AND a.action = 'reply') AS fr,
+                doc::jsonb ->> 'satisfaction' AS sat
+              FROM cases \(whereSQL))
             SELECT k, COUNT(*)::bigint AS cases,
               \(count("NOT (status = ANY(\(notTakenUp)))")) AS taken_up,
               \(count("NOT (status = ANY(\(notTakenUp))) AND fr IS NOT NULL")) AS replied,
@@ -32,11 +38,7 @@ extension PostgresCaseStore: LedgerStatistics {
               \(count("deadline IS NOT NULL AND fr IS NOT NULL AND fr <= deadline")) AS on_time,
               \(count("sat IS NOT NULL AND NOT (sat = ANY(\(unrated)))")) AS rated,
               \(count("sat IS NOT NULL AND sat = ANY(\(satisfied))")) AS satisfied
-            FROM (SELECT \(key) AS k, status, deadline,
-                    (SELECT MIN(a.at) FROM audit_events a WHERE a.case_id = cases.id AND a.action = 'reply') AS fr,
-                    doc::jsonb ->> 'satisfaction' AS sat
-                  FROM cases \(whereSQL)) AS period
-            GROUP BY k
+            FROM period GROUP BY k
             """
         let found = try await read { c in try await self.rows(q.query(sql), c) }
         return RateRow.ordered(try found.map { row in

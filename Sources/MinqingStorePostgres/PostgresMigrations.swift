@@ -194,7 +194,8 @@ enum PostgresMigrations {
             "CREATE INDEX lookup_attempts_at ON lookup_attempts (at)",
             "CREATE TABLE hub_secrets (name text PRIMARY KEY, value bytea NOT NULL)",
         ]),
-        // Related cases and early warnings (PostgresCaseStore+Related / +Warnings; docs/repeats-and-warnings.md).
+        // Related cases and early warnings (PostgresCaseStore+Related / +Warnings; docs/repeats-and-warnings.md),
+        // and the index of replies the statistics read (PostgresCaseStore+Statistics; docs/reports.md).
         Step(name: "pg2-related-warnings", statements: [
             """
             CREATE TABLE case_fingerprints (
@@ -271,6 +272,8 @@ enum PostgresMigrations {
             )
             """,
             "CREATE INDEX warning_events_warning ON warning_events (warning_id, seq)",
+            // The replies of the audit trail by case, for the statistics' first-reply lookups (LedgerStatistics).
+            "CREATE INDEX audit_reply ON audit_events (case_id, at) WHERE action = 'reply'",
         ]),
     ]
 
