@@ -16,7 +16,7 @@ public enum SchedulerSetup {
         return JobPlanner(
             policies: schedules.escalations, defaultPolicy: SchedulesSettings.defaultEscalation,
             schedules: schedules.schedules, alerts: schedules.alerts, calendar: routing.calendar,
-            people: config.directory.routingPeople)
+            people: config.directory.routingPeople, followUp: schedules.followUp)
     }
 
     /// - Parameters:

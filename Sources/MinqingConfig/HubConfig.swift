@@ -42,8 +42,12 @@ public struct HubConfig: Sendable {
 
     /// The factory every store of this configuration files new cases with: the vocabulary, and the routing rules
     /// when `routing.yaml` is present.
-    /// The state machine's policy for this office: who is who, for conflict of interest.
-    public var casePolicy: CaseStateMachine.Policy { .init(people: directory.peopleIndex) }
+    /// The state machine's policy for this office: who is who, for conflict of interest, and when a reply's
+    /// follow-up call is due (`follow_up:` in `schedules.yaml`, counted on the routing calendar).
+    public var casePolicy: CaseStateMachine.Policy {
+        let followUp = routing.flatMap { routing in schedules?.followUp.map { $0.rule(calendar: routing.calendar) } }
+        return .init(people: directory.peopleIndex, followUp: followUp)
+    }
 
     public var caseFactory: CaseFactory {
         CaseFactory(

@@ -8,6 +8,8 @@ public struct SchedulesSettings: Sendable {
     /// Escalation policies by name; `standard` is used for cases whose routing named none.
     public var escalations: [String: EscalationPolicy]
     public var alerts: AlertSettings
+    /// The follow-up call after a reply (`follow_up:`); nil when the section is absent (no follow-up deadlines).
+    public var followUp: FollowUpPolicy?
 
     public static let defaultEscalation = "standard"
 
@@ -170,7 +172,22 @@ extension SchedulesSettings {
             alerts.digestOnlyInSensitivePeriods = a.optional("digest_only_in_sensitive_periods")?.bool ?? false
             a.finish()
         }
+        var followUp: FollowUpPolicy?
+        if let node = m.optional("follow_up"), let f = node.mapping {
+            var policy = FollowUpPolicy()
+            if let within = f.optional("within").flatMap(RoutingSettings.readDeadline) { policy.within = within }
+            if let r = f.optional("roster"), let name = r.string {
+                if schedules.roster(name) == nil {
+                    r.report("未定义的值班表「\(name)」（rosters 中已定义：\(schedules.rosters.map(\.name).joined(separator: ", "))）")
+                } else {
+                    policy.roster = name
+                }
+            }
+            policy.targets = (f.optional("targets")?.items ?? []).compactMap(target)
+            f.finish()
+            followUp = policy
+        }
         m.finish()
-        return SchedulesSettings(schedules: schedules, escalations: escalations, alerts: alerts)
+        return SchedulesSettings(schedules: schedules, escalations: escalations, alerts: alerts, followUp: followUp)
     }
 }

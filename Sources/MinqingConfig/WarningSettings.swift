@@ -17,6 +17,9 @@ extension WarningSettings {
             }
             r.finish()
         }
+        if let node = m.optional("update_interval"), let v = node.duration {
+            if v <= 7 * 86_400 { settings.updateInterval = v } else { node.report("更新间隔最长 7d（如 1h、30m；0 表示每有新案件加入立即发送）") }
+        }
         let defaultNotify = m.optional("notify").map { targetList($0, targets) } ?? []
         var names: Set<String> = []
         for item in m.optional("rules")?.items ?? [] {

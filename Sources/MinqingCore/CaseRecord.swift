@@ -72,6 +72,11 @@ public struct CaseRecord: Sendable, Codable, Hashable, Identifiable {
     public var outcome: Outcome?
     public var replyText: String?
     public var satisfaction: Satisfaction?
+    /// When the current reply (答复) was given; nil before a reply and after the case was sent back (重办).
+    public var repliedAt: Date?
+    /// When the follow-up call (回访) of the current reply is due (`CaseStateMachine.Policy.followUp`); nil when no
+    /// follow-up rule is configured or the case has no current reply. Kept after the follow-up, as history.
+    public var followUpDue: Date?
     /// Earlier cases from the same person or about the same matter.
     public var repeatOf: [CaseID]
     public var mergedInto: CaseID?

@@ -16,10 +16,13 @@ public enum CaseStateMachine {
         public var maxExtension: TimeInterval
         /// Who is who: concerns are resolved against it when written, and no one a case is about is assigned.
         public var people: PeopleIndex
+        /// When a reply's follow-up call (回访) is due; nil: replies get no follow-up deadline.
+        public var followUp: FollowUpRule?
 
-        public init(maxExtension: TimeInterval = 30 * 86_400, people: PeopleIndex = .init()) {
+        public init(maxExtension: TimeInterval = 30 * 86_400, people: PeopleIndex = .init(), followUp: FollowUpRule? = nil) {
             self.maxExtension = maxExtension
             self.people = people
+            self.followUp = followUp
         }
     }
 
@@ -139,6 +142,9 @@ public enum CaseStateMachine {
             next.replyText = try required(text, "text", "答复内容不能为空")
             next.outcome = outcome
             details["outcome"] = outcome.rawValue
+            next.repliedAt = now
+            next.followUpDue = policy.followUp?.due(repliedAt: now)
+            if let due = next.followUpDue { details["follow_up_due"] = HubTime.iso(due) }
         case .followUp(let satisfaction, let note):
             next.satisfaction = satisfaction
             details["satisfaction"] = satisfaction.rawValue
@@ -221,6 +227,8 @@ public enum CaseStateMachine {
     private static func clearReply(_ record: inout CaseRecord) {
         record.outcome = nil
         record.replyText = nil
+        record.repliedAt = nil
+        record.followUpDue = nil
     }
 }
 

@@ -10,6 +10,8 @@ public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable
     case replied = "case.replied"
     case closed = "case.closed"
     case reopened = "case.reopened"
+    /// 回访提醒: a replied case's follow-up call is due (sent by the scheduler to the clerk who makes it).
+    case followUpDue = "case.follow_up_due"
     /// The receipt a citizen gets for a letter or e-mail (民情信箱 回执).
     case acknowledged = "case.acknowledged"
     case marketDuty = "market.duty"
@@ -31,6 +33,7 @@ public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable
         case .replied: "已答复"
         case .closed: "已办结"
         case .reopened: "发回重办"
+        case .followUpDue: "回访提醒"
         case .acknowledged: "受理回执"
         case .marketDuty: "赶集日接访"
         case .dailyDigest: "每日汇总"

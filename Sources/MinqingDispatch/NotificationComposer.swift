@@ -109,7 +109,7 @@ public struct NotificationComposer: Sendable {
                 email: c.email.map(masking.email))
         let masking = self.masking
         func text(_ s: String) -> String { unmasked ? s : masking.numbers(in: s) }
-        return CaseSnapshot(
+        var snapshot = CaseSnapshot(
             id: r.id.description, status: r.status.rawValue, statusName: r.status.displayName,
             channel: r.channel.rawValue, channelName: r.channel.displayName, sourceRef: r.sourceRef,
             village: r.village, villageName: r.village.map { directory.villageName($0) ?? $0 },
@@ -120,10 +120,15 @@ public struct NotificationComposer: Sendable {
             staff: r.staff, staffName: r.staff.map { directory.contact($0)?.name ?? $0 },
             complainant: person, outcome: r.outcome?.rawValue, replyText: r.replyText.map { text($0) },
             escalatedTo: r.escalatedTo, attachments: r.attachments.count, unmasked: unmasked)
+        if r.status == .replied { snapshot.followUpDue = r.followUpDue }
+        return snapshot
     }
 
-    /// The template of a message to the citizen: `templates/<event>.citizen.mustache`.
-    public static func citizenTemplate(_ event: String) -> String { "\(event).citizen" }
+    /// The template of a message to the citizen: `templates/<event>.citizen.mustache` — except the mailbox receipt,
+    /// which only ever goes to the citizen and keeps its name `case.acknowledged.mustache`.
+    public static func citizenTemplate(_ event: String) -> String {
+        event == NotificationEvent.acknowledged.rawValue ? event : "\(event).citizen"
+    }
 
     /// A message to the case's own complainant (receipt, reply): their own address or mobile, and only what is
     /// theirs to know — the case id, their subject, the reply and how to look it up and rate it. No staff or
@@ -214,6 +219,7 @@ public struct NotificationComposer: Sendable {
         if let v = s.replyText { c["reply_text"] = Self.inert(v, singleLine: false) }
         if let v = s.outcome.flatMap(Outcome.init(rawValue:)) { c["outcome"] = v.displayName }
         if let v = s.escalatedTo { c["escalated_to"] = line(v) }
+        if let v = s.followUpDue { c["follow_up_due"] = format(v) }
         return [
             "office": ["name": directory.officeName], "event": ["kind": event, "name": eventName],
             "case": c, "link": link(for: s.id), "private": s.unmasked,

@@ -38,12 +38,19 @@ public struct ScheduleContext: Sendable {
             ]
         case .digest(let day):
             let overdue = cases.filter { $0.isOverdue(at: now) }.sorted { $0.id.description < $1.id.description }
+            let notFollowedUp = cases.filter { $0.isFollowUpOverdue(at: now) }.sorted { $0.id.description < $1.id.description }
             value = [
                 "digest": [
                     "date": "\(day)",
                     "new_count": cases.filter { calendar.day(of: $0.registeredAt) == day }.count,
                     "open_count": cases.count, "closed_count": closedToday, "overdue_count": overdue.count,
+                    "follow_up_overdue_count": notFollowedUp.count,
                 ],
+                "follow_up_overdue": notFollowedUp.map { c in
+                    ["id": c.id.description, "subject": c.subject,
+                     "replied_at": c.repliedAt.map { HubTime.minutes($0, in: calendar.timeZone) } ?? "",
+                     "follow_up_due": c.followUpDue.map { HubTime.minutes($0, in: calendar.timeZone) } ?? ""]
+                },
                 "overdue": overdue.map { c in
                     ["id": c.id.description, "subject": c.subject, "staff": c.staff.map(people.name(of:)) ?? "未指派",
                      "deadline": c.deadline.map { HubTime.iso($0, in: calendar.timeZone) } ?? ""]

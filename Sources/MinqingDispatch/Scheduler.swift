@@ -86,7 +86,7 @@ public final class Scheduler: Service {
                 } catch let error as TransitionError {
                     logger.warning("case cannot be forwarded yet", metadata: ["case.id": "\(id)", "error": "\(error)"])
                 }
-            case .remind, .overdue:
+            case .remind, .overdue, .followUpDue:
                 guard let id = job.caseID, let event = job.event else { continue }
                 items += job.targets.map {
                     ScheduledNotification(jobKey: job.key, caseID: id, target: $0, event: event.rawValue, recipients: job.recipients)

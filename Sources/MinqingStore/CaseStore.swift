@@ -168,6 +168,9 @@ public struct CaseQuery: Sendable, Hashable {
     public var text: String?
     /// Only open cases whose deadline is before this time.
     public var overdueAt: Date?
+    /// Only replied cases still waiting for their follow-up call (回访) whose follow-up deadline is before this
+    /// time (`CaseRecord.isFollowUpOverdue(at:)`).
+    public var followUpOverdueAt: Date?
     /// Leaves out every case whose `concerns` hold one of these references — the stored forms of one person
     /// (`PeopleIndex.storedForms(of:)`), so nobody sees the cases about them (信访工作条例 第三十条).
     public var excludingConcerns: [String] = []

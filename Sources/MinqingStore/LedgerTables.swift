@@ -44,18 +44,30 @@ extension SQLiteCaseStore: LedgerTableSource {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0 }
     }
 
-    /// Pages in rowid order; `position` is the last rowid read (start with 0).
+    /// Pages in rowid order (`position`: the last rowid read; start with 0). A `WITHOUT ROWID` table pages in
+    /// primary-key order (`position`: the rows read so far).
     public func rows(of table: String, columns: [String], after position: Int64, limit: Int) async throws
         -> (rows: [[LedgerValue]], position: Int64)
     {
         try await pool.read { db in
             let list = columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
-            let fetched = try Row.fetchAll(
-                db, sql: "SELECT rowid AS minqing_rowid, \(list) FROM \(table.quotedDatabaseIdentifier) WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                arguments: [position, limit])
+            let name = table.quotedDatabaseIdentifier
+            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) ?? ""
+            let withoutRowID = sql.uppercased().contains("WITHOUT ROWID")
+            let fetched: [Row]
+            if withoutRowID {
+                let key = try db.primaryKey(table).columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+                fetched = try Row.fetchAll(
+                    db, sql: "SELECT \(position) AS minqing_rowid, \(list) FROM \(name) ORDER BY \(key) LIMIT ? OFFSET ?",
+                    arguments: [limit, position])
+            } else {
+                fetched = try Row.fetchAll(
+                    db, sql: "SELECT rowid AS minqing_rowid, \(list) FROM \(name) WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    arguments: [position, limit])
+            }
             var last = position
             let rows = fetched.map { row -> [LedgerValue] in
-                last = row["minqing_rowid"]
+                last = withoutRowID ? last + 1 : row["minqing_rowid"]
                 return columns.indices.map { i in
                     switch (row[i + 1] as DatabaseValue).storage {
                     case .int64(let n): .integer(n)

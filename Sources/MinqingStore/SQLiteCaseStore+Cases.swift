@@ -61,6 +61,11 @@ extension SQLiteCaseStore {
             clauses.append("deadline < ? AND status IN (\(open.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
             args.append(at.timeIntervalSince1970)
         }
+        if let at = query.followUpOverdueAt {
+            // Only replied cases are read (status index); the due time is in the document, ISO-8601 with offset.
+            clauses.append("status = 'replied' AND (julianday(json_extract(doc, '$.follow_up_due')) - 2440587.5) * 86400.0 < ?")
+            args.append(at.timeIntervalSince1970)
+        }
         if let text = try query.text.map(CaseQuery.checkedText)?.nonEmpty {
             let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"

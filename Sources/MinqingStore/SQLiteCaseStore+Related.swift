@@ -208,14 +208,10 @@ extension SQLiteCaseStore: RelatedCaseStore {
                       WHERE r.related_id = ? AND c.status <> 'merged'
                     """,
                 arguments: [id.description, id.description])
-            var best: [CaseID: RelatedLink] = [:]
-            for row in rows {
-                guard let other = CaseID(row["other"] as String), let reason = RelatedReason(rawValue: row["reason"]) else { continue }
-                let link = RelatedLink(caseID: other, reason: reason, score: row["score"])
-                if let known = best[other], (known.reason, -known.score) <= (link.reason, -link.score) { continue }
-                best[other] = link
-            }
-            return best.values.sorted { ($0.reason, -$0.score, $0.caseID) < ($1.reason, -$1.score, $1.caseID) }
+            return RelatedLink.strongest(rows.compactMap { row in
+                guard let other = CaseID(row["other"] as String), let reason = RelatedReason(rawValue: row["reason"]) else { return nil }
+                return RelatedLink(caseID: other, reason: reason, score: row["score"])
+            })
         }
     }
 

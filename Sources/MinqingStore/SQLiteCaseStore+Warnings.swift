@@ -43,7 +43,7 @@ extension SQLiteCaseStore: WarningStore {
                         """,
                     arguments: [now.timeIntervalSince1970, fp.registeredAt.timeIntervalSince1970, id])
                 try insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, db)
-                try enqueueWarning(id, rule: rule, event: "warning.updated", warnings, at: now, db)
+                try enqueueWarningUpdate(id, rule: rule, warnings, at: now, db)
             }
         }
     }
@@ -92,65 +92,87 @@ extension SQLiteCaseStore: WarningStore {
             arguments: [id, now.timeIntervalSince1970, actor, action, detail])
     }
 
-    /// Most member cases listed in one warning notification (the console lists them all).
-    static let casesPerNotification = 10
-
     /// One outbox row per target of `rule`, about no single case: the warning as template values. A member case
     /// with people it is about (`concerns`) is listed by id only, without its subject, so nothing of it reaches a
     /// group those people may sit in; numbers in subjects are masked by the composer for non-private targets.
     private func enqueueWarning(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return }
-        let scope: String = row["scope"]
+        guard let (json, count) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
+        for target in rule.notify {
+            try insertWarningRow(target: target, event: event, context: json, key: WarningNotice.raisedKey(id, count: count), due: now, at: now, db)
+        }
+    }
+
+    /// One outbox row about a warning (no case), once per `(key, target)`.
+    private func insertWarningRow(target: String, event: String, context: String, key: String, due: Date, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
+                  state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
+                """,
+            arguments: [
+                UUID().uuidString.lowercased(), target, event, context, key,
+                due.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
+            ])
+    }
+
+    /// A grown warning's update to each target of `rule`, throttled by `WarningUpdateThrottle`: the target's waiting
+    /// update is rewritten with the latest state, or a new one is written to go out once `updateInterval` has passed
+    /// since the raising or the previous update. Keyed `warning:<id>:update:<send time>`.
+    private func enqueueWarningUpdate(_ id: String, rule: WarningRule, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
+        let event = NotificationEvent.warningUpdated.rawValue
+        guard let raised = try Double.fetchOne(db, sql: "SELECT raised_at FROM warnings WHERE id = ?", arguments: [id]),
+              let (json, _) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
+        for target in rule.notify {
+            // The range stays on the (job_key, target) index: ';' follows ':'.
+            let last = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, job_key, state, attempts, lease_until FROM outbox
+                    WHERE job_key >= ? AND job_key < ? AND target = ? ORDER BY created_at DESC, job_key DESC LIMIT 1
+                    """,
+                arguments: [WarningNotice.updateKeyPrefix(id), WarningNotice.updateKeyEnd(id), target])
+            let lastUpdate = last.flatMap { row -> WarningUpdateThrottle.LastUpdate? in
+                guard let sendAt = WarningNotice.sendTime(ofUpdateKey: row["job_key"], id: id) else { return nil }
+                return WarningUpdateThrottle.LastUpdate(
+                    sendAt: sendAt,
+                    refreshable: row["state"] == "pending" && row["attempts"] == 0 && (row["lease_until"] as Double?) == nil)
+            }
+            switch WarningUpdateThrottle.decide(raisedAt: Date(timeIntervalSince1970: raised), last: lastUpdate, now: now,
+                                                interval: settings.updateInterval) {
+            case .refresh:
+                try db.execute(sql: "UPDATE outbox SET context = ?, updated_at = ? WHERE id = ?",
+                               arguments: [json, now.timeIntervalSince1970, last?["id"] as String?])
+            case .schedule(let at):
+                try insertWarningRow(target: target, event: event, context: json,
+                                     key: WarningNotice.updateKey(id, sendAt: at), due: at, at: now, db)
+            }
+        }
+    }
+
+    /// The warning as template values (JSON) and its member count; nil when it does not exist.
+    private func warningContext(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, _ db: Database) throws -> (String, Int)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return nil }
         let count: Int = row["member_count"]
-        let zone = self.settings.timeZone
         // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
         let villages = try String.fetchAll(
             db,
             sql: """
                 SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
-                WHERE m.warning_id = ? LIMIT 50
+                WHERE m.warning_id = ? LIMIT ?
                 """,
-            arguments: [id]).map { $0.isEmpty ? "未注明" : settings.names[$0] ?? $0 }
+            arguments: [id, WarningNotice.villagesPerNotification])
         let newest = try String.fetchAll(
             db,
             sql: """
                 SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
                 ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
                 """,
-            arguments: [id, Self.casesPerNotification])
-        var cases: [[String: String]] = []
-        for member in newest.reversed() {
-            guard let r = try loadCase(member, db) else { continue }
-            cases.append([
-                "id": r.id.description, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
-                "registered_at": HubTime.iso(r.registeredAt, in: zone),
-                "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
-            ])
-        }
-        var context: [String: Any] = [
-            "warning": [
-                "id": id, "rule": rule.name, "kind": rule.kindName,
-                "scope": scope == "township" ? "全镇" : settings.names[scope] ?? scope,
-                "count": String(count), "villages": villages.joined(separator: "、"),
-                "raised_at": HubTime.iso(Date(timeIntervalSince1970: row["raised_at"]), in: zone),
-                "grown": event == "warning.updated",
-            ] as [String: Any],
-            "cases": cases,
-        ]
-        // Absent rather than 0, so a template's {{#more}} section shows only when some are left out.
-        if count > cases.count { context["more"] = String(count - cases.count) }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: context, options: [.sortedKeys]), as: UTF8.self)
-        for target in rule.notify {
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
-                      state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
-                    """,
-                arguments: [
-                    UUID().uuidString.lowercased(), target, event, json, "warning:\(id):\(count)",
-                    now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                ])
-        }
+            arguments: [id, WarningNotice.casesPerNotification])
+        let json = try WarningNotice.context(
+            id: id, rule: rule, scope: row["scope"], count: count, raisedAt: Date(timeIntervalSince1970: row["raised_at"]),
+            villageCodes: villages, newest: try newest.reversed().compactMap { try loadCase($0, db) }, event: event,
+            settings: settings, timeZone: self.settings.timeZone)
+        return (json, count)
     }
 
     // MARK: WarningStore

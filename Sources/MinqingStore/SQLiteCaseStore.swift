@@ -120,6 +120,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerAccessMigrations(&m)
         registerRelatedMigrations(&m)
         registerAccountMigrations(&m)
+        registerStatisticsMigration(&m)
         return m
     }
 

@@ -77,6 +77,7 @@ extension PostgresCaseStore {
         try await insertInboundMessage(message, caseID: id, at: now, c)
         try await insertEvent(event, c)
         let written = try await enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, c)
+        try await recordRepeats(of: record, message: message, at: now, c)
         return (IntakeReceipt(caseID: id, status: record.status, created: true), written)
     }
 
@@ -195,6 +196,10 @@ extension PostgresCaseStore {
         if let at = query.overdueAt {
             let open = CaseStatus.allCases.filter { $0.isOpen && $0 != .replied && $0 != .followedUp }.map(\.rawValue)
             clauses.append("deadline < \(q.bind(at.timeIntervalSince1970)) AND status = ANY(\(q.bind(open)))")
+        }
+        if let at = query.followUpOverdueAt {
+            // Only replied cases are read (status index); the due time is in the document, ISO-8601 with offset.
+            clauses.append("status = 'replied' AND (doc::jsonb ->> 'follow_up_due')::timestamptz < to_timestamp(\(q.bind(at.timeIntervalSince1970)))")
         }
         if let text = try query.text.map(CaseQuery.checkedText)?.nonEmpty {
             // ILIKE: SQLite's LIKE ignores ASCII case, and the ledger search must answer the same on both stores.

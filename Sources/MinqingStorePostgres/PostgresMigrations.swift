@@ -194,6 +194,87 @@ enum PostgresMigrations {
             "CREATE INDEX lookup_attempts_at ON lookup_attempts (at)",
             "CREATE TABLE hub_secrets (name text PRIMARY KEY, value bytea NOT NULL)",
         ]),
+        // Related cases and early warnings (PostgresCaseStore+Related / +Warnings; docs/repeats-and-warnings.md),
+        // and the index of replies the statistics read (PostgresCaseStore+Statistics; docs/reports.md).
+        Step(name: "pg2-related-warnings", statements: [
+            """
+            CREATE TABLE case_fingerprints (
+                case_id text PRIMARY KEY REFERENCES cases(id),
+                registered_at double precision NOT NULL,
+                village text,
+                category text,
+                phone text,
+                id_number text,
+                phones text NOT NULL,
+                group_words boolean NOT NULL,
+                signature bytea NOT NULL
+            )
+            """,
+            "CREATE INDEX case_fingerprints_phone ON case_fingerprints (phone, registered_at) WHERE phone IS NOT NULL",
+            "CREATE INDEX case_fingerprints_id ON case_fingerprints (id_number, registered_at) WHERE id_number IS NOT NULL",
+            "CREATE INDEX case_fingerprints_village ON case_fingerprints (village, registered_at)",
+            "CREATE INDEX case_fingerprints_category ON case_fingerprints (category, registered_at)",
+            """
+            CREATE TABLE case_bands (
+                band_key bigint NOT NULL,
+                registered_at double precision NOT NULL,
+                case_id text NOT NULL,
+                PRIMARY KEY (band_key, registered_at, case_id)
+            )
+            """,
+            "CREATE INDEX case_bands_age ON case_bands (registered_at)",
+            """
+            CREATE TABLE related_cases (
+                case_id text NOT NULL REFERENCES cases(id),
+                related_id text NOT NULL REFERENCES cases(id),
+                reason text NOT NULL,
+                score double precision NOT NULL,
+                at double precision NOT NULL,
+                PRIMARY KEY (case_id, related_id)
+            )
+            """,
+            "CREATE INDEX related_cases_back ON related_cases (related_id)",
+            """
+            CREATE TABLE warnings (
+                id text PRIMARY KEY,
+                rule text NOT NULL,
+                kind text NOT NULL,
+                scope text NOT NULL,
+                state text NOT NULL,
+                raised_at double precision NOT NULL,
+                updated_at double precision NOT NULL,
+                last_case_at double precision NOT NULL,
+                member_count bigint NOT NULL,
+                acknowledged_by text,
+                acknowledged_at double precision,
+                acknowledgement_note text
+            )
+            """,
+            "CREATE INDEX warnings_active ON warnings (rule, scope, last_case_at)",
+            "CREATE INDEX warnings_recent ON warnings (last_case_at DESC)",
+            """
+            CREATE TABLE warning_members (
+                warning_id text NOT NULL REFERENCES warnings(id),
+                case_id text NOT NULL REFERENCES cases(id),
+                added_at double precision NOT NULL,
+                PRIMARY KEY (warning_id, case_id)
+            )
+            """,
+            "CREATE INDEX warning_members_case ON warning_members (case_id)",
+            """
+            CREATE TABLE warning_events (
+                seq bigserial PRIMARY KEY,
+                warning_id text NOT NULL REFERENCES warnings(id),
+                at double precision NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                detail text
+            )
+            """,
+            "CREATE INDEX warning_events_warning ON warning_events (warning_id, seq)",
+            // The replies of the audit trail by case, for the statistics' first-reply lookups (LedgerStatistics).
+            "CREATE INDEX audit_reply ON audit_events (case_id, at) WHERE action = 'reply'",
+        ]),
         accounts,
     ]
 

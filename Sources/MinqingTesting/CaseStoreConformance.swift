@@ -303,6 +303,34 @@ public enum CaseStoreConformance {
             q.overdueAt = start.addingTimeInterval(86_401)
             try requireEqual(try await store.searchCases(q).total, 1, "overdue")
         },
+        Check(description: "a reply stamps its follow-up deadline; the follow-up-overdue filter finds replied cases past it, and a recorded follow-up leaves it") { open in
+            var s = settings()
+            s.policy.followUp = FollowUpRule("2 days") { $0.addingTimeInterval(2 * 86_400) }
+            let store = try await open(s)
+            let due = try await ingestOne(store, message("f1"))
+            let followed = try await ingestOne(store, message("f2"))
+            let waiting = try await ingestOne(store, message("f3"))
+            for (id, at) in [(due.caseID, start), (followed.caseID, start), (waiting.caseID, start.addingTimeInterval(86_400))] {
+                _ = try await store.apply(.accept(note: nil), to: id, actor: "王丽", expectedVersion: nil, at: start)
+                _ = try await store.apply(.assign(Assignment(leader: "刘建国", staff: "陈志强", deadline: start.addingTimeInterval(10 * 86_400))),
+                                          to: id, actor: "王丽", expectedVersion: nil, at: start)
+                let replied = try await store.apply(.reply(outcome: .resolved, text: "已安排施工队修复村口道路。"), to: id, actor: "陈志强",
+                                                    expectedVersion: nil, at: at)
+                try requireEqual(replied.repliedAt, at, "reply time kept")
+                try requireEqual(replied.followUpDue, at.addingTimeInterval(2 * 86_400), "follow-up deadline stamped")
+            }
+            _ = try await store.apply(.followUp(satisfaction: .satisfied, note: "群众表示路已修好"), to: followed.caseID, actor: "王丽",
+                                      expectedVersion: nil, at: start.addingTimeInterval(3 * 86_400))
+            var q = CaseQuery()
+            q.followUpOverdueAt = start.addingTimeInterval(2 * 86_400 - 1)
+            try requireEqual(try await store.searchCases(q).total, 0, "nothing overdue before the deadline")
+            q.followUpOverdueAt = start.addingTimeInterval(2 * 86_400 + 1)
+            try requireEqual(try await store.searchCases(q).items.map(\.id), [due.caseID], "only the replied case past its follow-up deadline")
+            q.followUpOverdueAt = start.addingTimeInterval(4 * 86_400)
+            try requireEqual(Set(try await store.searchCases(q).items.map(\.id)), [due.caseID, waiting.caseID], "both waiting cases later")
+            let reloaded = try await store.fetchCase(due.caseID)
+            try requireEqual(reloaded?.isFollowUpOverdue(at: start.addingTimeInterval(2 * 86_400 + 1)), true, "the record agrees with the filter")
+        },
         Check(description: "concurrent submissions through the intake make exactly one case per message") { open in
             let store = try await open(settings())
             let intake = IntakeService(store: store, clock: ManualClock(start), maxBatch: 16)

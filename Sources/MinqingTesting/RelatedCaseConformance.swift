@@ -115,6 +115,48 @@ public enum RelatedCaseConformance {
             try requireEqual(after.filter { $0.event == "warning.updated" }.count, 2, "one update row per target")
             try requireEqual(try await store.warnings(containing: ids[3]).map(\.id), [grown[0].id], "warnings of a case")
         },
+        Check(description: "updates are throttled per warning and target: one per interval, refreshed with the latest count until handed over, the final count sent later") { open in
+            var s = settings()
+            s.warnings?.updateInterval = 3600
+            let store = try await open(s)
+            let clock = ManualClock(CaseStoreConformance.start)
+            let raisedAt = clock.now()
+            func join(_ i: Int) async throws {
+                _ = try await ingest(store, message("t\(i)", waterCut[i % waterCut.count], phone: "1380000001\(i)"), clock)
+            }
+            for i in 0..<3 { try await join(i) }  // raised at once
+            func updates() async throws -> [OutboxEntry] {
+                try await store.outboxEntries(state: nil, limit: 100).filter { $0.event == "warning.updated" }
+                    .sorted { ($0.nextAttemptAt, $0.target) < ($1.nextAttemptAt, $1.target) }
+            }
+            func count(_ e: OutboxEntry) -> String? {
+                let json = (try? JSONSerialization.jsonObject(with: Data((e.context ?? "").utf8))) as? [String: Any]
+                return (json?["warning"] as? [String: Any])?["count"] as? String
+            }
+            clock.advance(by: 600)
+            try await join(3)
+            clock.advance(by: 600)
+            try await join(4)
+            var rows = try await updates()
+            try requireEqual(rows.count, 2, "one waiting update per target for two joining cases")
+            try requireEqual(Set(rows.map(\.nextAttemptAt)), [raisedAt.addingTimeInterval(3600)], "due an interval after the raising")
+            try requireEqual(rows.map(count), ["5", "5"], "refreshed with the latest count")
+            let early = try await store.claimNotifications(dueAt: clock.now(), leaseUntil: clock.now().addingTimeInterval(60),
+                                                           limits: ["leaders-dingtalk": 10, "county-webhook": 10])
+            try requireEqual(early.filter { $0.event == "warning.updated" }.count, 0, "nothing goes before the interval")
+            clock.set(raisedAt.addingTimeInterval(3600))
+            let claimed = try await store.claimNotifications(dueAt: clock.now(), leaseUntil: clock.now().addingTimeInterval(60),
+                                                             limits: ["leaders-dingtalk": 10, "county-webhook": 10])
+            try requireEqual(claimed.filter { $0.event == "warning.updated" }.map(count), ["5", "5"], "handed over with the latest state")
+            clock.advance(by: 600)
+            try await join(5)  // after the hand-over: a new update, an interval after the last one
+            rows = try await updates()
+            try requireEqual(rows.count, 4, "a second update per target")
+            try requireEqual(rows.suffix(2).map(\.nextAttemptAt), [raisedAt.addingTimeInterval(7200), raisedAt.addingTimeInterval(7200)],
+                             "due an interval after the first update")
+            try requireEqual(rows.suffix(2).map(count), ["6", "6"], "the final count is sent")
+            try requireEqual(rows.prefix(2).map(count), ["5", "5"], "the handed-over update is not rewritten")
+        },
         Check(description: "a leader acknowledges a warning once, audited; a second acknowledgement is refused") { open in
             let store = try await open(settings())
             let clock = ManualClock(CaseStoreConformance.start)

@@ -8,7 +8,7 @@ import MinqingStore
 struct CaseListQuery {
     let query: CaseQuery
 
-    static let parameters: Set<String> = ["status", "channel", "village", "category", "leader", "staff", "from", "to", "q", "overdue", "limit", "offset"]
+    static let parameters: Set<String> = ["status", "channel", "village", "category", "leader", "staff", "from", "to", "q", "overdue", "follow_up_overdue", "limit", "offset"]
 
     init(_ params: Parameters, vocabulary: IntakeVocabulary, timeZone: TimeZone) throws {
         var q = CaseQuery()
@@ -42,6 +42,11 @@ struct CaseListQuery {
         if let overdue = params.get("overdue") {
             do { q.overdueAt = try Checked.time(overdue, field: "overdue", defaultTimeZone: timeZone) } catch {
                 throw Problem.badRequest("overdue", "\(error.reason)：列出此时已超期的案件")
+            }
+        }
+        if let due = params.get("follow_up_overdue") {
+            do { q.followUpOverdueAt = try Checked.time(due, field: "follow_up_overdue", defaultTimeZone: timeZone) } catch {
+                throw Problem.badRequest("follow_up_overdue", "\(error.reason)：列出此时已过回访期限仍未回访的已答复案件")
             }
         }
         q.limit = try Self.int(params, "limit", default: 50, range: 1...CaseQuery.maxLimit)

@@ -53,8 +53,11 @@ struct CaseRoutes: Sendable {
         let principal = APIPrincipal.current
         let audit = try await deps.store.auditTrail(of: record.id)
         let related = try await (deps.store as? any RelatedCaseStore)?.relatedCases(of: record.id) ?? []
+        let notifications = try await deps.store.caseNotifications(record.id)
+            .map { CaseNotificationView($0, showPII: principal?.has(.readPII) == true) }
         return try Response.json(CaseDetail(record: redaction.record(record, for: principal),
-                                            audit: redaction.audit(audit, for: principal), related: related))
+                                            audit: redaction.audit(audit, for: principal), related: related,
+                                            notifications: notifications))
     }
 
     private func caseID(_ context: some RequestContext) throws -> CaseID {
@@ -72,15 +75,18 @@ struct CaseDetail: Encodable {
     let audit: [AuditEvent]
     /// Cases linked as possible repeats (`RelatedCaseStore`): id, reason and score only, no personal data.
     var related: [RelatedLink] = []
+    /// The case's notifications, oldest first (`CaseNotificationView`).
+    var notifications: [CaseNotificationView] = []
 
     func encode(to encoder: any Encoder) throws {
         try record.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(audit, forKey: .audit)
         try c.encode(related, forKey: .related)
+        try c.encode(notifications, forKey: .notifications)
     }
 
-    enum Key: String, CodingKey { case audit, related }
+    enum Key: String, CodingKey { case audit, related, notifications }
 }
 
 struct CaseList: Encodable {

@@ -79,10 +79,10 @@ struct AcknowledgementTests {
         return CaseChange(before: before ? record : nil, after: record, event: event)
     }
 
-    @Test("a new mailbox case with a sender address gets one receipt to that address on the configured target")
+    @Test("a new mailbox case with a sender address gets one receipt to its complainant on the configured target")
     func fires() {
         #expect(AcknowledgementPlanner(target: "office-smtp").plan(for: change())
-            == [OutboxDraft(target: "office-smtp", event: "case.acknowledged", recipients: ["wang@qq.com"])])
+            == [OutboxDraft(target: "office-smtp", event: "case.acknowledged", recipients: [Contact.complainantKey])])
     }
 
     @Test("no receipt when disabled, for other channels, without an address, or for follow-ups and transitions")
@@ -93,5 +93,8 @@ struct AcknowledgementTests {
         #expect(planner.plan(for: change(email: nil)).isEmpty)
         #expect(planner.plan(for: change(action: "message", before: true)).isEmpty)
         #expect(planner.plan(for: change(action: "accept", before: true)).isEmpty)
+        var optedOut = change()
+        optedOut.after.citizenOptOut = true
+        #expect(planner.plan(for: optedOut).isEmpty, "a sender who asked for no messages gets no receipt")
     }
 }

@@ -57,7 +57,7 @@ struct MailboxPollerTests {
             #expect(second.items.first?.receipt.caseID == first.items.first?.receipt.caseID)
             #expect(try await h.total() == 1)
             let acks = try await h.acknowledgements()
-            #expect(acks.map(\.recipients) == [["citizen1@qq.com"]])
+            #expect(acks.map(\.recipients) == [[Contact.complainantKey]])
             #expect(acks.first?.target == "email")
             #expect(try h.server.files(in: "INBOX").count == 2, "flag disposition leaves both copies in place")
             #expect(first.dispositionFailures == 0 && second.dispositionFailures == 0)

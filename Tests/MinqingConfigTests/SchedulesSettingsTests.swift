@@ -63,4 +63,30 @@ struct SchedulesSettingsTests {
         #expect(lines.contains { $0.hasPrefix("10:9: escalation[0].steps[0]：未定义的县级单位「mars」") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("11:14: escalation[0].steps[1].to：「mayor」不是可选值") }, "\(lines)")
     }
+
+    @Test("follow_up: the example's 2 working days, roster and targets load; an unknown roster, target or key is reported")
+    func followUp() throws {
+        let config = try ConfigLoader.load(from: repoRoot.appendingPathComponent("Config/example"), environment: ConfigLoaderTests.env)
+        #expect(config.schedules?.followUp == FollowUpPolicy(within: .workingDays(2), roster: "群工办值班", targets: ["staff-email"]))
+        #expect(config.casePolicy.followUp?.description == "\(DeadlineSpan.workingDays(2))")
+
+        let scratch = try ScratchConfig(copying: ["directory.yaml", "minqing.yaml"])
+        defer { scratch.remove() }
+        try """
+        rosters:
+          - {name: 群工办值班, rotation: workdays, from: 2026-01-05, people: [wang-li]}
+        follow_up:
+          within: {working_days: 0}
+          roster: 夜班
+          targets: [pager]
+          when: tomorrow
+        """.write(to: scratch.dir.appendingPathComponent("schedules.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(from: scratch.dir, environment: ConfigLoaderTests.env) }
+        let lines = (error?.issues.map(\.description) ?? []).map { $0.components(separatedBy: "schedules.yaml:").last ?? $0 }
+        #expect(lines.count == 4, "\(lines)")
+        #expect(lines.contains { $0.contains("follow_up.within.working_days：期限至少为 1") }, "\(lines)")
+        #expect(lines.contains { $0.contains("follow_up.roster：未定义的值班表「夜班」") }, "\(lines)")
+        #expect(lines.contains { $0.contains("follow_up.targets[0]：未定义的通知目标「pager」") }, "\(lines)")
+        #expect(lines.contains { $0.contains("when") }, "\(lines)")
+    }
 }

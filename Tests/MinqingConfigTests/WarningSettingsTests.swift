@@ -16,6 +16,7 @@ struct WarningSettingsTests {
         #expect(w.groupWords == ["集体", "联名", "上访"])
         #expect(w.names["431028101201"] == "青山村")
         #expect(w.names["water"] == "水利")
+        #expect(w.updateInterval == 3600)
     }
 
     @Test("mistakes are reported with file, line and key, in Chinese, saying what is accepted")
@@ -25,6 +26,7 @@ struct WarningSettingsTests {
         try scratch.write("warnings.yaml", """
             related: {window: 10m, min_score: 2}
             notify: [leaders-dingtalk]
+            update_interval: 30d
             rules:
               - name: 同村
                 similar_in_village: {min_cases: 3, within: 24h}
@@ -45,7 +47,7 @@ struct WarningSettingsTests {
         let lines = (error?.issues.map(\.description) ?? []).map { $0.components(separatedBy: "warnings.yaml:").last ?? $0 }
         #expect(lines.contains { $0.hasPrefix("1:19: related.window：比较窗口至少 1h") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("1:35: related.min_score：「2」不是相似度") }, "\(lines)")
-        #expect(lines.contains { $0.hasPrefix("17:37: rules[5].similar_in_village.min_cases：应在 2–10000 之间") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("18:37: rules[5].similar_in_village.min_cases：应在 2–10000 之间") }, "\(lines)")
         #expect(lines.contains { $0.contains("rules[1].category_in_township.category：未定义的类别「moon」") }, "\(lines)")
         #expect(lines.contains { $0.contains("rules[1].category_in_township.within：") }, "\(lines)")
         #expect(lines.contains { $0.contains("rules[2].group_complaint.words：至少写一个词") }, "\(lines)")
@@ -53,5 +55,6 @@ struct WarningSettingsTests {
         #expect(lines.contains { $0.contains("rules[3]：一条规则只能写一种") }, "\(lines)")
         #expect(lines.contains { $0.contains("colour") }, "\(lines)")
         #expect(lines.contains { $0.contains("规则名称「同村」重复") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("3:18: update_interval：更新间隔最长 7d") }, "\(lines)")
     }
 }

@@ -102,7 +102,7 @@ struct EmailTargetTests {
 struct CitizenEmailTests {
     static let t0 = Date(iso: "2026-11-23T09:00:00+08:00")
 
-    @Test("the reply to a letter by e-mail goes to its sender with In-Reply-To and References naming the original Message-ID, nothing internal in it")
+    @Test("the receipt and the reply to a letter by e-mail go to its sender with In-Reply-To and References naming the original Message-ID, nothing internal in them")
     func replyThreads() async throws {
         guard Peers.require(Peers.aiosmtpdInstalled, Peers.smtpHint) else { return }
         let sink = try await SMTPSink.start()
@@ -119,7 +119,16 @@ struct CitizenEmailTests {
             let toCitizen = try sink.received().filter { $0.recipients == ["zhangxiuying@qq.com"] }
             let replies = toCitizen.filter { String(decoding: $0.data, as: UTF8.self).contains("In-Reply-To:") }
             // staff-email: new case to the cadre, the receipt (mailbox acknowledgement), the assignment, the reply.
-            try #require(toCitizen.count == 2 && replies.count == 1, "receipt and reply; the reply threaded")
+            try #require(toCitizen.count == 2 && replies.count == 2, "receipt and reply, both in the sender's thread")
+            let receiptRaw = String(decoding: try #require(toCitizen.first { MailParser().parse(Data($0.data)).text.contains("已于") }).data,
+                                    as: UTF8.self)
+            #expect(receiptRaw.contains("In-Reply-To: <20261123093015.4F2A@qq.com>\r\n"))
+            #expect(receiptRaw.contains("References: <20261123093015.4F2A@qq.com>\r\n"))
+            let receipt = MailParser().parse(Data(receiptRaw.utf8))
+            #expect(HubMessageID.caseID(in: try #require(receipt.messageID)) == id, "an answer to the receipt threads back to the case")
+            for secret in ["陈志强", "孙伟", "11010519491231002X", "/console/"] {
+                #expect(!receipt.text.contains(secret), "「\(secret)」must not be in the receipt")
+            }
             let reply = try #require(toCitizen.map { MailParser().parse(Data($0.data)) }.first { $0.text.contains("答复如下") })
             let raw = String(decoding: try #require(toCitizen.first { MailParser().parse(Data($0.data)).text.contains("答复如下") }).data, as: UTF8.self)
             #expect(raw.contains("In-Reply-To: <20261123093015.4F2A@qq.com>\r\n"))

@@ -134,7 +134,7 @@ struct SchedulerMonthTests {
 
         var task = await driver.start(config, store: store)
         // A: 龙泉村 land dispute, 15 working days → Mon 2026-12-21 17:30. Never replied.
-        // B: 青山村 wages, 10 working days → 2026-12-14 17:30; replied on 12-10, so no reminder.
+        // B: 青山村 wages, 10 working days → 2026-12-14 17:30; replied on 12-10, so no reminder (but a follow-up reminder).
         try await driver.run(until: Self.at("2026-12-16T12:00:00"), events: [
             (Self.at("2026-11-30T09:00:00"), { @Sendable [store] in
                 try await file(store, "A", Self.message("a", village: "龙泉村", category: "土地", body: "宅基地界址纠纷"))
@@ -174,6 +174,8 @@ struct SchedulerMonthTests {
         let caseRows = rows.filter { $0.jobKey != nil || $0.event == "case.forwarded" }
             .filter { $0.event.hasPrefix("case.") }.map(line).sorted()
         #expect(caseRows == [
+            // B replied Thu 12-10: its follow-up (回访, 2 working days) is due Mon 12-14; the clerk on duty is told that morning.
+            "2026-12-14T08:30:00+08:00 case.follow_up_due staff-email B chen-zhiqiang",
             "2026-12-15T22:00:00+08:00 case.reminder leaders-dingtalk C zhou-min,liu-jianguo",
             "2026-12-15T22:00:00+08:00 case.reminder staff-email C zhou-min,liu-jianguo",
             "2026-12-15T23:00:01+08:00 case.overdue leaders-dingtalk C liu-jianguo,zhao-hongmei",

@@ -47,6 +47,20 @@ struct PostgresCaseStoreTests {
         try await Self.run(check)
     }
 
+    @Test("conforms to the RelatedCaseStore and WarningStore contracts", arguments: RelatedCaseConformance.checks)
+    func conformsRelated(_ check: RelatedCaseConformance.Check) async throws {
+        let fixture = try await PostgresFixture()
+        try await check.run { { settings in try await fixture.open(settings) } }
+        await fixture.closeAll()
+    }
+
+    @Test("conforms to the LedgerStatistics contract", arguments: StatisticsConformance.checks)
+    func conformsStatistics(_ check: StatisticsConformance.Check) async throws {
+        let fixture = try await PostgresFixture()
+        try await check.run { { settings in try await fixture.open(settings) } }
+        await fixture.closeAll()
+    }
+
     @Test("conforms to the HotlineLedger contract", arguments: CaseStoreConformance.hotlineChecks)
     func conformsHotline(_ check: CaseStoreConformance.Check) async throws {
         try await Self.run(check)

@@ -56,6 +56,17 @@ struct SQLiteRelatedCaseTests {
     }
 }
 
+@Suite("SQLite statistics")
+struct SQLiteStatisticsTests {
+    @Test("conforms to the LedgerStatistics contract", arguments: StatisticsConformance.checks)
+    func conforms(_ check: StatisticsConformance.Check) async throws {
+        try await check.run {
+            let path = SQLiteCaseStoreTests.tempPath()
+            return { settings in try SQLiteCaseStore(path: path, settings: settings) }
+        }
+    }
+}
+
 extension SQLiteRelatedCaseTests {
     @Test("a failure in repeat detection never loses the case: it commits without links")
     func detectionFailureKeepsTheCase() async throws {

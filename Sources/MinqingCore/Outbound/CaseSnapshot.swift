@@ -50,6 +50,8 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
     public var unmasked: Bool
     /// The citizen's `/status` lookup code: only in a message to the citizen themself.
     public var lookupCode: String? = nil
+    /// When the follow-up call (回访) of the current reply is due, if the case waits for one.
+    public var followUpDue: Date? = nil
 
     public init(
         id: String, status: String, statusName: String, channel: String, channelName: String, sourceRef: String, village: String?, villageName: String?, category: String?, categoryName: String?, subject: String, body: String, priority: String, severity: String, level: String, registeredAt: Date, deadline: Date?, leader: String?, leaderName: String?, staff: String?, staffName: String?, complainant: Person, outcome: String?, replyText: String?, escalatedTo: String?, attachments: Int, unmasked: Bool, lookupCode: String? = nil

@@ -10,6 +10,9 @@ public struct WarningSettings: Sendable, Hashable {
     /// Village names and aliases → code (from the directory): a case filed without a village (a hotline SMS) is
     /// counted in the village its text names.
     public var villageAliases: [String: String] = [:]
+    /// The shortest time between two `warning.updated` notifications of one warning to one target
+    /// (`update_interval:`; `WarningUpdateThrottle`). Zero: every joining case is announced at once.
+    public var updateInterval: TimeInterval = WarningUpdateThrottle.defaultInterval
 
     public init(related: RelatedSettings = .init(), rules: [WarningRule] = [], names: [String: String] = [:]) {
         self.related = related

@@ -11,6 +11,8 @@ public struct DueJob: Sendable, Hashable {
         case overdue(CaseID, level: EscalationPolicy.Level)
         /// 上报: forward the case to a county office (the state machine's `escalate`; its packet goes to `target`).
         case forward(CaseID, office: String, target: String)
+        /// 回访提醒: the follow-up call of a replied case falls due (`case.follow_up_due`).
+        case followUpDue(CaseID)
         /// 赶集日接访 alert (`market.duty`), the evening before or the morning of.
         case marketDuty(market: String, day: CivilDay, evening: Bool)
         /// 每日汇总 (`digest.daily`).
@@ -39,6 +41,7 @@ public struct DueJob: Sendable, Hashable {
         case .remind: .reminder
         case .overdue: .overdue
         case .forward: nil
+        case .followUpDue: .followUpDue
         case .marketDuty: .marketDuty
         case .digest: .dailyDigest
         }
@@ -46,7 +49,7 @@ public struct DueJob: Sendable, Hashable {
 
     public var caseID: CaseID? {
         switch action {
-        case .remind(let id), .overdue(let id, _), .forward(let id, _, _): id
+        case .remind(let id), .overdue(let id, _), .forward(let id, _, _), .followUpDue(let id): id
         case .marketDuty, .digest: nil
         }
     }

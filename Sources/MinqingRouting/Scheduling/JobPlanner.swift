@@ -14,11 +14,14 @@ public struct JobPlanner: Sendable {
     public var alerts: AlertSettings
     public var calendar: WorkCalendar
     public var people: RoutingPeople
+    /// The follow-up call after a reply (回访); nil: no follow-up reminders.
+    public var followUp: FollowUpPolicy?
 
     public init(
         policies: [String: EscalationPolicy], defaultPolicy: String = "standard", schedules: Schedules,
-        alerts: AlertSettings, calendar: WorkCalendar, people: RoutingPeople
+        alerts: AlertSettings, calendar: WorkCalendar, people: RoutingPeople, followUp: FollowUpPolicy? = nil
     ) {
+        self.followUp = followUp
         self.policies = policies
         self.defaultPolicy = defaultPolicy
         self.schedules = schedules
@@ -45,7 +48,7 @@ public struct JobPlanner: Sendable {
 
     private func candidates(around now: Date, cases: [CaseRecord]) -> [(job: DueJob, until: Date)] {
         var out: [(DueJob, Date)] = []
-        for record in cases { out += caseJobs(record) }
+        for record in cases { out += caseJobs(record) + followUpJobs(record) }
         out += marketJobs(around: now, cases: cases)
         out += digestJobs(around: now)
         return out
@@ -110,6 +113,23 @@ public struct JobPlanner: Sendable {
     public func stepTime(deadline: Date, after: DeadlineSpan?) -> Date {
         guard let after, after != .hours(0), after != .workingDays(0) else { return deadline.addingTimeInterval(1) }
         return max(deadline.addingTimeInterval(1), calendar.deadline(from: deadline, adding: after).date)
+    }
+
+    // MARK: Follow-up
+
+    /// The follow-up reminder (`case.follow_up_due`) of a replied case, to the clerk on duty the day it falls due
+    /// (or the case's staff when no roster is named). Keyed by the reply's time, so a case replied again after 重办
+    /// gets a new reminder and a recomputed one is written once. Due until the follow-up is recorded.
+    func followUpJobs(_ record: CaseRecord) -> [(DueJob, Date)] {
+        guard let policy = followUp, !policy.targets.isEmpty, record.status == .replied, let repliedAt = record.repliedAt
+        else { return [] }
+        let due = record.followUpDue ?? policy.due(repliedAt: repliedAt, calendar: calendar)
+        let at = policy.reminderTime(repliedAt: repliedAt, due: due, calendar: calendar)
+        let clerk = policy.roster.flatMap { schedules.onDuty($0, at: due, calendar: calendar)?.person } ?? record.staff
+        let recipients = [clerk].compactMap { $0 }.filter { !record.isAbout($0, in: people.index) }
+        let key = "followup:\(record.id):\(Int(repliedAt.timeIntervalSince1970))"
+        return [(DueJob(key: key, due: at, action: .followUpDue(record.id), targets: policy.targets, recipients: recipients),
+                 .distantFuture)]
     }
 
     // MARK: Market days and digest

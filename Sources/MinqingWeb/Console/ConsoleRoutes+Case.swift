@@ -34,6 +34,8 @@ extension ConsoleRoutes {
             "masked": !pii, "leader": personName(record.leader), "staff": personName(record.staff),
             "deadline": record.deadline.map { HubTime.minutes($0, in: zone) } ?? "",
             "overdue": record.isOverdue(at: deps.clock.now()),
+            "followUpDue": record.status == .replied ? record.followUpDue.map { HubTime.minutes($0, in: zone) } ?? "" : "",
+            "followUpOverdue": record.isFollowUpOverdue(at: deps.clock.now()),
             "outcome": record.outcome?.displayName ?? "", "reply": record.replyText ?? "",
             "satisfaction": record.satisfaction?.displayName ?? "", 
             "repeats": record.repeatOf.map(\.description), "mergedInto": record.mergedInto?.description ?? "",

@@ -90,6 +90,8 @@ struct ConsoleRoutes: Sendable {
         }
         routes.on(.get, "/console/dashboard") { request, _ in try await dashboard(request, printable: false) }
         routes.on(.get, "/console/report") { request, _ in try await dashboard(request, printable: true) }
+        routes.on(.get, "/console/stats") { request, _ in try await statsPage(request) }
+        routes.on(.get, "/console/stats.csv") { request, _ in try await statsCSV(request) }
         routes.on(.get, "/console/letter") { request, _ in try await letterPage(request) }
         routes.on(.post, "/console/letter") { request, _ in try await letter(request) }
         routes.on(.get, "/console/walkin") { request, _ in try await walkinPage(request) }
@@ -196,6 +198,7 @@ struct ConsoleRoutes: Sendable {
         q.registeredFrom = day("from")
         q.registeredTo = day("to")?.addingTimeInterval(86_400)
         if params["overdue"] == "1" { q.overdueAt = deps.clock.now() }
+        if params["follow_up_overdue"] == "1" { q.followUpOverdueAt = deps.clock.now() }
         q.limit = 20
         // Pages beyond the deepest offset are clamped, so `(page - 1) * limit` cannot overflow.
         let pages = 1...(CaseQuery.maxOffset / q.limit + 1)
@@ -219,6 +222,7 @@ struct ConsoleRoutes: Sendable {
             "subject": pii ? r.subject : masking.numbers(in: r.subject), "status": r.status.displayName,
             "leader": personName(r.leader), "staff": personName(r.staff),
             "deadline": r.deadline.map { HubTime.minutes($0, in: zone) } ?? "", "overdue": r.isOverdue(at: now),
+            "followUpOverdue": r.isFollowUpOverdue(at: now),
             "complainant": c.name ?? "匿名", "phone": c.phone ?? "",
         ]
     }
@@ -243,6 +247,7 @@ struct ConsoleRoutes: Sendable {
             "leaders": people(.leader).map { ["value": $0.id, "label": $0.name, "selected": params["leader"] == $0.id] },
             "staffs": people(.staff).map { ["value": $0.id, "label": $0.name, "selected": params["staff"] == $0.id] },
             "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
+            "followUpOverdue": params["follow_up_overdue"] == "1",
         ])
         if let problem { c["error"] = problem }
         return self.pages.response("ledger", c)
@@ -285,11 +290,7 @@ struct ConsoleRoutes: Sendable {
             lines = Array(lines.prefix(Self.exportLimit + 1))
             lines.append(CSVCell.escape("（共 \(total) 条，只导出了前 \(Self.exportLimit) 条：请按日期、村或状态缩小范围后分批导出）"))
         }
-        let body = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
-        return Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"ledger.csv\"; filename*=UTF-8''%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv",
-        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return CSVCell.download(lines, filename: "ledger.csv", chineseName: "%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv")
     }
 }
 

@@ -5,10 +5,8 @@ import MinqingHTTP
 /// The numbers of a period's ledger (dashboard and monthly report). Pure: records, their audit trails and `now` in,
 /// numbers out.
 ///
-/// - 回复率 (reply rate): replied cases / cases taken up (all but 不予受理, 告知其他途径, 并单).
-/// - 按期办结率 (on-time rate): cases whose first reply came by the deadline / cases with a deadline that were
-///   replied or whose deadline has passed.
-/// - 满意率 (satisfaction rate): 满意 + 基本满意 / cases rated (未评价 not counted), see docs/domain/call-records.md#satisfaction-and-rates.
+/// The rates (回复率, 按期办结率, 满意率) follow `CaseRates`, the one place their rules live; the statistics page
+/// (`ConsoleRoutes+Stats`) gets the same rates per village, category, channel and week from the store's aggregates.
 struct LedgerStats {
     struct Count: Hashable { var label: String; var count: Int }
 
@@ -17,14 +15,18 @@ struct LedgerStats {
     var byChannel: [Count] = []
     var byVillage: [Count] = []
     var byCategory: [Count] = []
-    var replied = 0, takenUp = 0
-    var onTime = 0, dueOrReplied = 0
-    var satisfied = 0, rated = 0
+    var rates = CaseRates()
     var overdue: [CaseRecord] = []
 
-    var replyRate: Double? { takenUp == 0 ? nil : Double(replied) / Double(takenUp) }
-    var onTimeRate: Double? { dueOrReplied == 0 ? nil : Double(onTime) / Double(dueOrReplied) }
-    var satisfactionRate: Double? { rated == 0 ? nil : Double(satisfied) / Double(rated) }
+    var replied: Int { rates.replied }
+    var takenUp: Int { rates.takenUp }
+    var onTime: Int { rates.onTime }
+    var dueOrReplied: Int { rates.dueOrReplied }
+    var satisfied: Int { rates.satisfied }
+    var rated: Int { rates.rated }
+    var replyRate: Double? { rates.replyRate }
+    var onTimeRate: Double? { rates.onTimeRate }
+    var satisfactionRate: Double? { rates.satisfactionRate }
 
     init(records: [CaseRecord], audits: [CaseID: [AuditEvent]], now: Date,
          villageName: (String) -> String, categoryName: (String) -> String) {
@@ -38,20 +40,7 @@ struct LedgerStats {
         byVillage = counts { $0.village.map(villageName) ?? "未填" }
         byCategory = counts { $0.category.map(categoryName) ?? "未填" }
         for r in records {
-            let events = audits[r.id] ?? []
-            let firstReply = events.first { $0.action == "reply" }?.at
-            if ![.rejected, .referred, .merged].contains(r.status) {
-                takenUp += 1
-                if firstReply != nil { replied += 1 }
-            }
-            if let deadline = r.deadline, firstReply != nil || now > deadline {
-                dueOrReplied += 1
-                if let at = firstReply, at <= deadline { onTime += 1 }
-            }
-            if let s = r.satisfaction, s != .notEvaluated {
-                rated += 1
-                if s == .satisfied || s == .basicallySatisfied { satisfied += 1 }
-            }
+            rates.count(r, firstReply: (audits[r.id] ?? []).first { $0.action == "reply" }?.at, now: now)
             if r.isOverdue(at: now) { overdue.append(r) }
         }
     }

@@ -1,8 +1,10 @@
 import MinqingCore
 
 /// Queues the receipt (回执) for a new e-mail case: one outbox draft to the configured target, addressed to
-/// the sender, with event `case.acknowledged`. The e-mail target renders and sends it (with a `HubMessageID`,
-/// so a reply threads back to the case).
+/// the complainant (`Contact.complainantKey`), with event `case.acknowledged`. It is a message to the citizen like
+/// the reply: composed from what is theirs to know only, not sent when they opted out, and sent by the e-mail target
+/// in the thread of their own letter (`In-Reply-To`/`References` naming its Message-ID) with a `HubMessageID`, so
+/// their answer threads back to the case.
 ///
 /// Fires only on the `received` event of a new case on channel `mailbox` whose complainant has an address — never
 /// on a follow-up, a transition or a redelivery (a redelivery writes no event), so a sender is told once.
@@ -20,8 +22,8 @@ public struct AcknowledgementPlanner: NotificationPlanner {
 
     public func plan(for change: CaseChange) -> [OutboxDraft] {
         guard enabled, change.before == nil, change.event.action == "received", change.after.channel == .mailbox,
-              let address = change.after.complainant.email?.nonEmpty, address.contains("@")
+              change.after.complainant.email?.nonEmpty?.contains("@") == true, change.after.citizenOptOut != true
         else { return [] }
-        return [OutboxDraft(target: target, event: Self.event, recipients: [address])]
+        return [OutboxDraft(target: target, event: Self.event, recipients: [Contact.complainantKey])]
     }
 }

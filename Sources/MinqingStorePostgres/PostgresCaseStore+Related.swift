@@ -1,0 +1,137 @@
+import Foundation
+import MinqingCore
+import MinqingStore
+import PostgresNIO
+
+/// Related cases on PostgreSQL: the same fingerprints, LSH band index and links as the SQLite ledger
+/// (docs/repeats-and-warnings.md), written in the intake transaction. Intake batches of one day already take turns
+/// on the day's counter row, so two instances never evaluate one cluster at the same time.
+extension PostgresCaseStore: RelatedCaseStore {
+    /// Newest candidates taken from one band, and newest cases of one village, category, phone or ID number.
+    static let candidatesPerBand = 16
+    static let candidatesPerKey = 50
+    static let prunePerCase = 2 * LSHBands.bands
+
+    /// Stores the fingerprint of a new case, links it and raises or grows warnings, in a savepoint of its own:
+    /// if anything here fails the case still commits, without links.
+    func recordRepeats(of record: CaseRecord, message: InboundMessage, at now: Date, _ c: PostgresConnection) async throws {
+        guard let warnings = settings.warnings else { return }
+        let signature = MinHashSignature(text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))
+        try await exec("SAVEPOINT repeats", c)
+        do {
+            try await detectRepeats(of: record, signature: signature, warnings, at: now, c)
+            try await exec("RELEASE SAVEPOINT repeats", c)
+        } catch {
+            try await exec("ROLLBACK TO SAVEPOINT repeats", c)
+            logger.warning("repeat detection failed; the case is stored without links", metadata: [
+                "case.id": "\(record.id)", "error": "\(String(reflecting: error))",
+            ])
+        }
+    }
+
+    private func detectRepeats(
+        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection
+    ) async throws {
+        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
+        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window).timeIntervalSince1970
+        let bandKeys = LSHBands.keys(signature)
+        var ids = Set<String>()
+        for key in bandKeys {
+            for row in try await rows("""
+                SELECT case_id FROM case_bands WHERE band_key = \(key) AND registered_at >= \(since)
+                ORDER BY registered_at DESC LIMIT \(Self.candidatesPerBand)
+                """, c) { ids.insert(try row.value("case_id")) }
+        }
+        func byKey(_ column: String, _ value: String?, since: Double) async throws {
+            guard let value else { return }
+            var q = DynamicQuery()
+            let sql = """
+                SELECT case_id FROM case_fingerprints WHERE \(column) = \(q.bind(value)) AND registered_at >= \(q.bind(since))
+                ORDER BY registered_at DESC LIMIT \(Self.candidatesPerKey)
+                """
+            for row in try await rows(q.query(sql), c) { ids.insert(try row.value("case_id")) }
+        }
+        try await byKey("phone", fp.phone, since: since)
+        try await byKey("id_number", fp.idNumber, since: since)
+        for rule in warnings.rules {
+            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within).timeIntervalSince1970
+            switch rule.kind {
+            case .similarInVillage: try await byKey("village", fp.village, since: ruleSince)
+            case .categoryInTownship(let category, _, _) where category == fp.category: try await byKey("category", category, since: ruleSince)
+            default: break
+            }
+        }
+        ids.remove(record.id.description)
+        let neighbours = try await fingerprints(Array(ids), c)
+
+        let phones = String(decoding: try JSONEncoder().encode(fp.phones), as: UTF8.self)
+        try await exec("""
+            INSERT INTO case_fingerprints (case_id, registered_at, village, category, phone, id_number, phones, group_words, signature)
+            VALUES (\(record.id.description), \(fp.registeredAt.timeIntervalSince1970), \(fp.village), \(fp.category), \(fp.phone),
+              \(fp.idNumber), \(phones), \(fp.hasGroupWords), \(Data(signature.bytes)))
+            """, c)
+        for key in Set(bandKeys) {
+            try await exec("""
+                INSERT INTO case_bands (band_key, registered_at, case_id)
+                VALUES (\(key), \(fp.registeredAt.timeIntervalSince1970), \(record.id.description)) ON CONFLICT DO NOTHING
+                """, c)
+        }
+        try await exec("""
+            DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
+              (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < \(since)
+               ORDER BY registered_at LIMIT \(Self.prunePerCase))
+            """, c)
+        for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
+            try await exec("""
+                INSERT INTO related_cases (case_id, related_id, reason, score, at)
+                VALUES (\(record.id.description), \(link.caseID.description), \(link.reason.rawValue), \(link.score),
+                  \(now.timeIntervalSince1970)) ON CONFLICT DO NOTHING
+                """, c)
+        }
+        try await raiseWarnings(for: fp, neighbours: neighbours, warnings, at: now, c)
+    }
+
+    /// Fingerprints of `ids` (any order), those of merged cases left out.
+    private func fingerprints(_ ids: [String], _ c: PostgresConnection) async throws -> [CaseFingerprint] {
+        guard !ids.isEmpty else { return [] }
+        return try await rows("""
+            SELECT f.* FROM case_fingerprints f JOIN cases c ON c.id = f.case_id
+            WHERE f.case_id = ANY(\(ids)) AND c.status <> 'merged'
+            """, c).compactMap(Self.fingerprint(from:))
+    }
+
+    static func fingerprint(from row: PostgresRandomAccessRow) throws -> CaseFingerprint? {
+        guard let id = CaseID(try row.value("case_id", as: String.self)) else { return nil }
+        let phones = (try row.value("phones", as: String?.self)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let blob = try row.value("signature", as: Data?.self) ?? Data()
+        return CaseFingerprint(
+            caseID: id, registeredAt: try row.date("registered_at"), village: try row.value("village"),
+            category: try row.value("category"), phone: try row.value("phone"), idNumber: try row.value("id_number"),
+            phones: phones, hasGroupWords: try row.value("group_words", as: Bool?.self) ?? false,
+            signature: MinHashSignature(bytes: [UInt8](blob)))
+    }
+
+    public func relatedCases(of id: CaseID) async throws -> [RelatedLink] {
+        try await read { c in
+            let found = try await self.rows("""
+                SELECT r.related_id AS other, r.reason, r.score FROM related_cases r JOIN cases c ON c.id = r.related_id
+                  WHERE r.case_id = \(id.description) AND c.status <> 'merged'
+                UNION ALL
+                SELECT r.case_id AS other, r.reason, r.score FROM related_cases r JOIN cases c ON c.id = r.case_id
+                  WHERE r.related_id = \(id.description) AND c.status <> 'merged'
+                """, c)
+            return RelatedLink.strongest(try found.compactMap { row in
+                guard let other = CaseID(try row.value("other", as: String.self)),
+                      let reason = RelatedReason(rawValue: try row.value("reason", as: String.self)) else { return nil }
+                return RelatedLink(caseID: other, reason: reason, score: try row.value("score", as: Double.self))
+            })
+        }
+    }
+
+    public func fingerprint(of id: CaseID) async throws -> CaseFingerprint? {
+        try await read { c in
+            try await self.rows("SELECT * FROM case_fingerprints WHERE case_id = \(id.description)", c).first
+                .flatMap(Self.fingerprint(from:))
+        }
+    }
+}
