@@ -140,6 +140,12 @@ actor Lane {
             return reservation == nil ? nil : await deferred("民情通停止运行，未发送；重启后发送")
         }
         let sentAt = clock.now()
+        if reservation != nil, sentAt.timeIntervalSince(slot) > settings.rateLimit.lateSendTolerance {
+            // Ready too long after the slot (a busy machine): sent now, it could arrive within a window of the sends
+            // planned after it. Plan again from now.
+            slot = sentAt
+            return await deferred("发送时机已过（系统繁忙），重新排队发送")
+        }
         let outcome = await target.deliver(Delivery(
             id: entry.id, event: entry.event, createdAt: entry.createdAt, attempt: number, sentAt: sentAt, content: content,
             recipients: recipients, snapshot: snapshot))

@@ -17,6 +17,12 @@ extension PostgresCaseStore {
         }
         let day = CaseID.day(of: now, in: settings.timeZone)
         return try await transaction { c in
+            // Waiting for the day's counter row is intake taking its turn behind the other instances' batches, not a
+            // runaway statement: under a burst it may take longer than `statement_timeout`, and refusing then would
+            // only make every sender try again. The batch waits up to `intakeTurnLimit`.
+            if let ms = Self.intakeStatementTimeout(configured: self.connection.statementTimeout) {
+                try await self.exec(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(ms)"), c)
+            }
             try await self.exec("""
                 INSERT INTO case_sequences (day, last) VALUES (\(day), 0)
                 ON CONFLICT (day) DO UPDATE SET last = case_sequences.last
@@ -44,6 +50,15 @@ extension PostgresCaseStore {
             try await self.notifyPeers(outbox: outbox > 0, cases: changed, c)
             return results
         }
+    }
+
+    /// How long an intake batch may wait for its turn at the day's counter across instances.
+    static let intakeTurnLimit: TimeInterval = 30
+
+    /// The `statement_timeout` (ms) for an intake transaction: at least `intakeTurnLimit`; nil keeps the
+    /// configured one (no limit, or a longer one).
+    static func intakeStatementTimeout(configured: TimeInterval) -> Int? {
+        configured > 0 && configured < intakeTurnLimit ? Int(intakeTurnLimit * 1000) : nil
     }
 
     private func storedReceipt(of message: InboundMessage, _ c: PostgresConnection) async throws -> IntakeReceipt? {

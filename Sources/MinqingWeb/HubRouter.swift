@@ -101,6 +101,7 @@ public enum HubRouter {
     public static func build(_ deps: WebDependencies) throws -> RouteTable<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: FailureMiddleware())
         let routes = RouteTable(router: router)
         HealthRoutes(deps: deps).register(on: routes)
         DutyCalendarRoutes(deps: deps).register(on: routes)

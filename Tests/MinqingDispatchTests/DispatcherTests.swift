@@ -123,7 +123,8 @@ struct DispatcherTests {
             for i in 0..<45 { _ = try await ingest(h, "rate-\(i)") }
             try await h.withDispatcher(clock: f.clock) {
                 await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
-                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
+                // The next slot: a minute plus the 3 s margin (RateLimit.margin) after the first send.
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(63)) }
             }
             #expect(sent().count == 20)
             let stopped = records(h, target: "office-wecom").filter { $0.attempt.result == .deferred }
@@ -131,12 +132,12 @@ struct DispatcherTests {
             // A new dispatcher on the same ledger (as after a restart) remembers the 20 sends.
             f.clock.advance(by: 30)
             try await h.withDispatcher(clock: f.clock) {
-                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(63)) }
                 #expect(sent().count == 20, "nothing sent before the minute is over")
-                f.clock.advance(by: 30)
+                f.clock.advance(by: 33)
                 await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred }.count == 40 }
-                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(120)) }
-                f.clock.advance(by: 60)
+                await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(126)) }
+                f.clock.advance(by: 63)
                 await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred }.count == 45 }
             }
             let times = sent().map(\.attempt.startedAt).sorted()
@@ -216,6 +217,30 @@ struct DispatcherTests {
             #expect(wecom.last?.state == .delivered && wecom.last?.attempt.startedAt == pauseEnd)
             let sendTimes = try await h.store.sendTimes(target: "office-wecom", since: Self.t0)
             #expect(sendTimes == [Self.t0, pauseEnd], "the deferral is not counted as a send")
+        }
+    }
+
+    @Test("a send ready well after its reserved slot is planned again from then, not sent late into the next window")
+    func lateSendPlannedAgain() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK)) { f in
+            let h = f.harness
+            func wecom() -> [DeliveryRecord] { records(h, target: "office-wecom") }
+            for i in 0..<21 { _ = try await ingest(h, "late-\(i)") }
+            try await h.withDispatcher(clock: f.clock) {
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
+                let slot = Self.t0.addingTimeInterval(63)
+                await f.clock.waitForSleepers { $0.contains(slot) }
+                // The machine wakes the lane 10 s after its slot, well past the 1.5 s tolerance.
+                f.clock.advance(by: 73)
+                await h.records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 22 }
+            }
+            let late = wecom()[20], sent = wecom()[21]
+            #expect(late.attempt.result == .deferred && late.state == .retrying, "\(late)")
+            #expect(late.attempt.detail?.contains("发送时机已过") == true)
+            #expect(sent.state == .delivered && sent.attempt.startedAt == Self.t0.addingTimeInterval(73))
+            let sendTimes = try await h.store.sendTimes(target: "office-wecom", since: Self.t0)
+            #expect(sendTimes.count == 21, "the deferral is not counted as a send")
+            #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 21, "each case once at the robot")
         }
     }
 

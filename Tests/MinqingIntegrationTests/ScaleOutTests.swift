@@ -27,6 +27,8 @@ struct ScaleOutTests {
         let killed = Atomic<Bool>(false)
         let restarted = Mutex<HubProcess?>(nil)
         let successor = Mutex<Int?>(nil)
+        /// 5xx answers that are not the hub's 503 saying the message was not taken.
+        let unexplained = Mutex<[String]>([])
     }
 
     @Test("under 64 clients one instance is killed with SIGKILL and restarted: nothing acknowledged is lost, no id is given twice, every case's webhook arrives, the shared robot stays within 20 a minute, the scheduler moves")
@@ -75,12 +77,18 @@ struct ScaleOutTests {
                         while let target = base {
                             tries += 1
                             // A 5xx is no acknowledgement: like a balancer, post the same message elsewhere.
-                            if let (status, body) = try? await post("\(target)/api/v1/messages", message(ref)), status < 500 {
-                                guard status == 201 || status == 200, let id = body["case_id"] as? String else {
-                                    throw TestFailure("unexpected answer \(status) \(body)")
+                            if let (status, body) = try? await post("\(target)/api/v1/messages", message(ref)) {
+                                if status < 500 {
+                                    guard status == 201 || status == 200, let id = body["case_id"] as? String else {
+                                        throw TestFailure("unexpected answer \(status) \(body)")
+                                    }
+                                    acked.record(ref, id)
+                                    break
                                 }
-                                acked.record(ref, id)
-                                break
+                                // Any 5xx must be the hub's own answer (FailureMiddleware), saying the message was not taken.
+                                if status != 503 || !((body["detail"] as? String)?.contains("未被接收") ?? false) {
+                                    progress.unexplained.withLock { $0.append("\(status) \(body)") }
+                                }
                             }
                             guard tries < 20 else { throw TestFailure("\(ref): no instance answered") }
                             base = balancer.next(after: target)
@@ -136,16 +144,17 @@ struct ScaleOutTests {
         }
         let times = robotTimes.withLock { $0 }.sorted()
         #expect(!times.isEmpty)
-        // Known defect (#14, open): the limit is kept on reserved send times, while the robot counts arrivals; a send
-        // that leaves late can put 21 arrivals in one minute. Needs a margin in the window (next session).
-        withKnownIssue("the shared robot limit is kept on reservation times, not arrival times", isIntermittent: true) {
-            for (i, start) in times.enumerated() {
-                let inMinute = times[i...].prefix { $0 < start.addingTimeInterval(60) }.count
-                #expect(inMinute <= 20, "\(inMinute) robot messages in the minute from \(start)")
-            }
+        // The robot counts arrivals; slots are kept a period plus a margin apart, and a late send is planned again
+        // (RateLimit.lateSendTolerance), so no minute of arrivals holds more than 20.
+        for (i, start) in times.enumerated() {
+            let inMinute = times[i...].prefix { $0 < start.addingTimeInterval(60) }.count
+            #expect(inMinute <= 20, "\(inMinute) robot messages in the minute from \(start)")
         }
-        #expect(times.enumerated().allSatisfy { i, start in times[i...].prefix { $0 < start.addingTimeInterval(60) }.count <= 22 },
-                "never far over the limit")
+        #expect(progress.unexplained.withLock { $0 }.isEmpty, "every 5xx is a 503 saying the message was not taken")
+        // What made an instance refuse a request, for whoever reads the test's output.
+        for line in logs.flatMap({ $0.all }).filter({ $0.contains("answered 503") || $0.contains("intake commit failed") }).prefix(5) {
+            print("hub refused a request: \(line)")
+        }
         await receiver.stop()
         try? FileManager.default.removeItem(at: root)
     }

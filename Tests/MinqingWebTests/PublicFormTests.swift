@@ -117,6 +117,33 @@ struct PublicFormTests {
         #expect(try await hub.store.searchCases(.init()).total == 16)
     }
 
+    @Test("the form's limits are counted in the store: a second hub on the same ledger (another instance, or this one restarted) refuses the sixth from one phone")
+    func limitsSharedByInstances() async throws {
+        let first = try TestHub()
+        try await first.test { client in
+            for i in 0..<3 {
+                let r = try await first.submitForm(client, ip: "10.0.0.\(i + 1)")
+                #expect(r.status == .created)
+            }
+        }
+        let second = try TestHub(path: first.path)
+        try await second.test { client in
+            for i in 3..<5 {
+                let r = try await second.submitForm(client, ip: "10.0.0.\(i + 1)")
+                #expect(r.status == .created)
+            }
+            let sixth = try await second.submitForm(client, ip: "10.0.0.77")
+            #expect(sixth.status == .tooManyRequests)
+        }
+        #expect(try await second.store.searchCases(.init()).total == 5)
+        // The counts are kept under keyed hashes: the ledger's files hold no client address.
+        let files = try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: first.path).deletingLastPathComponent().path)
+        for file in files where file.hasPrefix("ledger.sqlite") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: first.path).deletingLastPathComponent().appendingPathComponent(file))
+            #expect(bytes.range(of: Data("10.0.0.77".utf8)) == nil, "\(file) holds the address in the clear")
+        }
+    }
+
     @Test("status look-up by id + lookup code shows the public timeline: office, not staff names, no personal data; the phone's last 4 digits open nothing")
     func lookupAndRate() async throws {
         let hub = try TestHub()

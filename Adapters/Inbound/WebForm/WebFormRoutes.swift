@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import MinqingConfig
@@ -19,11 +20,8 @@ public struct WebFormRoutes: Sendable {
     let settings: WebFormSettings
     let pages: Pages
     let timeZone: TimeZone
-    let perAddress: RateLimiter
-    let perPhone: RateLimiter
-    /// Failed look-ups per client address (in memory; the per-case limit in the store is what bounds guessing).
-    let lookups: RateLimiter
-    /// Failed look-ups per case, in the store.
+    /// Every limit of the public side — new cases per address and per phone, failed look-ups per address and per
+    /// case — is counted in the store, so all instances on one store count together and a restart forgets nothing.
     let attempts: any AttemptLedger
 
     let schedules: Schedules?
@@ -42,9 +40,18 @@ public struct WebFormRoutes: Sendable {
         self.settings = settings
         self.timeZone = timeZone
         pages = try Pages(bundle: .module)
-        perAddress = RateLimiter(limit: settings.perAddressLimit, window: settings.window, clock: clock)
-        perPhone = RateLimiter(limit: settings.perPhoneLimit, window: settings.window, clock: clock)
-        lookups = RateLimiter(limit: settings.lookupLimit, window: settings.window, clock: clock)
+    }
+
+    /// The store key counting `value` (an address, a phone number) for `purpose`: an HMAC under the form-token key
+    /// (shared by every instance), so the attempts table holds no address or phone number in the clear.
+    func limitKey(_ purpose: String, _ value: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(purpose)\u{0}\(value)".utf8), using: SymmetricKey(data: settings.tokenKey))
+        return "\(purpose):" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Counts one attempt of `value` for `purpose` within the form's window; nil when `limit` is reached.
+    func reserve(_ purpose: String, _ value: String, limit: Int, at now: Date) async throws -> Int64? {
+        try await attempts.reserveAttempt(key: limitKey(purpose, value), limit: limit, since: now.addingTimeInterval(-settings.window), at: now)
     }
 
     /// The source-reference prefix of messages from this form; only such cases have a lookup code.
@@ -151,14 +158,25 @@ public struct WebFormRoutes: Sendable {
         }
         let address = ClientAddress.origin(request, context: context, trustedProxies: settings.trustedProxies).key
         let phoneKey = PhoneNumber.normalised(submission.phone)
-        guard await perAddress.allow(address), await perPhone.allow(phoneKey) else {
-            return pages.response("form", formContext(values: form, message: "提交次数过多，请一小时后再试；紧急情况请直接拨打镇群众工作热线"), status: .tooManyRequests)
+        // Both counted before the case is made (so parallel submissions cannot all slip under a limit), and given
+        // back when no new case came of it.
+        var counted: [Int64] = []
+        func giveBack() async throws { for id in counted { try await attempts.releaseAttempt(id) } }
+        for (purpose, value, limit) in [("form-address", address, settings.perAddressLimit), ("form-phone", phoneKey, settings.perPhoneLimit)] {
+            guard let id = try await reserve(purpose, value, limit: limit, at: now) else {
+                try await giveBack()
+                return pages.response("form", formContext(values: form, message: "提交次数过多，请一小时后再试；紧急情况请直接拨打镇群众工作热线"), status: .tooManyRequests)
+            }
+            counted.append(id)
         }
-        let result = try await intake.submit(submission.message(sourceRef: sourceRef, at: now))
-        if result.created {
-            await perAddress.record(address)
-            await perPhone.record(phoneKey)
+        let result: IntakeReceipt
+        do {
+            result = try await intake.submit(submission.message(sourceRef: sourceRef, at: now))
+        } catch {
+            try? await giveBack()
+            throw error
         }
+        if !result.created { try await giveBack() }
         guard let record = try await store.fetchCase(result.caseID) else { throw Problem.notFound("案件 \(result.caseID) 不存在") }
         return receipt(record, status: result.opensCase ? .created : .ok)
     }
@@ -180,18 +198,20 @@ public struct WebFormRoutes: Sendable {
     }
 
     /// The case if `code` is its 8-digit lookup code — the citizen's only credential (a phone suffix is none: it
-    /// shows in masked numbers and is easy to learn). Failed attempts count per client address (in memory) and per
-    /// case (in the store, whatever the address); past either limit every attempt is refused, the right code too,
-    /// so guessing cannot continue behind it. See docs/api-access.md.
+    /// shows in masked numbers and is easy to learn). Failed attempts count per client address and per case (whatever
+    /// the address), both in the store; past either limit every attempt is refused, the right code too, so guessing
+    /// cannot continue behind it. See docs/api-access.md.
     func authorise<Context: RequestContext>(_ form: FormBody, request: Request, context: Context) async throws -> Access {
         let address = ClientAddress.origin(request, context: context, trustedProxies: settings.trustedProxies).key
-        guard await lookups.allow(address) else { return .tooMany("查询次数过多，请一小时后再试；急事请拨打镇群众工作热线") }
+        let now = clock.now()
+        // Counted now, given back when the code was right: only failures stay.
+        guard let byAddress = try await reserve("lookup-address", address, limit: settings.lookupLimit, at: now) else {
+            return .tooMany("查询次数过多，请一小时后再试；急事请拨打镇群众工作热线")
+        }
         let idText = (form["case_id"] ?? "").uppercased()
         guard let id = CaseID(idText) else {
-            await lookups.record(address)
             return .refused("受理编号「\(form["case_id"] ?? "")」格式不对：应为 MQ-20261122-0001 这样的形式，见受理回执")
         }
-        let now = clock.now()
         guard let attempt = try await attempts.reserveAttempt(
             key: "lookup:\(id)", limit: settings.lookupPerCaseLimit, since: now.addingTimeInterval(-settings.window), at: now)
         else {
@@ -201,9 +221,9 @@ public struct WebFormRoutes: Sendable {
         if let record = try await store.fetchCase(id), let expected = Self.lookupCode(for: record),
            constantTimeEqual(expected, code) {
             try await attempts.releaseAttempt(attempt)
+            try await attempts.releaseAttempt(byAddress)
             return .granted(record)
         }
-        await lookups.record(address)
         return .refused("没有找到这件诉求：请核对受理编号和 8 位查询码（见受理回执）。电话、信件反映的诉求没有查询码，请致电镇群众工作热线查询")
     }
 
