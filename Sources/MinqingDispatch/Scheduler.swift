@@ -104,7 +104,11 @@ public final class Scheduler: Service {
                 done.append(job)
             }
         }
-        if !items.isEmpty { _ = try await store.enqueueScheduled(items, at: now) }
+        if !items.isEmpty {
+            let written = try await store.enqueueScheduled(items, at: now)
+            logger.notice("scheduled notifications written", metadata: [
+                "jobs": "\(Set(items.map(\.jobKey)).sorted().joined(separator: ","))", "notifications": "\(written)"])
+        }
         return done
     }
 

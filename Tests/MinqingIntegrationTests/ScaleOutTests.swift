@@ -1,4 +1,5 @@
 import Foundation
+import MinqingCore
 import MinqingTesting
 import Synchronization
 import Testing
@@ -25,6 +26,7 @@ struct ScaleOutTests {
     /// What client 0 did to the instances, seen by every client.
     final class Progress: Sendable {
         let killed = Atomic<Bool>(false)
+        let killedAt = Mutex<Date?>(nil)
         let restarted = Mutex<HubProcess?>(nil)
         let successor = Mutex<Int?>(nil)
         /// 5xx answers that are not the hub's 503 saying the message was not taken.
@@ -44,14 +46,20 @@ struct ScaleOutTests {
             "MINQING_DATABASE_URL": server.url(database: database),
             "MINQING_WEBHOOK_URL": receiver.url("/county"),
             "MINQING_WECOM_URL": receiver.url("/cgi-bin/webhook/send?key=scale-out"),
+            "MINQING_DINGTALK_URL": receiver.url("/robot/send?access_token=scale-out"),
         ]
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-scale-\(UUID().uuidString)")
         func data(_ i: Int) -> URL { root.appendingPathComponent("hub-\(i)") }
+        // The example township, with a market tomorrow whose evening-before alert falls due 100–160 s from now: after
+        // the scheduler's instance is killed (at 300 acknowledgements), so a survivor must send it — once.
+        let config = root.appendingPathComponent("config")
+        let alertAt = try Self.marketAlert(config: config, after: 100)
         // The first instance alone takes the scheduler at once; it is the one killed.
         let logs = (0..<3).map { _ in HubLog() }
-        var started: [HubProcess] = [try await HubProcess(data: data(0), environment: environment, log: logs[0])]
+        let restartedLog = HubLog()
+        var started: [HubProcess] = [try await HubProcess(data: data(0), config: config, environment: environment, log: logs[0])]
         await logs[0].wait(Self.tookScheduler)
-        for i in 1..<3 { started.append(try await HubProcess(data: data(i), environment: environment, log: logs[i])) }
+        for i in 1..<3 { started.append(try await HubProcess(data: data(i), config: config, environment: environment, log: logs[i])) }
         let hubs = started
         let balancer = Balancer()
         for (i, hub) in hubs.enumerated() { balancer.set(i, hub.base) }
@@ -97,6 +105,7 @@ struct ScaleOutTests {
                             progress.killed.store(true, ordering: .releasing)
                             balancer.set(leaderIndex, nil)
                             hubs[leaderIndex].kill9()
+                            progress.killedAt.withLock { $0 = Date() }
                         }
                         if client == 0, acked.count >= restartAt, progress.killed.load(ordering: .acquiring),
                            progress.restarted.withLock({ $0 == nil }) {
@@ -104,7 +113,7 @@ struct ScaleOutTests {
                             // restarted instance must stand by.
                             let successor = await Self.firstToTakeScheduler(logs[1], logs[2])
                             progress.successor.withLock { $0 = successor }
-                            let again = try await HubProcess(data: data(leaderIndex), environment: environment)
+                            let again = try await HubProcess(data: data(leaderIndex), config: config, environment: environment, log: restartedLog)
                             progress.restarted.withLock { $0 = again }
                             balancer.set(leaderIndex, again.base)
                         }
@@ -155,9 +164,56 @@ struct ScaleOutTests {
         for line in logs.flatMap({ $0.all }).filter({ $0.contains("answered 503") || $0.contains("intake commit failed") }).prefix(5) {
             print("hub refused a request: \(line)")
         }
+
+        // The market alert fell due after the kill: a survivor sent it, and no instance (the restarted one included)
+        // sent it again. Each instance has run scheduler passes since: the restarted one stands by, the leader's
+        // next pass finds the job's key stored.
+        let marketAlerts: @Sendable (LoopbackHTTPReceiver.Snapshot) -> [String] = { snapshot in
+            snapshot.requests.filter { $0.uri.hasPrefix("/robot/send") && $0.bodyText.contains("赶集日接访") }.map(\.bodyText)
+        }
+        await receiver.waitUntil { !marketAlerts($0).isEmpty }
+        #expect(Date() >= alertAt, "not before its time")
+        let sent = marketAlerts(receiver.snapshot)
+        #expect(sent.count == 1, "the market alert went out once: \(sent)")
+        #expect(sent.first?.contains("青山集") == true)
+        let writers = (logs + [restartedLog]).filter { log in log.all.contains { $0.contains("scheduled notifications written") && $0.contains("market:qingshan-market:") } }
+        #expect(writers.count == 1, "one instance wrote the alert's job")
+        if let killedAt = progress.killedAt.withLock({ $0 }), killedAt < alertAt {
+            #expect(!logs[leaderIndex].all.contains { $0.contains("market:qingshan-market:") }, "not the killed one: it fell due after the kill")
+        }
         await receiver.stop()
         try? FileManager.default.removeItem(at: root)
     }
+
+    /// A copy of the example configuration at `config` in which 青山集 is tomorrow (Shanghai) and its evening-before
+    /// alert is due at the first whole minute at least `seconds` from now; 柳塘集 is on no day near. Returns when the
+    /// alert is due.
+    static func marketAlert(config: URL, after seconds: TimeInterval) throws -> Date {
+        try FileManager.default.createDirectory(at: config.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example"), to: config)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = HubTime.shanghai
+        let soon = Date().addingTimeInterval(seconds)
+        let due = calendar.date(byAdding: .minute, value: 1, to: calendar.dateInterval(of: .minute, for: soon)!.start)!
+        let market = calendar.date(byAdding: .day, value: 1, to: due)!
+        let day = calendar.component(.day, from: market)
+        let far = (day + 9) % 28 + 1  // ten days away, on no day of the planner's window
+        let time = String(format: "%02d:%02d", calendar.component(.hour, from: due), calendar.component(.minute, from: due))
+        try edit(config.appendingPathComponent("directory.yaml"), ["rule: 农历逢三、六、九": "rule: 公历每月\(day)日",
+                                                                   "rule: 农历逢一、四、七": "rule: 公历每月\(far)日"])
+        try edit(config.appendingPathComponent("schedules.yaml"), [#"market_evening: "18:00""#: "market_evening: \"\(time)\""])
+        return due
+    }
+
+    static func edit(_ file: URL, _ replacements: [String: String]) throws {
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for (old, new) in replacements {
+            guard text.contains(old) else { throw TestFailure("\(file.lastPathComponent) no longer holds \(old)") }
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+    }
+
 
     /// The log line of an instance taking the scheduler.
     static let tookScheduler: @Sendable (String) -> Bool = { $0.contains("took leadership") && $0.contains("leader.name=scheduler") }
