@@ -1,4 +1,5 @@
 import Foundation
+import MinqingApp
 import MinqingConfig
 import MinqingCore
 import MinqingDispatch
@@ -216,6 +217,41 @@ struct DispatcherTests {
             #expect(wecom.last?.state == .delivered && wecom.last?.attempt.startedAt == pauseEnd)
             let sendTimes = try await h.store.sendTimes(target: "office-wecom", since: Self.t0)
             #expect(sendTimes == [Self.t0, pauseEnd], "the deferral is not counted as a send")
+        }
+    }
+
+    @Test("a reconfigured dispatcher (a configuration reload) gives every target a new lane that keeps its disabled flag and its pause")
+    func reconfigureKeepsLaneState() async throws {
+        let script = Script([
+            "/webhook": [.json("{}", status: 410)], "/dingtalk": [.json(#"{"errcode":130101,"errmsg":"send too fast"}"#)],
+        ], fallback: Self.robotsOK)
+        try await withFixture(script, adjust: { config in
+            config.notifications.append(NotificationRule(events: [.created], targets: ["leaders-dingtalk"], channels: [], recipients: []))
+        }) { f in
+            let h = f.harness, records = h.records, lanes = EventLog<Set<String>>()
+            let dispatcher = Dispatcher(
+                store: h.store, targets: h.setup.targets, composer: h.setup.composer, clock: f.clock, signal: h.signal,
+                random: { 0.5 }, observer: { records.append($0) }, onLanes: { active, _ in lanes.append(active) })
+            let running = Task { try await dispatcher.run() }
+            _ = try await ingest(h, "state-1")
+            await records.wait { r in ["county-webhook", "leaders-dingtalk"].allSatisfy { t in r.contains { $0.attempt.target == t } } }
+            // The reload's setup: new target objects and composer from the same configuration.
+            let reloaded = try NotificationSetup(config: h.config, client: h.client)
+            dispatcher.reconfigure(targets: reloaded.targets, composer: reloaded.composer)
+            await lanes.wait(forCount: 2)
+            _ = try await ingest(h, "state-2")
+            await records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 2 }
+            let hook = records.events.filter { $0.attempt.target == "county-webhook" }
+            #expect(hook.last?.attempt.result == .suppressed && hook.last?.lastError?.contains("已停用") == true, "still disabled")
+            await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(600)) }
+            #expect(records.events.filter { $0.attempt.target == "leaders-dingtalk" }.count == 1, "the new lane waits out the pause")
+            f.clock.advance(by: 600)
+            await records.wait { $0.filter { $0.attempt.target == "leaders-dingtalk" && $0.state == .delivered }.count == 2 }
+            #expect(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.count == 1, "nothing sent to the disabled target")
+            let ding = records.events.filter { $0.attempt.target == "leaders-dingtalk" && $0.state == .delivered }
+            #expect(ding.allSatisfy { $0.attempt.startedAt >= Self.t0.addingTimeInterval(600) })
+            running.cancel()
+            _ = await running.result
         }
     }
 
