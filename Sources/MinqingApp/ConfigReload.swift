@@ -188,6 +188,8 @@ public actor HubReloader {
         } catch {
             return fail(["无法按新配置建立网页服务：\(error)"], at: now, by: actor)
         }
+        // The planners first: once the dispatcher has taken the new targets, no old planner writes rows for a
+        // removed one (the dispatcher keeps the rows of targets it is about to take).
         planner.set(HubPlanners.planner(for: config))
         rules.set(IntakeRules(config))
         dispatcher.reconfigure(targets: setup.targets, composer: setup.composer)

@@ -199,10 +199,12 @@ public final class Dispatcher: Service {
         return busy
     }
 
-    /// Dead-letters the pending and retrying rows of every target not in `known`.
+    /// Dead-letters the pending and retrying rows of every target not in `known` nor in a configuration given but
+    /// not yet taken (the reloaded planners may already write rows for its new targets).
     private func abandon(keeping known: Set<String>) async throws {
+        let coming = next.withLock { $0.map { Set($0.targets.map(\.target.name)) } } ?? []
         let abandoned = try await environment.store.abandonNotifications(
-            targetsNotIn: known, reason: Self.removedTargetReason, at: environment.clock.now())
+            targetsNotIn: known.union(coming), reason: Self.removedTargetReason, at: environment.clock.now())
         if abandoned > 0 {
             environment.logger.warning("dead-lettered notifications of removed targets", metadata: ["count": "\(abandoned)"])
         }
