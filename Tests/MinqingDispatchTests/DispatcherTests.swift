@@ -77,6 +77,16 @@ struct DispatcherTests {
         try await h.store.ingest([DispatchHarness.message(ref)], at: now)[0].get()
     }
 
+    /// A dispatcher over the fixture that a test reconfigures as a reload would, and the active targets of each
+    /// lane change it reports (the first at start).
+    func reconfigurable(_ f: Fixture) -> (Dispatcher, EventLog<Set<String>>) {
+        let h = f.harness, records = h.records, lanes = EventLog<Set<String>>()
+        let dispatcher = Dispatcher(
+            store: h.store, targets: h.setup.targets, composer: h.setup.composer, clock: f.clock, signal: h.signal,
+            random: { 0.5 }, observer: { records.append($0) }, onLanes: { active, _ in lanes.append(active) })
+        return (dispatcher, lanes)
+    }
+
     func records(_ h: DispatchHarness, target: String) -> [DeliveryRecord] {
         h.records.events.filter { $0.attempt.target == target }
     }
@@ -228,10 +238,7 @@ struct DispatcherTests {
         try await withFixture(script, adjust: { config in
             config.notifications.append(NotificationRule(events: [.created], targets: ["leaders-dingtalk"], channels: [], recipients: []))
         }) { f in
-            let h = f.harness, records = h.records, lanes = EventLog<Set<String>>()
-            let dispatcher = Dispatcher(
-                store: h.store, targets: h.setup.targets, composer: h.setup.composer, clock: f.clock, signal: h.signal,
-                random: { 0.5 }, observer: { records.append($0) }, onLanes: { active, _ in lanes.append(active) })
+            let h = f.harness, records = h.records, (dispatcher, lanes) = reconfigurable(f)
             let running = Task { try await dispatcher.run() }
             _ = try await ingest(h, "state-1")
             await records.wait { r in ["county-webhook", "leaders-dingtalk"].allSatisfy { t in r.contains { $0.attempt.target == t } } }
@@ -250,6 +257,29 @@ struct DispatcherTests {
             #expect(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.count == 1, "nothing sent to the disabled target")
             let ding = records.events.filter { $0.attempt.target == "leaders-dingtalk" && $0.state == .delivered }
             #expect(ding.allSatisfy { $0.attempt.startedAt >= Self.t0.addingTimeInterval(600) })
+            running.cancel()
+            _ = await running.result
+        }
+    }
+
+    @Test("after a reconfiguration a robot's new lane counts the sends of the lane it replaced: the 21st in a minute waits")
+    func reconfigureKeepsRateLimit() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK)) { f in
+            let h = f.harness, records = h.records, (dispatcher, lanes) = reconfigurable(f)
+            func sent() -> [DeliveryRecord] { records.events.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred } }
+            let running = Task { try await dispatcher.run() }
+            for i in 0..<20 { _ = try await ingest(h, "rate-\(i)") }
+            await records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
+            let reloaded = try NotificationSetup(config: h.config, client: h.client)
+            dispatcher.reconfigure(targets: reloaded.targets, composer: reloaded.composer)
+            await lanes.wait(forCount: 2)
+            _ = try await ingest(h, "rate-20")
+            await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(60)) }
+            #expect(sent().count == 20, "the new lane waits for the minute the old lane's 20 sends began")
+            f.clock.advance(by: 60)
+            await records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.state == .delivered }.count == 21 }
+            #expect(sent().last?.attempt.startedAt == Self.t0.addingTimeInterval(60))
+            #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 21)
             running.cancel()
             _ = await running.result
         }
