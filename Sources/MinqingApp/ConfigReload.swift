@@ -105,31 +105,41 @@ final class ReloadHook: Sendable {
 /// Re-reads `Config/` while the hub runs (SIGHUP, `minqing reload`, the console's 重新加载配置 button), the way
 /// Alertmanager does: the new configuration is validated in full first (`ConfigCheck`, the code of `check-config`);
 /// a bad one leaves the running configuration in place and reports each problem with its file and line (log,
-/// `/readyz` details, console banner, `DATA/config-reload.json`); a good one replaces the routing rules, the
-/// directory, the schedules and the web layer's limits at once. Sessions (in the store), deliveries in flight (the
-/// dispatcher is not touched) and written jobs stay. What needs a restart: docs/config-reload.md.
+/// `/readyz` details, console banner, `DATA/config-reload.json`); a good one replaces at once the web layer and its
+/// limits, the planners, intake's routing, vocabulary, case policy and warning rules (`IntakeRulesSlot`), the
+/// notification targets and templates (the dispatcher's lanes) and the schedules. Everything the new configuration
+/// needs is built before anything is swapped, so a configuration that cannot be built changes nothing. Sessions
+/// (in the store), deliveries in flight (they finish on the lanes that took them) and written jobs stay. What
+/// needs a restart: docs/config-reload.md.
 public actor HubReloader {
     let directory: URL?
     let environment: [String: String]
     public nonisolated let holder: ConfigHolder
     let planner: PlannerSlot
+    let rules: IntakeRulesSlot
     public nonisolated let responder: ReloadableResponder
     let web: @Sendable (HubConfig) async throws -> WebDependencies
+    let notifications: @Sendable (HubConfig) throws -> NotificationSetup
+    let dispatcher: Dispatcher
     let scheduler: ReloadableScheduler
     let clock: any WallClock
     let logger: Logger
     let statusFile: URL
     let hashGauge: Gauge, successGauge: Gauge, successTimeGauge: Gauge
 
-    init(directory: URL?, environment: [String: String], holder: ConfigHolder, planner: PlannerSlot, responder: ReloadableResponder,
-         web: @escaping @Sendable (HubConfig) async throws -> WebDependencies, scheduler: ReloadableScheduler, clock: any WallClock,
-         logger: Logger, dataDirectory: URL, metrics: any MetricsFactory) {
+    init(directory: URL?, environment: [String: String], holder: ConfigHolder, planner: PlannerSlot, rules: IntakeRulesSlot,
+         responder: ReloadableResponder, web: @escaping @Sendable (HubConfig) async throws -> WebDependencies,
+         notifications: @escaping @Sendable (HubConfig) throws -> NotificationSetup, dispatcher: Dispatcher,
+         scheduler: ReloadableScheduler, clock: any WallClock, logger: Logger, dataDirectory: URL, metrics: any MetricsFactory) {
         self.directory = directory
         self.environment = environment
         self.holder = holder
         self.planner = planner
+        self.rules = rules
         self.responder = responder
         self.web = web
+        self.notifications = notifications
+        self.dispatcher = dispatcher
         self.scheduler = scheduler
         self.clock = clock
         self.logger = logger
@@ -168,19 +178,29 @@ public actor HubReloader {
         // Parts wired once at start-up (storage, mailbox pollers; docs/config-reload.md) stay as running.
         config.storage = running.storage
         config.mailbox.accounts = running.mailbox.accounts
-        let deps: WebDependencies
+        // Build everything first: a part that cannot be built refuses the reload before anything changed.
+        let setup: NotificationSetup
+        do { setup = try notifications(config) } catch {
+            return fail(["通知配置有误：\(error)"], at: now, by: actor)
+        }
         do {
-            deps = try await web(config)
-            try responder.set(deps)
+            try responder.set(try await web(config))
         } catch {
             return fail(["无法按新配置建立网页服务：\(error)"], at: now, by: actor)
         }
+        // The planners first: once the dispatcher has taken the new targets, no old planner writes rows for a
+        // removed one (the dispatcher keeps the rows of targets it is about to take).
         planner.set(HubPlanners.planner(for: config))
+        rules.set(IntakeRules(config))
+        dispatcher.reconfigure(targets: setup.targets, composer: setup.composer)
         holder.replace(with: config, hash: checked.hash, at: now)
         scheduler.restart()
         let status = holder.status
         Self.record(status, hash: hashGauge, success: successGauge, time: successTimeGauge)
-        logger.notice("configuration reloaded; notification targets, templates, storage and mailboxes change only with a restart",
+        for name in setup.unconfigured {
+            logger.notice("通知目标「\(name)」未设置地址（环境变量为空），暂不发送")
+        }
+        logger.notice("configuration reloaded; storage, mailbox accounts, the CDR file and the listening address change only with a restart",
                       metadata: ["by": "\(actor)", "hash": "\(checked.hash.prefix(12))"])
         writeStatus(status, by: actor)
         return status

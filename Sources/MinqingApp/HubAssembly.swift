@@ -33,6 +33,10 @@ public struct HubEnvironment: Sendable {
     /// `${VARIABLES}` are read from.
     public var configDirectory: URL?
     public var configEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    /// Called after each delivery attempt is recorded, and when the dispatcher's lanes changed (`Dispatcher`'s
+    /// `observer` and `onLanes`; tests wait on them).
+    public var onDelivery: @Sendable (DeliveryRecord) -> Void = { _ in }
+    public var onLanes: @Sendable (_ active: Set<String>, _ retiring: Set<String>) -> Void = { _, _ in }
 
     public init(
         dataDirectory: URL, clock: any SleepingClock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -63,6 +67,7 @@ public struct Hub: Sendable {
     /// The jobs only one instance may run that this instance runs now (every configured one on SQLite).
     public let leaders: LeaderBoard
     public let intake: IntakeService
+    /// The notification side as built at start-up; a reload gives the dispatcher the new configuration's.
     public let notifications: NotificationSetup
     /// What the web layer serves (routes of every inbound adapter included), as built at start-up; after a
     /// configuration reload the server answers from `reloader.responder`, built from the new configuration.
@@ -132,10 +137,12 @@ public enum HubAssembly {
         let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
         let holder = ConfigHolder(config, hash: environment.configDirectory.map(ConfigCheck.hash) ?? "", at: clock.now())
         let planner = PlannerSlot(HubPlanners.planner(for: config))
+        let rules = IntakeRulesSlot(IntakeRules(config))
         let store: any HubStore
         do {
             store = try await openStore(
-                config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal, planner: planner)
+                config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal, planner: planner,
+                rules: rules)
         } catch {
             await client.shutdown(.abortInFlight)
             throw error
@@ -157,7 +164,8 @@ public enum HubAssembly {
         }
         let dispatcher = Dispatcher(
             store: store, targets: notifications.targets, composer: notifications.composer, clock: clock,
-            signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics)
+            signal: outboxSignal, logger: Logger(label: "minqing.dispatch"), metrics: metrics, observer: environment.onDelivery,
+            onLanes: environment.onLanes)
         let intake = IntakeService(store: store, clock: clock, logger: logger, metrics: metrics)
         if environment.demo { try await DemoSeed.loadIfEmpty(config: config, store: store, intake: intake, logger: logger) }
 
@@ -208,7 +216,9 @@ public enum HubAssembly {
         let web = try await webFor(config)
         let reloader = HubReloader(
             directory: environment.configDirectory, environment: environment.configEnvironment, holder: holder, planner: planner,
-            responder: try ReloadableResponder(web), web: webFor, scheduler: scheduler, clock: clock,
+            rules: rules, responder: try ReloadableResponder(web), web: webFor,
+            notifications: { config in try NotificationSetup(config: config, client: client) }, dispatcher: dispatcher,
+            scheduler: scheduler, clock: clock,
             logger: logger, dataDirectory: environment.dataDirectory, metrics: metrics)
         hook.set(reloader)
         return Hub(
@@ -232,16 +242,18 @@ public enum HubAssembly {
 
     /// Opens the ledger with every planner of the hub (`HubPlanners`), so whatever a command writes notifies the
     /// way `serve` would: the PostgreSQL database of `storage.postgres` when set (migrated to the current schema),
-    /// otherwise the SQLite file under `dataDirectory`.
+    /// otherwise the SQLite file under `dataDirectory`. With `rules`, new cases are filed by what that slot holds
+    /// (a reload replaces it); without, by `config`'s rules for the store's whole life.
     public static func openStore(
         _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal(),
-        planner: (any NotificationPlanner)? = nil
+        planner: (any NotificationPlanner)? = nil, rules: IntakeRulesSlot? = nil
     ) async throws(HubAssemblyError) -> any HubStore {
         var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
             factory: config.caseFactory, planner: planner ?? HubPlanners.planner(for: config), policy: config.casePolicy,
             outboxSignal: outboxSignal, caseSignal: caseSignal)
         settings.warnings = config.warnings
+        settings.rules = rules
         if let postgres = config.storage.postgres {
             do {
                 return try await PostgresCaseStore.open(
@@ -298,6 +310,14 @@ public enum HubAssembly {
             Gauge(label: "minqing_calendar_year_missing", dimensions: [("year", String(y))], factory: metrics)
                 .record(calendar.hasData(forYear: y) ? 0 : 1)
         }
+    }
+}
+
+extension IntakeRules {
+    /// The intake rules of a configuration: its case factory (vocabulary, routing, people), case policy and
+    /// early-warning rules.
+    public init(_ config: HubConfig) {
+        self.init(factory: config.caseFactory, policy: config.casePolicy, warnings: config.warnings)
     }
 }
 

@@ -5,10 +5,10 @@ import MinqingCore
 import MinqingStore
 import Synchronization
 
-/// What every lane shares.
+/// What every lane shares. The composer is that of the lane's configuration (a reload gives new lanes a new one).
 struct DispatchEnvironment: Sendable {
     let store: any DeliveryQueue & CaseLedger
-    let composer: NotificationComposer
+    var composer: NotificationComposer
     let clock: any SleepingClock
     /// Wakes the dispatcher: the store notifies it after writing outbox rows, lanes after freeing capacity.
     let signal: ChangeSignal

@@ -48,12 +48,21 @@ actor Lane {
         latency = Metrics.Timer(label: "minqing_delivery_seconds", dimensions: dims, factory: environment.metrics)
     }
 
-    /// Restores what the store remembers: a pause, a disabled flag. (Earlier sends are counted by the store at
-    /// each reservation.)
-    func restore(_ state: TargetState?, now: Date) {
-        pausedUntil = state?.pausedUntil
-        if let at = state?.disabledAt { disabled = (at, state?.disabledReason ?? "已停用") }
+    /// Takes on what is known of its target elsewhere — the store's memory at start or reload, the lane this one
+    /// replaced: the later pause, a disabled flag. (Earlier sends are counted by the store at each reservation.)
+    func merge(_ state: TargetState?) {
+        guard let state else { return }
+        if let until = state.pausedUntil, until > (pausedUntil ?? .distantPast) { pausedUntil = until }
+        if disabled == nil, let at = state.disabledAt { disabled = (at, state.disabledReason ?? "已停用") }
     }
+
+    /// What this lane knows of its target now (for the lane that replaces it).
+    var state: TargetState {
+        TargetState(name: target.name, disabledAt: disabled?.at, disabledReason: disabled?.reason, pausedUntil: pausedUntil)
+    }
+
+    /// Notifications this lane has taken and not yet recorded.
+    var inFlight: Int { inHand }
 
     /// How many more notifications this lane can take now (0 while paused).
     func freeCapacity(at now: Date) -> Int {
@@ -208,8 +217,7 @@ actor Lane {
         await environment.recorder.record(record)
         if stateChanged {
             stateChanged = false
-            try? await environment.store.saveTargetState(TargetState(
-                name: target.name, disabledAt: disabled?.at, disabledReason: disabled?.reason, pausedUntil: pausedUntil))
+            try? await environment.store.saveTargetState(state)
         }
         environment.observer(record)
         return record

@@ -242,16 +242,21 @@ public enum CaseStoreError: Error, Sendable, Hashable, CustomStringConvertible {
 public struct LedgerSettings: Sendable {
     public var caseIDPrefix: String
     public var timeZone: TimeZone
+    /// Files new cases (start value; see `rules`).
     public var factory: CaseFactory
     public var planner: any NotificationPlanner
+    /// The state machine's policy (start value; see `rules`).
     public var policy: CaseStateMachine.Policy
     /// Notified after every commit that wrote outbox rows (the dispatcher waits on it).
     public var outboxSignal: ChangeSignal
     /// Notified after every commit that created or changed a case — a new deadline, a status that ends or starts
     /// scheduled jobs (the scheduler waits on it). A separate signal: each `ChangeSignal` wakes one consumer's wait.
     public var caseSignal: ChangeSignal
-    /// Related cases and early warnings (`warnings.yaml`); nil: new cases are not compared.
+    /// Related cases and early warnings (`warnings.yaml`); nil: new cases are not compared (start value; see `rules`).
     public var warnings: WarningSettings?
+    /// The rules a configuration reload replaces while the store runs (the hub's `HubReloader` sets them). When
+    /// given, the store reads `factory`, `policy` and `warnings` from here and ignores the three fields above.
+    public var rules: IntakeRulesSlot?
     /// How much rejected hotline/intake input is kept.
     public var rejectedRetention = RejectedRetention()
 

@@ -28,12 +28,13 @@ extension SQLiteCaseStore {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
         }
+        let policy = intakeRules.rules.policy
         return try await pool.write { db in
             guard let before = try self.loadCase(id.description, db) else { throw CaseStoreError.caseNotFound(id) }
             let target = try LedgerRules.mergeTarget(of: action).flatMap { try self.loadCase($0.description, db) }
             let (after, event) = try LedgerRules.transition(
                 action, from: before, mergeTarget: target, actor: actor, onBehalfOf: onBehalfOf,
-                expectedVersion: expectedVersion, at: now, policy: self.settings.policy)
+                expectedVersion: expectedVersion, at: now, policy: policy)
             try self.updateCase(after, db)
             try self.insertEvent(event, db)
             try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, db)

@@ -9,14 +9,16 @@ extension SQLiteCaseStore {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
         }
+        // One read of the rules for the whole batch: a reload decides the next batch, never half of one.
+        let rules = intakeRules.rules
         // Similarity signatures need only the text: computed before the serialized write.
-        let signatures = signatures(for: messages)
+        let signatures = signatures(for: messages, rules.warnings)
         return try await pool.write { db in
             zip(messages, signatures).map { message, signature in
                 Result { () throws -> IntakeReceipt in
                     var receipt: IntakeReceipt?
                     try db.inSavepoint {
-                        receipt = try self.ingestOne(message, signature: signature, at: now, db)
+                        receipt = try self.ingestOne(message, signature: signature, rules, at: now, db)
                         return .commit
                     }
                     return receipt!
@@ -25,7 +27,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    private func ingestOne(_ message: InboundMessage, signature: MinHashSignature?, at now: Date, _ db: Database) throws -> IntakeReceipt {
+    private func ingestOne(
+        _ message: InboundMessage, signature: MinHashSignature?, _ rules: IntakeRules, at now: Date, _ db: Database
+    ) throws -> IntakeReceipt {
         try message.validate()
         if let row = try Row.fetchOne(
             db,
@@ -42,7 +46,7 @@ extension SQLiteCaseStore {
                 caseID: CaseID(id)!, status: CaseStatus(rawValue: status)!, created: false, followUp: row["follow_up"])
         }
         if let target = message.followUpOf, let existing = try loadCase(target.description, db) {
-            return try attachFollowUp(message, to: existing, at: now, db)
+            return try attachFollowUp(message, to: existing, rules.factory, at: now, db)
         }
         let day = CaseID.day(of: now, in: settings.timeZone)
         let sequence = try Int.fetchOne(
@@ -55,22 +59,22 @@ extension SQLiteCaseStore {
         let id = CaseID(prefix: settings.caseIDPrefix, day: day, sequence: sequence)
 
         let refs = try storeAttachments(of: message, db)
-        let (record, event) = settings.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
+        let (record, event) = rules.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
         try insertCase(record, db)
         try insertInboundMessage(message, caseID: id, at: now, db)
         try insertEvent(event, db)
         try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
-        recordRepeats(of: record, signature: signature, at: now, db)
+        recordRepeats(of: record, signature: signature, rules.warnings, at: now, db)
         return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
 
     /// Adds a citizen's further message to an open or closed case: stored verbatim, its attachments added to the
     /// case, one `message` audit event; the status is left for staff to decide.
     private func attachFollowUp(
-        _ message: InboundMessage, to existing: CaseRecord, at now: Date, _ db: Database
+        _ message: InboundMessage, to existing: CaseRecord, _ factory: CaseFactory, at now: Date, _ db: Database
     ) throws -> IntakeReceipt {
         let refs = try storeAttachments(of: message, db)
-        let event = settings.factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
+        let event = factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
         let after = LedgerRules.followUp(existing, adding: refs, at: now)
         try updateCase(after, db)
         try insertInboundMessage(message, caseID: existing.id, at: now, db)

@@ -88,15 +88,15 @@ extension SQLiteCaseStore: RelatedCaseStore {
     static let prunePerCase = 2 * LSHBands.bands
 
     /// The signatures of new messages, computed before the write transaction (they need only the text).
-    func signatures(for messages: [InboundMessage]) -> [MinHashSignature?] {
-        guard settings.warnings != nil else { return messages.map { _ in nil } }
+    func signatures(for messages: [InboundMessage], _ warnings: WarningSettings?) -> [MinHashSignature?] {
+        guard warnings != nil else { return messages.map { _ in nil } }
         return messages.map { MinHashSignature(text: CaseFingerprint.signatureText(subject: $0.subject, body: $0.body)) }
     }
 
     /// Stores the fingerprint of a new case, links it to related cases and raises or grows warnings — in a savepoint
     /// of its own: if anything here fails, the case still commits, without links.
-    func recordRepeats(of record: CaseRecord, signature: MinHashSignature?, at now: Date, _ db: Database) {
-        guard let warnings = settings.warnings, let signature else { return }
+    func recordRepeats(of record: CaseRecord, signature: MinHashSignature?, _ warnings: WarningSettings?, at now: Date, _ db: Database) {
+        guard let warnings, let signature else { return }
         do {
             try db.inSavepoint {
                 try self.detectRepeats(of: record, signature: signature, warnings, at: now, db)

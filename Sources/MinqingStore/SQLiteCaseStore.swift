@@ -9,6 +9,8 @@ public final class SQLiteCaseStore: CaseStore {
     /// The ledger file.
     public let path: String
     let settings: LedgerSettings
+    /// The factory, policy and warning rules in force (a configuration reload replaces them).
+    let intakeRules: IntakeRulesSlot
     let encoder: JSONEncoder
     let decoder: JSONDecoder
 
@@ -27,6 +29,7 @@ public final class SQLiteCaseStore: CaseStore {
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
         self.settings = settings
+        intakeRules = settings.rulesSlot
         encoder = HubJSON.encoder(timeZone: settings.timeZone)
         decoder = HubJSON.decoder(timeZone: settings.timeZone)
         try Self.migrator.migrate(pool)

@@ -16,6 +16,8 @@ extension PostgresCaseStore {
             settings.caseSignal.notify()
         }
         let day = CaseID.day(of: now, in: settings.timeZone)
+        // One read of the rules for the whole batch: a reload decides the next batch, never half of one.
+        let rules = intakeRules.rules
         return try await transaction { c in
             // Waiting for the day's counter row is intake taking its turn behind the other instances' batches, not a
             // runaway statement: under a burst it may take longer than `statement_timeout`, and refusing then would
@@ -33,7 +35,7 @@ extension PostgresCaseStore {
             for message in messages {
                 try await self.exec("SAVEPOINT message", c)
                 do {
-                    let (receipt, written) = try await self.ingestOne(message, day: day, at: now, c)
+                    let (receipt, written) = try await self.ingestOne(message, day: day, rules, at: now, c)
                     try await self.exec("RELEASE SAVEPOINT message", c)
                     outbox += written
                     changed = changed || receipt.created
@@ -75,33 +77,33 @@ extension PostgresCaseStore {
     }
 
     private func ingestOne(
-        _ message: InboundMessage, day: String, at now: Date, _ c: PostgresConnection
+        _ message: InboundMessage, day: String, _ rules: IntakeRules, at now: Date, _ c: PostgresConnection
     ) async throws -> (IntakeReceipt, outbox: Int) {
         try message.validate()
         if let existing = try await storedReceipt(of: message, c) { return (existing, 0) }
         if let target = message.followUpOf, let existing = try await loadCase(target.description, forUpdate: true, c) {
-            return try await attachFollowUp(message, to: existing, at: now, c)
+            return try await attachFollowUp(message, to: existing, rules.factory, at: now, c)
         }
         let sequence = try await rows(
             "UPDATE case_sequences SET last = last + 1 WHERE day = \(day) RETURNING last", c
         ).first!.value("last", as: Int.self)
         let id = CaseID(prefix: settings.caseIDPrefix, day: day, sequence: sequence)
         let refs = try await storeAttachments(of: message, c)
-        let (record, event) = settings.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
+        let (record, event) = rules.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
         try await insertCase(record, c)
         try await insertInboundMessage(message, caseID: id, at: now, c)
         try await insertEvent(event, c)
         let written = try await enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, c)
-        try await recordRepeats(of: record, message: message, at: now, c)
+        try await recordRepeats(of: record, message: message, rules.warnings, at: now, c)
         return (IntakeReceipt(caseID: id, status: record.status, created: true), written)
     }
 
     /// A citizen's further message joins an open or closed case (same rules as the SQLite ledger).
     private func attachFollowUp(
-        _ message: InboundMessage, to existing: CaseRecord, at now: Date, _ c: PostgresConnection
+        _ message: InboundMessage, to existing: CaseRecord, _ factory: CaseFactory, at now: Date, _ c: PostgresConnection
     ) async throws -> (IntakeReceipt, outbox: Int) {
         let refs = try await storeAttachments(of: message, c)
-        let event = settings.factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
+        let event = factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
         let after = LedgerRules.followUp(existing, adding: refs, at: now)
         try await updateCase(after, c)
         try await insertInboundMessage(message, caseID: existing.id, at: now, c)
@@ -179,6 +181,7 @@ extension PostgresCaseStore {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
         }
+        let policy = intakeRules.rules.policy
         return try await transaction { c in
             guard let before = try await self.loadCase(id.description, forUpdate: true, c) else {
                 throw CaseStoreError.caseNotFound(id)
@@ -187,7 +190,7 @@ extension PostgresCaseStore {
             if let into = LedgerRules.mergeTarget(of: action) { target = try await self.loadCase(into.description, c) }
             let (after, event) = try LedgerRules.transition(
                 action, from: before, mergeTarget: target, actor: actor, onBehalfOf: onBehalfOf,
-                expectedVersion: expectedVersion, at: now, policy: self.settings.policy)
+                expectedVersion: expectedVersion, at: now, policy: policy)
             try await self.updateCase(after, c)
             try await self.insertEvent(event, c)
             let written = try await self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, c)

@@ -14,8 +14,10 @@ extension PostgresCaseStore: RelatedCaseStore {
 
     /// Stores the fingerprint of a new case, links it and raises or grows warnings, in a savepoint of its own:
     /// if anything here fails the case still commits, without links.
-    func recordRepeats(of record: CaseRecord, message: InboundMessage, at now: Date, _ c: PostgresConnection) async throws {
-        guard let warnings = settings.warnings else { return }
+    func recordRepeats(
+        of record: CaseRecord, message: InboundMessage, _ warnings: WarningSettings?, at now: Date, _ c: PostgresConnection
+    ) async throws {
+        guard let warnings else { return }
         let signature = MinHashSignature(text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))
         try await exec("SAVEPOINT repeats", c)
         do {

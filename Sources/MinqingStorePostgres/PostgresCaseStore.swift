@@ -21,6 +21,8 @@ public final class PostgresCaseStore: HubStore {
 
     let client: PostgresClient
     let settings: LedgerSettings
+    /// The factory, policy and warning rules in force (a configuration reload replaces them).
+    let intakeRules: IntakeRulesSlot
     public let connection: PostgresSettings
     /// Names this instance's leases (`outbox.lease_owner`); `releaseLeases()` ends only these.
     public let instanceID: String
@@ -33,6 +35,7 @@ public final class PostgresCaseStore: HubStore {
         self.client = client
         self.connection = connection
         settings = ledger
+        intakeRules = ledger.rulesSlot
         self.instanceID = instanceID
         self.logger = logger
         encoder = HubJSON.encoder(timeZone: ledger.timeZone)

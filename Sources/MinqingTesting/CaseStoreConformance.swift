@@ -474,5 +474,23 @@ public enum CaseStoreConformance {
             let reopened = try await open(ledger)
             try requireEqual(try await reopened.fetchCase(receipt.caseID)?.routing, record?.routing, "routing survives a reopen")
         },
+        Check(description: "rules replaced in the settings' slot (a configuration reload) file the next case: new router, new vocabulary") { open in
+            func router(_ staff: String) -> ClosureRouter { ClosureRouter { _, _ in RoutingOutcome(rules: [staff], staff: staff) } }
+            let slot = IntakeRulesSlot(IntakeRules(factory: CaseFactory(vocabulary: vocabulary, router: router("chen"))))
+            var ledger = settings()
+            ledger.rules = slot
+            let store = try await open(ledger)
+            let before = try await ingestOne(store, message("reload-1", category: "耕地"))
+            var wider = vocabulary
+            wider.addCategory(code: "land", aliases: ["土地", "耕地"])
+            slot.set(IntakeRules(factory: CaseFactory(vocabulary: wider, router: router("wang-li"))))
+            let after = try await ingestOne(store, message("reload-2", category: "耕地"))
+            let first = try await store.fetchCase(before.caseID), second = try await store.fetchCase(after.caseID)
+            try requireEqual(first?.staff, "chen", "the case before the reload keeps the old rules' staff")
+            try requireEqual(first?.flags, [.unknownCategory], "耕地 was no category before")
+            try requireEqual(second?.staff, "wang-li", "the next case is routed by the new rules")
+            try requireEqual(second?.category, "land", "and filed with the new vocabulary")
+            try requireEqual(second?.flags, [], "no flag with the new vocabulary")
+        },
     ]
 }

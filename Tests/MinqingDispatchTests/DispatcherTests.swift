@@ -1,4 +1,5 @@
 import Foundation
+import MinqingApp
 import MinqingConfig
 import MinqingCore
 import MinqingDispatch
@@ -74,6 +75,16 @@ struct DispatcherTests {
 
     func ingest(_ h: DispatchHarness, _ ref: String, at now: Date = t0) async throws -> IntakeReceipt {
         try await h.store.ingest([DispatchHarness.message(ref)], at: now)[0].get()
+    }
+
+    /// A dispatcher over the fixture that a test reconfigures as a reload would, and the active targets of each
+    /// lane change it reports (the first at start).
+    func reconfigurable(_ f: Fixture) -> (Dispatcher, EventLog<Set<String>>) {
+        let h = f.harness, records = h.records, lanes = EventLog<Set<String>>()
+        let dispatcher = Dispatcher(
+            store: h.store, targets: h.setup.targets, composer: h.setup.composer, clock: f.clock, signal: h.signal,
+            random: { 0.5 }, observer: { records.append($0) }, onLanes: { active, _ in lanes.append(active) })
+        return (dispatcher, lanes)
     }
 
     func records(_ h: DispatchHarness, target: String) -> [DeliveryRecord] {
@@ -241,6 +252,62 @@ struct DispatcherTests {
             let sendTimes = try await h.store.sendTimes(target: "office-wecom", since: Self.t0)
             #expect(sendTimes.count == 21, "the deferral is not counted as a send")
             #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 21, "each case once at the robot")
+        }
+    }
+
+    @Test("a reconfigured dispatcher (a configuration reload) gives every target a new lane that keeps its disabled flag and its pause")
+    func reconfigureKeepsLaneState() async throws {
+        let script = Script([
+            "/webhook": [.json("{}", status: 410)], "/dingtalk": [.json(#"{"errcode":130101,"errmsg":"send too fast"}"#)],
+        ], fallback: Self.robotsOK)
+        try await withFixture(script, adjust: { config in
+            config.notifications.append(NotificationRule(events: [.created], targets: ["leaders-dingtalk"], channels: [], recipients: []))
+        }) { f in
+            let h = f.harness, records = h.records, (dispatcher, lanes) = reconfigurable(f)
+            let running = Task { try await dispatcher.run() }
+            _ = try await ingest(h, "state-1")
+            await records.wait { r in ["county-webhook", "leaders-dingtalk"].allSatisfy { t in r.contains { $0.attempt.target == t } } }
+            // The reload's setup: new target objects and composer from the same configuration.
+            let reloaded = try NotificationSetup(config: h.config, client: h.client)
+            dispatcher.reconfigure(targets: reloaded.targets, composer: reloaded.composer)
+            await lanes.wait(forCount: 2)
+            _ = try await ingest(h, "state-2")
+            await records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 2 }
+            let hook = records.events.filter { $0.attempt.target == "county-webhook" }
+            #expect(hook.last?.attempt.result == .suppressed && hook.last?.lastError?.contains("已停用") == true, "still disabled")
+            await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(600)) }
+            #expect(records.events.filter { $0.attempt.target == "leaders-dingtalk" }.count == 1, "the new lane waits out the pause")
+            f.clock.advance(by: 600)
+            await records.wait { $0.filter { $0.attempt.target == "leaders-dingtalk" && $0.state == .delivered }.count == 2 }
+            #expect(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.count == 1, "nothing sent to the disabled target")
+            let ding = records.events.filter { $0.attempt.target == "leaders-dingtalk" && $0.state == .delivered }
+            #expect(ding.allSatisfy { $0.attempt.startedAt >= Self.t0.addingTimeInterval(600) })
+            running.cancel()
+            _ = await running.result
+        }
+    }
+
+    @Test("after a reconfiguration a robot's new lane counts the sends of the lane it replaced: the 21st in a minute waits")
+    func reconfigureKeepsRateLimit() async throws {
+        try await withFixture(Script(fallback: Self.robotsOK)) { f in
+            let h = f.harness, records = h.records, (dispatcher, lanes) = reconfigurable(f)
+            func sent() -> [DeliveryRecord] { records.events.filter { $0.attempt.target == "office-wecom" && $0.attempt.result != .deferred } }
+            let running = Task { try await dispatcher.run() }
+            for i in 0..<20 { _ = try await ingest(h, "rate-\(i)") }
+            await records.wait { $0.filter { $0.attempt.target == "office-wecom" }.count == 20 }
+            let reloaded = try NotificationSetup(config: h.config, client: h.client)
+            dispatcher.reconfigure(targets: reloaded.targets, composer: reloaded.composer)
+            await lanes.wait(forCount: 2)
+            _ = try await ingest(h, "rate-20")
+            // A minute plus the 3 s margin (RateLimit.margin) after the old lane's first send.
+            await f.clock.waitForSleepers { $0.contains(Self.t0.addingTimeInterval(63)) }
+            #expect(sent().count == 20, "the new lane waits for the minute the old lane's 20 sends began")
+            f.clock.advance(by: 63)
+            await records.wait { $0.filter { $0.attempt.target == "office-wecom" && $0.state == .delivered }.count == 21 }
+            #expect(sent().last?.attempt.startedAt == Self.t0.addingTimeInterval(63))
+            #expect(f.receiver.snapshot.requests.filter { $0.uri.hasPrefix("/wecom") }.count == 21)
+            running.cancel()
+            _ = await running.result
         }
     }
 

@@ -16,20 +16,36 @@ struct ReloadableHub {
     let hub: Hub
     let config: URL
     let registry: PrometheusCollectorRegistry
+    let clock: ManualClock
+    /// Every delivery attempt the hub's dispatcher recorded, and every change of its lanes.
+    let deliveries = EventLog<DeliveryRecord>()
+    let lanes = EventLog<LaneChange>()
 
-    init() async throws {
+    struct LaneChange: Sendable {
+        var active: Set<String>
+        var retiring: Set<String>
+    }
+
+    /// `environment` adds to the example's tokens (targets' addresses); `edits` (file, old, new) change the copied
+    /// configuration before the hub starts.
+    init(environment extra: [String: String] = [:], edits: [(String, String, String)] = []) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-reload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config"), to: root.appendingPathComponent("Config"))
         config = root.appendingPathComponent("Config/example")
-        var loaded = try ConfigLoader.load(from: config, environment: ExampleTokens.environment)
+        for (name, old, new) in edits { try Self.edit(config.appendingPathComponent(name), old, new) }
+        let tokens = ExampleTokens.environment.merging(extra) { _, given in given }
+        var loaded = try ConfigLoader.load(from: config, environment: tokens)
         // No IMAP server in these tests: the example's demo mailbox would only report itself unreachable.
         loaded.mailbox.accounts = []
         registry = PrometheusCollectorRegistry()
+        clock = ManualClock(Date(iso: "2026-11-22T09:30:00+08:00"))
         var environment = HubEnvironment(
-            dataDirectory: root.appendingPathComponent("data"), clock: ManualClock(Date(iso: "2026-11-22T09:30:00+08:00")),
-            registry: registry, passwordCost: 4, configDirectory: config)
-        environment.configEnvironment = ExampleTokens.environment
+            dataDirectory: root.appendingPathComponent("data"), clock: clock, registry: registry, passwordCost: 4, configDirectory: config)
+        environment.configEnvironment = tokens
+        let deliveries = self.deliveries, lanes = self.lanes
+        environment.onDelivery = { deliveries.append($0) }
+        environment.onLanes = { lanes.append(LaneChange(active: $0, retiring: $1)) }
         hub = try await HubAssembly.build(config: loaded, environment: environment)
         try await hub.web.users!.add(id: "wang-li", password: testPassword, roles: [], by: "test", mustChange: false)
         try await hub.web.users!.add(id: "admin", password: testPassword, roles: [.admin], by: "test", mustChange: false)
@@ -37,10 +53,40 @@ struct ReloadableHub {
 
     /// Replaces `old` by `new` in the configuration file `name` (each must occur).
     func edit(_ name: String, _ old: String, _ new: String) throws {
-        let url = config.appendingPathComponent(name)
+        try Self.edit(config.appendingPathComponent(name), old, new)
+    }
+
+    static func edit(_ url: URL, _ old: String, _ new: String) throws {
         let text = try String(contentsOf: url, encoding: .utf8)
-        #expect(text.contains(old), "\(name) holds \(old)")
+        #expect(text.contains(old), "\(url.lastPathComponent) holds \(old)")
         try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `body` while the hub's own dispatcher (the one its reloader reconfigures) runs; stops it afterwards.
+    func withDispatcher(_ body: () async throws -> Void) async throws {
+        let dispatcher = try #require(hub.services.first { $0 is Dispatcher })
+        let task = Task { try await dispatcher.run() }
+        await lanes.wait(forCount: 1)
+        do { try await body() } catch {
+            task.cancel()
+            throw error
+        }
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Reloads and expects the new configuration to be taken.
+    func reload() async {
+        let status = await hub.reloader.reload(by: "test")
+        #expect(status.failure == nil, "\(status.failure?.errors ?? [])")
+    }
+
+    /// A citizen's web-form message; each `ref` gets a text of its own (no early warning groups them).
+    static func message(_ ref: String, village: String = "青山村", category: String = "劳资") -> InboundMessage {
+        InboundMessage(
+            channel: .webform, sourceRef: ref, complainant: Complainant(name: "张秀英", phone: "13812345678"),
+            village: village, category: category, subject: "反映问题 \(ref)",
+            body: "编号 \(ref) 的诉求：\(String(repeating: ref, count: 3)) \(UUID().uuidString)")
     }
 
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
