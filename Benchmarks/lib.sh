@@ -66,7 +66,7 @@ start_hub() {
   hub_pids+=($!)
   for _ in $(seq 1 300); do grep -q "已启动" "$data/serve.log" && break; sleep 0.1; done
   grep -q "已启动" "$data/serve.log" || { echo "hub $1 did not start:" >&2; cat "$data/serve.log" >&2; exit 1; }
-  hub_ports+=("$(grep -o '127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | cut -d: -f2)")
+  hub_ports+=("$(grep -o '已启动：http://127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | sed 's/.*://')")
 }
 
 stop_hubs() {

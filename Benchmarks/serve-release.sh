@@ -8,5 +8,5 @@ data="$(mktemp -d)"
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do grep -q "已启动" "$data/serve.log" && break; sleep 0.1; done
-port=$(grep -o '127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | cut -d: -f2)
+port=$(grep -o '已启动：http://127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | sed 's/.*://')
 echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

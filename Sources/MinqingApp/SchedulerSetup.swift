@@ -22,15 +22,16 @@ public enum SchedulerSetup {
     /// - Parameters:
     ///   - signal: the scheduler's own wake-up (not the store's outbox signal, which belongs to the dispatcher).
     ///   - maxSleep: how long a new case's first job may wait to be noticed (5 minutes).
+    ///   - settle: how long case changes gather before the scheduler looks again (`Scheduler`; `serve`: 2 s).
     public static func scheduler(
         for config: HubConfig, store: any CaseLedger & ScheduleLedger, clock: any SleepingClock, signal: ChangeSignal,
-        maxSleep: Double = 300, logger: Logger = Logger(label: "minqing.scheduler"), observer: @escaping @Sendable ([DueJob]) -> Void = { _ in },
+        maxSleep: Double = 300, settle: TimeInterval = 0, logger: Logger = Logger(label: "minqing.scheduler"), observer: @escaping @Sendable ([DueJob]) -> Void = { _ in },
         onIdle: @escaping @Sendable (Date) -> Void = { _ in }
     ) -> Scheduler? {
         guard let planner = planner(for: config) else { return nil }
         let context = ScheduleContext(schedules: planner.schedules, people: planner.people, calendar: planner.calendar)
-        return Scheduler(store: store, planner: planner, context: context, clock: clock, signal: signal, maxSleep: maxSleep, logger: logger,
-                         observer: observer, onIdle: onIdle)
+        return Scheduler(store: store, planner: planner, context: context, clock: clock, signal: signal, maxSleep: maxSleep, settle: settle,
+                         logger: logger, observer: observer, onIdle: onIdle)
     }
 
     /// Case packets for the county offices the escalation policies forward to.

@@ -19,6 +19,7 @@ public final class Scheduler: Service {
     private let clock: any SleepingClock
     private let signal: ChangeSignal
     private let maxSleep: TimeInterval
+    private let settle: TimeInterval
     private let logger: Logger
     private let observer: @Sendable ([DueJob]) -> Void
     private let onIdle: @Sendable (Date) -> Void
@@ -26,11 +27,14 @@ public final class Scheduler: Service {
     /// - Parameters:
     ///   - signal: woken after case changes (the store's `LedgerSettings.caseSignal`), so new deadlines are seen at once.
     ///   - maxSleep: the longest the scheduler sleeps without looking (a safety net; jobs are computed exactly).
+    ///   - settle: after a case change wakes it, how long it lets further changes gather before looking. A pass
+    ///     reads every open case, so under steady intake (a commit every few milliseconds) it looks at most once
+    ///     per `settle` instead of once per commit; a job due meanwhile still runs at its time. 0: at once.
     ///   - observer: called with the jobs of each pass that did something.
     ///   - onIdle: called after every pass with the time it will sleep until (tests wait on it).
     public init(
         store: any CaseLedger & ScheduleLedger, planner: JobPlanner, context: ScheduleContext, clock: any SleepingClock,
-        signal: ChangeSignal, maxSleep: TimeInterval = 3600, logger: Logger = Logger(label: "minqing.scheduler"),
+        signal: ChangeSignal, maxSleep: TimeInterval = 3600, settle: TimeInterval = 0, logger: Logger = Logger(label: "minqing.scheduler"),
         observer: @escaping @Sendable ([DueJob]) -> Void = { _ in }, onIdle: @escaping @Sendable (Date) -> Void = { _ in }
     ) {
         self.onIdle = onIdle
@@ -40,6 +44,7 @@ public final class Scheduler: Service {
         self.clock = clock
         self.signal = signal
         self.maxSleep = maxSleep
+        self.settle = settle
         self.logger = logger
         self.observer = observer
     }
@@ -63,6 +68,11 @@ public final class Scheduler: Service {
             }
             onIdle(wake)
             await signal.wait(until: wake, on: clock)
+            // Woken by a change before `settle` has passed: let more changes gather (but not past a job's time).
+            let gathered = min(now.addingTimeInterval(settle), wake)
+            if clock.now() < gathered {
+                do { try await clock.sleep(until: gathered) } catch { return }
+            }
         }
     }
 

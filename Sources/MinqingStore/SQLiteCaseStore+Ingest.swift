@@ -14,21 +14,25 @@ extension SQLiteCaseStore {
         // Similarity signatures need only the text: computed before the serialized write.
         let signatures = signatures(for: messages, rules.warnings)
         return try await pool.write { db in
-            zip(messages, signatures).map { message, signature in
+            let grown = GrownWarnings()
+            let results = zip(messages, signatures).map { message, signature in
                 Result { () throws -> IntakeReceipt in
                     var receipt: IntakeReceipt?
                     try db.inSavepoint {
-                        receipt = try self.ingestOne(message, signature: signature, rules, at: now, db)
+                        receipt = try self.ingestOne(message, signature: signature, rules, grown, at: now, db)
                         return .commit
                     }
                     return receipt!
                 }
             }
+            if let warnings = rules.warnings { self.enqueueWarningUpdates(grown, warnings, at: now, db) }
+            return results
         }
     }
 
     private func ingestOne(
-        _ message: InboundMessage, signature: MinHashSignature?, _ rules: IntakeRules, at now: Date, _ db: Database
+        _ message: InboundMessage, signature: MinHashSignature?, _ rules: IntakeRules, _ grown: GrownWarnings, at now: Date,
+        _ db: Database
     ) throws -> IntakeReceipt {
         try message.validate()
         if let row = try Row.fetchOne(
@@ -64,7 +68,7 @@ extension SQLiteCaseStore {
         try insertInboundMessage(message, caseID: id, at: now, db)
         try insertEvent(event, db)
         try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
-        recordRepeats(of: record, signature: signature, rules.warnings, at: now, db)
+        recordRepeats(of: record, signature: signature, rules.warnings, grown, at: now, db)
         return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
 

@@ -95,11 +95,13 @@ extension SQLiteCaseStore: RelatedCaseStore {
 
     /// Stores the fingerprint of a new case, links it to related cases and raises or grows warnings — in a savepoint
     /// of its own: if anything here fails, the case still commits, without links.
-    func recordRepeats(of record: CaseRecord, signature: MinHashSignature?, _ warnings: WarningSettings?, at now: Date, _ db: Database) {
+    func recordRepeats(
+        of record: CaseRecord, signature: MinHashSignature?, _ warnings: WarningSettings?, _ grown: GrownWarnings, at now: Date, _ db: Database
+    ) {
         guard let warnings, let signature else { return }
         do {
             try db.inSavepoint {
-                try self.detectRepeats(of: record, signature: signature, warnings, at: now, db)
+                try self.detectRepeats(of: record, signature: signature, warnings, grown, at: now, db)
                 return .commit
             }
         } catch {
@@ -108,7 +110,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
     }
 
     private func detectRepeats(
-        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, at now: Date, _ db: Database
+        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database
     ) throws {
         let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
@@ -167,7 +169,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
                 sql: "INSERT OR IGNORE INTO related_cases (case_id, related_id, reason, score, at) VALUES (?,?,?,?,?)",
                 arguments: [record.id.description, link.caseID.description, link.reason.rawValue, link.score, now.timeIntervalSince1970])
         }
-        try raiseWarnings(for: fp, neighbours: neighbours, warnings, at: now, db)
+        try raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, db)
     }
 
     /// Fingerprints of `ids` (any order); with `excludingMerged`, those of merged cases are left out.

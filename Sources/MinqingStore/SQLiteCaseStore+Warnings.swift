@@ -1,10 +1,15 @@
 import Foundation
 import GRDB
+import Metrics
 import MinqingCore
 
 extension SQLiteCaseStore: WarningStore {
-    /// Raises or grows the warnings `fp` causes, with their outbox rows, in the caller's transaction.
-    func raiseWarnings(for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, at now: Date, _ db: Database) throws {
+    /// Raises or grows the warnings `fp` causes, in the caller's transaction: a raised one with its outbox rows at
+    /// once, a grown one noted in `grown` for its update at the end of the batch (`enqueueWarningUpdates`).
+    func raiseWarnings(
+        for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
+        _ db: Database
+    ) throws {
         guard !warnings.rules.isEmpty else { return }
         let longest = warnings.rules.map(\.within).max() ?? 0
         let active = try activeWarnings(
@@ -43,7 +48,7 @@ extension SQLiteCaseStore: WarningStore {
                         """,
                     arguments: [now.timeIntervalSince1970, fp.registeredAt.timeIntervalSince1970, id])
                 try insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, db)
-                try enqueueWarningUpdate(id, rule: rule, warnings, at: now, db)
+                grown.note(id, rule: rule)
             }
         }
     }
@@ -113,6 +118,21 @@ extension SQLiteCaseStore: WarningStore {
                 UUID().uuidString.lowercased(), target, event, context, key,
                 due.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
             ])
+    }
+
+    /// The updates of the warnings a batch grew, each in a savepoint of its own: one that fails is counted and
+    /// left out, and the batch's cases still commit (as with repeat detection).
+    func enqueueWarningUpdates(_ grown: GrownWarnings, _ warnings: WarningSettings, at now: Date, _ db: Database) {
+        for (id, rule) in grown.all {
+            do {
+                try db.inSavepoint {
+                    try self.enqueueWarningUpdate(id, rule: rule, warnings, at: now, db)
+                    return .commit
+                }
+            } catch {
+                Counter(label: "minqing_repeat_detection_failures_total").increment()
+            }
+        }
     }
 
     /// A grown warning's update to each target of `rule`, throttled by `WarningUpdateThrottle`: the target's waiting

@@ -32,10 +32,11 @@ extension PostgresCaseStore {
             var results: [Result<IntakeReceipt, any Error>] = []
             var outbox = 0
             var changed = false
+            let grown = GrownWarnings()
             for message in messages {
                 try await self.exec("SAVEPOINT message", c)
                 do {
-                    let (receipt, written) = try await self.ingestOne(message, day: day, rules, at: now, c)
+                    let (receipt, written) = try await self.ingestOne(message, day: day, rules, grown, at: now, c)
                     try await self.exec("RELEASE SAVEPOINT message", c)
                     outbox += written
                     changed = changed || receipt.created
@@ -49,6 +50,7 @@ extension PostgresCaseStore {
                     }
                 }
             }
+            if let warnings = rules.warnings { outbox += try await self.enqueueWarningUpdates(grown, warnings, at: now, c) }
             try await self.notifyPeers(outbox: outbox > 0, cases: changed, c)
             return results
         }
@@ -77,7 +79,7 @@ extension PostgresCaseStore {
     }
 
     private func ingestOne(
-        _ message: InboundMessage, day: String, _ rules: IntakeRules, at now: Date, _ c: PostgresConnection
+        _ message: InboundMessage, day: String, _ rules: IntakeRules, _ grown: GrownWarnings, at now: Date, _ c: PostgresConnection
     ) async throws -> (IntakeReceipt, outbox: Int) {
         try message.validate()
         if let existing = try await storedReceipt(of: message, c) { return (existing, 0) }
@@ -94,7 +96,7 @@ extension PostgresCaseStore {
         try await insertInboundMessage(message, caseID: id, at: now, c)
         try await insertEvent(event, c)
         let written = try await enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, c)
-        try await recordRepeats(of: record, message: message, rules.warnings, at: now, c)
+        try await recordRepeats(of: record, message: message, rules.warnings, grown, at: now, c)
         return (IntakeReceipt(caseID: id, status: record.status, created: true), written)
     }
 

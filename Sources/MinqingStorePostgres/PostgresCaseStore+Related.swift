@@ -15,13 +15,14 @@ extension PostgresCaseStore: RelatedCaseStore {
     /// Stores the fingerprint of a new case, links it and raises or grows warnings, in a savepoint of its own:
     /// if anything here fails the case still commits, without links.
     func recordRepeats(
-        of record: CaseRecord, message: InboundMessage, _ warnings: WarningSettings?, at now: Date, _ c: PostgresConnection
+        of record: CaseRecord, message: InboundMessage, _ warnings: WarningSettings?, _ grown: GrownWarnings, at now: Date,
+        _ c: PostgresConnection
     ) async throws {
         guard let warnings else { return }
         let signature = MinHashSignature(text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))
         try await exec("SAVEPOINT repeats", c)
         do {
-            try await detectRepeats(of: record, signature: signature, warnings, at: now, c)
+            try await detectRepeats(of: record, signature: signature, warnings, grown, at: now, c)
             try await exec("RELEASE SAVEPOINT repeats", c)
         } catch {
             try await exec("ROLLBACK TO SAVEPOINT repeats", c)
@@ -32,7 +33,8 @@ extension PostgresCaseStore: RelatedCaseStore {
     }
 
     private func detectRepeats(
-        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection
+        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
+        _ c: PostgresConnection
     ) async throws {
         let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window).timeIntervalSince1970
@@ -90,7 +92,7 @@ extension PostgresCaseStore: RelatedCaseStore {
                   \(now.timeIntervalSince1970)) ON CONFLICT DO NOTHING
                 """, c)
         }
-        try await raiseWarnings(for: fp, neighbours: neighbours, warnings, at: now, c)
+        try await raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, c)
     }
 
     /// Fingerprints of `ids` (any order), those of merged cases left out.

@@ -8,7 +8,8 @@ import PostgresNIO
 /// `WarningNotice` decide; this file reads and writes the rows).
 extension PostgresCaseStore: WarningStore {
     func raiseWarnings(
-        for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection
+        for fp: CaseFingerprint, neighbours: [CaseFingerprint], _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
+        _ c: PostgresConnection
     ) async throws {
         guard !warnings.rules.isEmpty else { return }
         let longest = warnings.rules.map(\.within).max() ?? 0
@@ -52,7 +53,7 @@ extension PostgresCaseStore: WarningStore {
                       last_case_at = GREATEST(last_case_at, \(fp.registeredAt.timeIntervalSince1970)) WHERE id = \(id)
                     """, c)
                 try await insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, c)
-                try await enqueueWarningUpdate(id, rule: rule, warnings, at: now, c)
+                grown.note(id, rule: rule)
             }
         }
     }
@@ -78,6 +79,26 @@ extension PostgresCaseStore: WarningStore {
 
     /// A grown warning's update to each target, throttled as in the SQLite ledger (`WarningUpdateThrottle`). The
     /// target's latest update row is locked while deciding, so a dispatcher claiming it waits or is waited for.
+    /// The updates of the warnings a batch grew (`GrownWarnings`), each in a savepoint of its own: one that fails
+    /// is logged and left out, and the batch's cases still commit (as with repeat detection). Returns how many
+    /// warnings it wrote updates for.
+    func enqueueWarningUpdates(_ grown: GrownWarnings, _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection) async throws -> Int {
+        var written = 0
+        for (id, rule) in grown.all {
+            try await exec("SAVEPOINT warning_update", c)
+            do {
+                try await enqueueWarningUpdate(id, rule: rule, warnings, at: now, c)
+                try await exec("RELEASE SAVEPOINT warning_update", c)
+                written += 1
+            } catch {
+                try await exec("ROLLBACK TO SAVEPOINT warning_update", c)
+                logger.warning("warning update failed; the batch's cases are stored", metadata: [
+                    "warning.id": "\(id)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        return written
+    }
+
     private func enqueueWarningUpdate(_ id: String, rule: WarningRule, _ settings: WarningSettings, at now: Date, _ c: PostgresConnection) async throws {
         let event = NotificationEvent.warningUpdated.rawValue
         guard let raised = try await rows("SELECT raised_at FROM warnings WHERE id = \(id)", c).first,

@@ -157,6 +157,28 @@ public enum RelatedCaseConformance {
             try requireEqual(rows.suffix(2).map(count), ["6", "6"], "the final count is sent")
             try requireEqual(rows.prefix(2).map(count), ["5", "5"], "the handed-over update is not rewritten")
         },
+        Check(description: "cases joining a warning in one intake batch write one update per target, with the count after the batch") { open in
+            var s = settings()
+            s.warnings?.updateInterval = 0  // each update at once: only the batching keeps it to one
+            let store = try await open(s)
+            let clock = ManualClock(CaseStoreConformance.start)
+            for i in 0..<3 {
+                _ = try await ingest(store, message("b\(i)", waterCut[i], phone: "1380000002\(i)"), clock)
+                clock.advance(by: 600)
+            }
+            let burst = (3..<6).map { message("b\($0)", waterCut[$0 % waterCut.count], phone: "1380000002\($0)") }
+            let receipts = try await store.ingest(burst, at: clock.now())
+            try require(receipts.allSatisfy { (try? $0.get().created) == true }, "the batch's cases are stored")
+            let warning = try await store.warnings(states: [], limit: 10)
+            try requireEqual(warning.first?.members.count, 6, "all three joined")
+            let updates = try await store.outboxEntries(state: nil, limit: 100).filter { $0.event == "warning.updated" }
+            try requireEqual(updates.count, 2, "one update per target for the whole batch")
+            let counts = updates.map { e -> String? in
+                let json = (try? JSONSerialization.jsonObject(with: Data((e.context ?? "").utf8))) as? [String: Any]
+                return (json?["warning"] as? [String: Any])?["count"] as? String
+            }
+            try requireEqual(counts, ["6", "6"], "with the count after the batch")
+        },
         Check(description: "a leader acknowledges a warning once, audited; a second acknowledgement is refused") { open in
             let store = try await open(settings())
             let clock = ManualClock(CaseStoreConformance.start)

@@ -189,8 +189,11 @@ struct ScaleOutTests {
     /// alert is due at the first whole minute at least `seconds` from now; 柳塘集 is on no day near. Returns when the
     /// alert is due.
     static func marketAlert(config: URL, after seconds: TimeInterval) throws -> Date {
+        // The example's calendars are a sibling directory (`calendars: ../calendars`).
         try FileManager.default.createDirectory(at: config.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/example"), to: config)
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Config/calendars"),
+                                         to: config.deletingLastPathComponent().appendingPathComponent("calendars"))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = HubTime.shanghai
         let soon = Date().addingTimeInterval(seconds)

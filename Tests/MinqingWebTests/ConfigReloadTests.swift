@@ -43,6 +43,7 @@ struct ReloadableHub {
         var environment = HubEnvironment(
             dataDirectory: root.appendingPathComponent("data"), clock: clock, registry: registry, passwordCost: 4, configDirectory: config)
         environment.configEnvironment = tokens
+        environment.schedulerSettle = 0  // the manual clock stands still: the scheduler looks at each change at once
         let deliveries = self.deliveries, lanes = self.lanes
         environment.onDelivery = { deliveries.append($0) }
         environment.onLanes = { lanes.append(LaneChange(active: $0, retiring: $1)) }
