@@ -17,16 +17,32 @@ public struct CaseID: Hashable, Sendable, Comparable, CustomStringConvertible, C
         self.sequence = sequence
     }
 
-    /// Parses `MQ-20261122-0042`; returns nil for anything else.
+    /// Parses `MQ-20261122-0042` (spaces around it allowed, a lower-case prefix too); returns nil for anything else.
+    ///
+    /// On the bytes, without Foundation: every case read from the ledger parses its id, so this is on the hot path.
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        var bytes = Substring(text).utf8[...]
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Only non-ASCII whitespace around an id (an ideographic space typed with it) can still make one valid.
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard trimmed != text, trimmed.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            self.init(trimmed)
+            return
+        }
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        let parts = bytes.split(separator: UInt8(ascii: "-"), maxSplits: 3, omittingEmptySubsequences: false)
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         guard parts.count == 3,
-              CaseID.isValidPrefix(String(parts[0])),
-              parts[1].count == 8, parts[1].allSatisfy(\.isASCIIDigitCharacter),
-              parts[2].count >= 4, parts[2].allSatisfy(\.isASCIIDigitCharacter),
-              let sequence = Int(parts[2]), sequence > 0
+              (1...8).contains(parts[0].count), parts[0].allSatisfy(isAlphanumeric),
+              parts[1].count == 8, parts[1].allSatisfy(isDigit),
+              (4...18).contains(parts[2].count), parts[2].allSatisfy(isDigit)
         else { return nil }
-        self.init(prefix: String(parts[0]).uppercased(), day: String(parts[1]), sequence: sequence)
+        let sequence = parts[2].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard sequence > 0 else { return nil }
+        let prefix = String(decoding: parts[0].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        self.init(prefix: prefix, day: String(decoding: parts[1], as: UTF8.self), sequence: sequence)
     }
 
     public var description: String {

@@ -109,3 +109,17 @@ public enum WarningStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         }
     }
 }
+
+extension CaseFingerprint {
+    /// The `phones` column: a JSON array of phone numbers (`["13812345678"]`). Read without a JSON decoder when it
+    /// holds no escapes — it is read for every neighbour of every new case.
+    public static func phones(fromColumn json: String) -> [String] {
+        guard !json.contains("\\") else { return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+        let inner = json.utf8.dropFirst().dropLast()
+        guard json.utf8.first == UInt8(ascii: "["), json.utf8.last == UInt8(ascii: "]"), !inner.isEmpty else { return [] }
+        return inner.split(separator: UInt8(ascii: ",")).compactMap { item in
+            guard item.count >= 2, item.first == UInt8(ascii: "\""), item.last == UInt8(ascii: "\"") else { return nil }
+            return String(decoding: item.dropFirst().dropLast(), as: UTF8.self)
+        }
+    }
+}

@@ -190,7 +190,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
 
     static func fingerprint(from row: Row) -> CaseFingerprint? {
         guard let id = CaseID(row["case_id"] as String) else { return nil }
-        let phones = (row["phones"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let phones = (row["phones"] as String?).map(CaseFingerprint.phones(fromColumn:)) ?? []
         let blob: Data = row["signature"] ?? Data()
         return CaseFingerprint(
             caseID: id, registeredAt: Date(timeIntervalSince1970: row["registered_at"]), village: row["village"],

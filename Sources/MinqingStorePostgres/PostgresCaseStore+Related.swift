@@ -106,7 +106,7 @@ extension PostgresCaseStore: RelatedCaseStore {
 
     static func fingerprint(from row: PostgresRandomAccessRow) throws -> CaseFingerprint? {
         guard let id = CaseID(try row.value("case_id", as: String.self)) else { return nil }
-        let phones = (try row.value("phones", as: String?.self)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let phones = (try row.value("phones", as: String?.self)).map(CaseFingerprint.phones(fromColumn:)) ?? []
         let blob = try row.value("signature", as: Data?.self) ?? Data()
         return CaseFingerprint(
             caseID: id, registeredAt: try row.date("registered_at"), village: try row.value("village"),
