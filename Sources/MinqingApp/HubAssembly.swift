@@ -184,6 +184,9 @@ public enum HubAssembly {
                     settings: postgres, outbox: outboxSignal, cases: caseSignal, clock: clock, logger: Logger(label: "minqing.listener"))
             })
         }
+        if let sqlite = store as? SQLiteCaseStore {
+            services.append(WALKeeper(store: sqlite, clock: clock, logger: Logger(label: "minqing.store"), metrics: metrics))
+        }
         let scheduler = ReloadableScheduler(holder: holder) { config in
             SchedulerSetup.scheduler(for: config, store: store, clock: clock, signal: caseSignal, settle: environment.schedulerSettle)
         }

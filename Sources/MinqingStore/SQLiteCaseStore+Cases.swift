@@ -35,9 +35,9 @@ extension SQLiteCaseStore {
             let (after, event) = try LedgerRules.transition(
                 action, from: before, mergeTarget: target, actor: actor, onBehalfOf: onBehalfOf,
                 expectedVersion: expectedVersion, at: now, policy: policy)
-            try self.updateCase(after, db)
+            let document = try self.updateCase(after, db)
             try self.insertEvent(event, db)
-            try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), at: now, db)
+            try self.enqueueNotifications(for: CaseChange(before: before, after: after, event: event), document: document, at: now, db)
             return after
         }
     }

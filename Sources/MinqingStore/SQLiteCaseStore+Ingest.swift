@@ -37,7 +37,7 @@ extension SQLiteCaseStore {
         try message.validate()
         if let row = try Row.fetchOne(
             db,
-            sql: """
+            cached: """
                 SELECT c.id, c.status, (c.channel <> m.channel OR c.source_ref <> m.source_ref) AS follow_up
                 FROM inbound_messages m JOIN cases c ON c.id = m.case_id
                 WHERE m.channel = ? AND m.source_ref = ?
@@ -55,7 +55,7 @@ extension SQLiteCaseStore {
         let day = CaseID.day(of: now, in: settings.timeZone)
         let sequence = try Int.fetchOne(
             db,
-            sql: """
+            cached: """
                 INSERT INTO case_sequences (day, last) VALUES (?, 1)
                 ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last
                 """,
@@ -64,10 +64,10 @@ extension SQLiteCaseStore {
 
         let refs = try storeAttachments(of: message, db)
         let (record, event) = rules.factory.makeCase(from: message, id: id, registeredAt: now, attachments: refs)
-        try insertCase(record, db)
+        let document = try insertCase(record, db)
         try insertInboundMessage(message, caseID: id, at: now, db)
         try insertEvent(event, db)
-        try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, db)
+        try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), document: document, at: now, db)
         recordRepeats(of: record, signature: signature, rules.warnings, grown, at: now, db)
         return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
@@ -80,10 +80,10 @@ extension SQLiteCaseStore {
         let refs = try storeAttachments(of: message, db)
         let event = factory.followUpEvent(for: message, on: existing, at: now, attachments: refs)
         let after = LedgerRules.followUp(existing, adding: refs, at: now)
-        try updateCase(after, db)
+        let document = try updateCase(after, db)
         try insertInboundMessage(message, caseID: existing.id, at: now, db)
         try insertEvent(event, db)
-        try enqueueNotifications(for: CaseChange(before: existing, after: after, event: event), at: now, db)
+        try enqueueNotifications(for: CaseChange(before: existing, after: after, event: event), document: document, at: now, db)
         return IntakeReceipt(caseID: existing.id, status: after.status, created: true, followUp: true)
     }
 
@@ -91,7 +91,7 @@ extension SQLiteCaseStore {
         try message.attachments.map { a in
             let hash = ContentHash.sha256(a.data)
             try db.execute(
-                sql: "INSERT OR IGNORE INTO attachments (sha256, size, data) VALUES (?,?,?)",
+                cached: "INSERT OR IGNORE INTO attachments (sha256, size, data) VALUES (?,?,?)",
                 arguments: [hash, a.data.count, a.data])
             return AttachmentRef(sha256: hash, filename: a.filename, contentType: a.contentType, size: a.data.count)
         }
@@ -99,7 +99,7 @@ extension SQLiteCaseStore {
 
     private func insertInboundMessage(_ message: InboundMessage, caseID: CaseID, at now: Date, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO inbound_messages (channel, source_ref, case_id, registered_at, content_type, raw)
                 VALUES (?,?,?,?,?,?)
                 """,
@@ -113,7 +113,7 @@ extension SQLiteCaseStore {
         try await pool.read { db in
             guard let row = try Row.fetchOne(
                 db,
-                sql: "SELECT * FROM inbound_messages WHERE channel = ? AND source_ref = ?",
+                cached: "SELECT * FROM inbound_messages WHERE channel = ? AND source_ref = ?",
                 arguments: [channel.rawValue, sourceRef])
             else { return nil }
             return StoredMessage(
@@ -125,7 +125,7 @@ extension SQLiteCaseStore {
 
     public func attachmentData(sha256: String) async throws -> Data? {
         try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT data FROM attachments WHERE sha256 = ?", arguments: [sha256.lowercased()])
+            try Data.fetchOne(db, cached: "SELECT data FROM attachments WHERE sha256 = ?", arguments: [sha256.lowercased()])
         }
     }
 }

@@ -36,10 +36,10 @@ extension SQLiteCaseStore {
             let rows: [Row]
             if let state {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY created_at, id LIMIT ?",
+                    db, cached: "SELECT * FROM outbox WHERE state = ? ORDER BY created_at, id LIMIT ?",
                     arguments: [state.rawValue, limit])
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY created_at, id LIMIT ?", arguments: [limit])
+                rows = try Row.fetchAll(db, cached: "SELECT * FROM outbox ORDER BY created_at, id LIMIT ?", arguments: [limit])
             }
             return try rows.map(self.outboxEntry(from:))
         }
@@ -47,7 +47,7 @@ extension SQLiteCaseStore {
 
     public func outboxEntry(id: String) async throws -> OutboxEntry? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(self.outboxEntry(from:))
+            try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(self.outboxEntry(from:))
         }
     }
 
@@ -62,7 +62,7 @@ extension SQLiteCaseStore {
                 for state in ["retrying", "pending"] {
                     rows += try Row.fetchAll(
                         db,
-                        sql: """
+                        cached: """
                             SELECT * FROM outbox INDEXED BY outbox_target_due
                             WHERE target = ? AND state = ? AND next_attempt_at <= ?
                               AND (lease_until IS NULL OR lease_until <= ?)
@@ -75,7 +75,7 @@ extension SQLiteCaseStore {
             }
             for entry in claimed {
                 try db.execute(
-                    sql: "UPDATE outbox SET lease_until = ? WHERE id = ?",
+                    cached: "UPDATE outbox SET lease_until = ? WHERE id = ?",
                     arguments: [leaseUntil.timeIntervalSince1970, entry.id])
             }
             return claimed
@@ -98,13 +98,13 @@ extension SQLiteCaseStore {
     public func releaseLeases(at now: Date) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE delivery_attempts SET result = 'deferred', detail = ?
                     WHERE result = 'sending' AND started_at > ?
                       AND notification_id IN (SELECT id FROM outbox WHERE lease_until IS NOT NULL)
                     """,
                 arguments: [LedgerRules.unsentReservation, now.timeIntervalSince1970])
-            try db.execute(sql: "UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL")
+            try db.execute(cached: "UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL")
         }
     }
 
@@ -115,7 +115,7 @@ extension SQLiteCaseStore {
                 let a = r.attempt
                 if let reservation = r.reservation {
                     try db.execute(
-                        sql: """
+                        cached: """
                             UPDATE delivery_attempts SET result = ?, started_at = ?, http_status = ?, latency_ms = ?, detail = ?
                             WHERE id = ?
                             """,
@@ -128,7 +128,7 @@ extension SQLiteCaseStore {
                 }
                 let updatedAt = a.startedAt.timeIntervalSince1970 + Double(a.latencyMilliseconds ?? 0) / 1000
                 try db.execute(
-                    sql: """
+                    cached: """
                         UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
                           last_error = ?, lease_until = NULL, updated_at = ?,
                           delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
@@ -148,7 +148,7 @@ extension SQLiteCaseStore {
         // One writer at a time: the history read and the reservation are one write transaction.
         try await pool.write { db in
             let history = try self.sendTimes(target: attempt.target, since: now.addingTimeInterval(-horizon), db)
-            let paused = try Double.fetchOne(db, sql: "SELECT paused_until FROM target_states WHERE name = ?", arguments: [attempt.target])
+            let paused = try Double.fetchOne(db, cached: "SELECT paused_until FROM target_states WHERE name = ?", arguments: [attempt.target])
             var at = slot(history, now)
             if let paused, paused > at.timeIntervalSince1970 { at = Date(timeIntervalSince1970: paused) }
             try self.insertAttempt(DeliveryAttempt(
@@ -165,7 +165,7 @@ extension SQLiteCaseStore {
     private func sendTimes(target: String, since: Date, _ db: Database) throws -> [Date] {
         try Double.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT started_at FROM delivery_attempts
                 WHERE target = ? AND started_at >= ? AND result NOT IN ('suppressed', 'deferred') ORDER BY started_at
                 """,
@@ -176,7 +176,7 @@ extension SQLiteCaseStore {
     public func deliveryAttempts(notificationID: String) async throws -> [DeliveryAttempt] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM delivery_attempts WHERE notification_id = ? ORDER BY id", arguments: [notificationID]
+                db, cached: "SELECT * FROM delivery_attempts WHERE notification_id = ? ORDER BY id", arguments: [notificationID]
             ).map(Self.attempt(from:))
         }
     }
@@ -184,9 +184,9 @@ extension SQLiteCaseStore {
     public func caseNotifications(_ id: CaseID) async throws -> [CaseNotification] {
         try await pool.read { db in
             let entries = try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE case_id = ? ORDER BY created_at, id", arguments: [id.description]
+                db, cached: "SELECT * FROM outbox WHERE case_id = ? ORDER BY created_at, id", arguments: [id.description]
             ).map(self.outboxEntry(from:))
-            let attempts = try Row.fetchAll(db, sql: """
+            let attempts = try Row.fetchAll(db, cached: """
                 SELECT a.* FROM delivery_attempts a JOIN outbox o ON o.id = a.notification_id
                 WHERE o.case_id = ? ORDER BY a.id
                 """, arguments: [id.description]).map(Self.attempt(from:))
@@ -214,7 +214,7 @@ extension SQLiteCaseStore {
                 for state in ["retrying", "pending"] {
                     candidates.append(try Double.fetchOne(
                         db,
-                        sql: """
+                        cached: """
                             SELECT next_attempt_at FROM outbox INDEXED BY outbox_target_due
                             WHERE target = ? AND state = ? AND lease_until IS NULL
                             ORDER BY next_attempt_at LIMIT 1
@@ -223,7 +223,7 @@ extension SQLiteCaseStore {
                 }
                 candidates.append(try Double.fetchOne(
                     db,
-                    sql: """
+                    cached: """
                         SELECT MIN(MAX(next_attempt_at, lease_until)) FROM outbox INDEXED BY outbox_leased
                         WHERE target = ? AND lease_until IS NOT NULL AND state IN ('pending', 'retrying')
                         """,
@@ -240,7 +240,7 @@ extension SQLiteCaseStore {
             var changed: [String] = []
             for id in ids {
                 try db.execute(
-                    sql: """
+                    cached: """
                         UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
                         WHERE id = ? AND state IN ('dead', 'retrying')
                         """,
@@ -253,7 +253,7 @@ extension SQLiteCaseStore {
 
     public func targetStates() async throws -> [TargetState] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM target_states ORDER BY name").map { row in
+            try Row.fetchAll(db, cached: "SELECT * FROM target_states ORDER BY name").map { row in
                 TargetState(
                     name: row["name"], disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                     disabledReason: row["disabled_reason"],
@@ -265,7 +265,7 @@ extension SQLiteCaseStore {
     public func saveTargetState(_ state: TargetState) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO target_states (name, disabled_at, disabled_reason, paused_until) VALUES (?,?,?,?)
                     ON CONFLICT (name) DO UPDATE SET disabled_at = excluded.disabled_at,
                       disabled_reason = excluded.disabled_reason, paused_until = excluded.paused_until
@@ -281,7 +281,7 @@ extension SQLiteCaseStore {
 
     private func insertAttempt(_ a: DeliveryAttempt, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO delivery_attempts (notification_id, target, number, started_at, result, http_status, latency_ms, detail)
                 VALUES (?,?,?,?,?,?,?,?)
                 """,

@@ -119,14 +119,14 @@ extension SQLiteCaseStore: RelatedCaseStore {
         for key in bandKeys {
             ids.formUnion(try String.fetchAll(
                 db,
-                sql: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
                 arguments: [key, since.timeIntervalSince1970, Self.candidatesPerBand]))
         }
         func byKey(_ column: String, _ value: String?, since: Date) throws {
             guard let value else { return }
             ids.formUnion(try String.fetchAll(
                 db,
-                sql: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                cached: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
                 arguments: [value, since.timeIntervalSince1970, Self.candidatesPerKey]))
         }
         try byKey("phone", fp.phone, since: since)
@@ -143,7 +143,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
         let neighbours = try fingerprints(Array(ids), excludingMerged: true, db)
 
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO case_fingerprints (case_id, registered_at, village, category, phone, id_number, phones,
                   group_words, signature) VALUES (?,?,?,?,?,?,?,?,?)
                 """,
@@ -154,11 +154,11 @@ extension SQLiteCaseStore: RelatedCaseStore {
             ])
         for key in Set(bandKeys) {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO case_bands (band_key, registered_at, case_id) VALUES (?,?,?)",
+                cached: "INSERT OR IGNORE INTO case_bands (band_key, registered_at, case_id) VALUES (?,?,?)",
                 arguments: [key, fp.registeredAt.timeIntervalSince1970, record.id.description])
         }
         try db.execute(
-            sql: """
+            cached: """
                 DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
                   (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < ? ORDER BY registered_at LIMIT ?)
                 """,
@@ -166,7 +166,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
 
         for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO related_cases (case_id, related_id, reason, score, at) VALUES (?,?,?,?,?)",
+                cached: "INSERT OR IGNORE INTO related_cases (case_id, related_id, reason, score, at) VALUES (?,?,?,?,?)",
                 arguments: [record.id.description, link.caseID.description, link.reason.rawValue, link.score, now.timeIntervalSince1970])
         }
         try raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, db)
@@ -202,7 +202,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT r.related_id AS other, r.reason, r.score FROM related_cases r JOIN cases c ON c.id = r.related_id
                       WHERE r.case_id = ? AND c.status <> 'merged'
                     UNION ALL
@@ -219,7 +219,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
 
     public func fingerprint(of id: CaseID) async throws -> CaseFingerprint? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM case_fingerprints WHERE case_id = ?", arguments: [id.description])
+            try Row.fetchOne(db, cached: "SELECT * FROM case_fingerprints WHERE case_id = ?", arguments: [id.description])
                 .flatMap(Self.fingerprint(from:))
         }
     }

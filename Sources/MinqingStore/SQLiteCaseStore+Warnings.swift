@@ -22,7 +22,7 @@ extension SQLiteCaseStore: WarningStore {
                 guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
                 let id = UUID().uuidString.lowercased()
                 try db.execute(
-                    sql: """
+                    cached: """
                         INSERT INTO warnings (id, rule, kind, scope, state, raised_at, updated_at, last_case_at, member_count)
                         VALUES (?,?,?,?,'open',?,?,?,?)
                         """,
@@ -30,7 +30,7 @@ extension SQLiteCaseStore: WarningStore {
                                 fp.registeredAt.timeIntervalSince1970, members.count])
                 for member in members {
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
+                        cached: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
                         arguments: [id, member.description, now.timeIntervalSince1970])
                 }
                 try insertWarningEvent(id, actor: "系统", action: "raised", detail: "\(members.count) 件：" + members.map(\.description).joined(separator: "、"), at: now, db)
@@ -38,11 +38,11 @@ extension SQLiteCaseStore: WarningStore {
             case .grow(let id, let ruleName, let added):
                 guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
+                    cached: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
                     arguments: [id, added.description, now.timeIntervalSince1970])
                 guard db.changesCount > 0 else { continue }
                 try db.execute(
-                    sql: """
+                    cached: """
                         UPDATE warnings SET member_count = member_count + 1, updated_at = ?, last_case_at = MAX(last_case_at, ?)
                         WHERE id = ?
                         """,
@@ -84,7 +84,7 @@ extension SQLiteCaseStore: WarningStore {
     private func members(of id: String, _ db: Database) throws -> [CaseID] {
         try String.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id
                 WHERE m.warning_id = ? ORDER BY c.registered_at, c.seq
                 """,
@@ -93,7 +93,7 @@ extension SQLiteCaseStore: WarningStore {
 
     private func insertWarningEvent(_ id: String, actor: String, action: String, detail: String?, at now: Date, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO warning_events (warning_id, at, actor, action, detail) VALUES (?,?,?,?,?)",
+            cached: "INSERT INTO warning_events (warning_id, at, actor, action, detail) VALUES (?,?,?,?,?)",
             arguments: [id, now.timeIntervalSince1970, actor, action, detail])
     }
 
@@ -110,7 +110,7 @@ extension SQLiteCaseStore: WarningStore {
     /// One outbox row about a warning (no case), once per `(key, target)`.
     private func insertWarningRow(target: String, event: String, context: String, key: String, due: Date, at now: Date, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT OR IGNORE INTO outbox (id, case_id, target, event, recipients, snapshot, context, job_key,
                   state, next_attempt_at, created_at, updated_at) VALUES (?,NULL,?,?,'[]',NULL,?,?,'pending',?,?,?)
                 """,
@@ -140,13 +140,13 @@ extension SQLiteCaseStore: WarningStore {
     /// since the raising or the previous update. Keyed `warning:<id>:update:<send time>`.
     private func enqueueWarningUpdate(_ id: String, rule: WarningRule, _ settings: WarningSettings, at now: Date, _ db: Database) throws {
         let event = NotificationEvent.warningUpdated.rawValue
-        guard let raised = try Double.fetchOne(db, sql: "SELECT raised_at FROM warnings WHERE id = ?", arguments: [id]),
+        guard let raised = try Double.fetchOne(db, cached: "SELECT raised_at FROM warnings WHERE id = ?", arguments: [id]),
               let (json, _) = try warningContext(id, rule: rule, event: event, settings, db) else { return }
         for target in rule.notify {
             // The range stays on the (job_key, target) index: ';' follows ':'.
             let last = try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT id, job_key, state, attempts, lease_until FROM outbox
                     WHERE job_key >= ? AND job_key < ? AND target = ? ORDER BY created_at DESC, job_key DESC LIMIT 1
                     """,
@@ -160,7 +160,7 @@ extension SQLiteCaseStore: WarningStore {
             switch WarningUpdateThrottle.decide(raisedAt: Date(timeIntervalSince1970: raised), last: lastUpdate, now: now,
                                                 interval: settings.updateInterval) {
             case .refresh:
-                try db.execute(sql: "UPDATE outbox SET context = ?, updated_at = ? WHERE id = ?",
+                try db.execute(cached: "UPDATE outbox SET context = ?, updated_at = ? WHERE id = ?",
                                arguments: [json, now.timeIntervalSince1970, last?["id"] as String?])
             case .schedule(let at):
                 try insertWarningRow(target: target, event: event, context: json,
@@ -171,19 +171,19 @@ extension SQLiteCaseStore: WarningStore {
 
     /// The warning as template values (JSON) and its member count; nil when it does not exist.
     private func warningContext(_ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, _ db: Database) throws -> (String, Int)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else { return nil }
         let count: Int = row["member_count"]
         // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
         let villages = try String.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
                 WHERE m.warning_id = ? LIMIT ?
                 """,
             arguments: [id, WarningNotice.villagesPerNotification])
         let newest = try String.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
                 ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
                 """,
@@ -222,7 +222,7 @@ extension SQLiteCaseStore: WarningStore {
 
     public func warning(id: String) async throws -> EarlyWarning? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]).map { try self.warning(from: $0, db) }
+            try Row.fetchOne(db, cached: "SELECT * FROM warnings WHERE id = ?", arguments: [id]).map { try self.warning(from: $0, db) }
         }
     }
 
@@ -230,7 +230,7 @@ extension SQLiteCaseStore: WarningStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT w.* FROM warnings w JOIN warning_members m ON m.warning_id = w.id
                     WHERE m.case_id = ? ORDER BY w.last_case_at DESC
                     """,
@@ -240,7 +240,7 @@ extension SQLiteCaseStore: WarningStore {
 
     public func warningEvents(id: String) async throws -> [WarningEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM warning_events WHERE warning_id = ? ORDER BY seq", arguments: [id]).map {
+            try Row.fetchAll(db, cached: "SELECT * FROM warning_events WHERE warning_id = ? ORDER BY seq", arguments: [id]).map {
                 WarningEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
             }
         }
@@ -248,7 +248,7 @@ extension SQLiteCaseStore: WarningStore {
 
     public func acknowledgeWarning(id: String, by actor: String, note: String?, at now: Date) async throws -> EarlyWarning {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, cached: "SELECT * FROM warnings WHERE id = ?", arguments: [id]) else {
                 throw WarningStoreError.notFound(id)
             }
             if let by = row["acknowledged_by"] as String?, let at = row["acknowledged_at"] as Double? {
@@ -256,13 +256,13 @@ extension SQLiteCaseStore: WarningStore {
             }
             let note = note?.nonEmpty
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE warnings SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?,
                       acknowledgement_note = ?, updated_at = ? WHERE id = ?
                     """,
                 arguments: [actor, now.timeIntervalSince1970, note, now.timeIntervalSince1970, id])
             try self.insertWarningEvent(id, actor: actor, action: "acknowledged", detail: note, at: now, db)
-            return try self.warning(from: try Row.fetchOne(db, sql: "SELECT * FROM warnings WHERE id = ?", arguments: [id])!, db)
+            return try self.warning(from: try Row.fetchOne(db, cached: "SELECT * FROM warnings WHERE id = ?", arguments: [id])!, db)
         }
     }
 }

@@ -21,6 +21,14 @@ public final class SQLiteCaseStore: CaseStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // SQLite's default page cache is 2 MB per connection: a group commit of 64 cases touches more pages
+            // than that (case, fingerprint, band and outbox indexes), so it spilled dirty pages into the log mid-
+            // transaction and read them back. 64 MB each (memory is only taken as pages are used); savepoint
+            // journals in memory, not temporary files (https://www.sqlite.org/pragma.html#pragma_cache_size).
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // A restarted log is trimmed back to this size instead of keeping its largest size for ever.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walLimitBytes)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -133,9 +141,12 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: Rows shared by ingest and transitions
 
-    func insertCase(_ r: CaseRecord, _ db: Database) throws {
+    /// Inserts `r` and returns its stored document (the outbox rows of the same change take it as their snapshot).
+    @discardableResult
+    func insertCase(_ r: CaseRecord, _ db: Database) throws -> String {
+        let doc = try document(r)
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO cases (id, day, seq, channel, source_ref, status, village, category, leader, staff,
                   complainant_phone, subject, body, deadline, received_at, registered_at, updated_at, version, doc)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -144,25 +155,30 @@ public final class SQLiteCaseStore: CaseStore {
                 r.id.description, r.id.day, r.id.sequence, r.channel.rawValue, r.sourceRef, r.status.rawValue,
                 r.village, r.category, r.leader, r.staff, r.complainant.phone.map(PhoneNumber.normalised),
                 r.subject, r.body, r.deadline?.timeIntervalSince1970, r.receivedAt.timeIntervalSince1970,
-                r.registeredAt.timeIntervalSince1970, r.updatedAt.timeIntervalSince1970, r.version, try document(r),
+                r.registeredAt.timeIntervalSince1970, r.updatedAt.timeIntervalSince1970, r.version, doc,
             ])
+        return doc
     }
 
-    func updateCase(_ r: CaseRecord, _ db: Database) throws {
+    /// Stores `r` over its earlier version and returns its stored document.
+    @discardableResult
+    func updateCase(_ r: CaseRecord, _ db: Database) throws -> String {
+        let doc = try document(r)
         try db.execute(
-            sql: """
+            cached: """
                 UPDATE cases SET status = ?, village = ?, category = ?, leader = ?, staff = ?, deadline = ?,
                   updated_at = ?, version = ?, doc = ? WHERE id = ?
                 """,
             arguments: [
                 r.status.rawValue, r.village, r.category, r.leader, r.staff, r.deadline?.timeIntervalSince1970,
-                r.updatedAt.timeIntervalSince1970, r.version, try document(r), r.id.description,
+                r.updatedAt.timeIntervalSince1970, r.version, doc, r.id.description,
             ])
+        return doc
     }
 
     func insertEvent(_ e: AuditEvent, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO audit_events (case_id, at, actor, action, from_status, to_status, reason, details)
                 VALUES (?,?,?,?,?,?,?,?)
                 """,
@@ -172,14 +188,14 @@ public final class SQLiteCaseStore: CaseStore {
             ])
     }
 
-    /// Writes the planner's notifications for `change` into the outbox, due at `now`.
-    func enqueueNotifications(for change: CaseChange, at now: Date, _ db: Database) throws {
+    /// Writes the planner's notifications for `change` into the outbox, due at `now`; `document` is
+    /// `change.after` as just stored (encoded once for the case row and every notification's snapshot).
+    func enqueueNotifications(for change: CaseChange, document snapshot: String, at now: Date, _ db: Database) throws {
         let drafts = settings.planner.plan(for: change)
         guard !drafts.isEmpty else { return }
-        let snapshot = try document(change.after)
         for d in drafts {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO outbox (id, case_id, target, event, recipients, snapshot, state, next_attempt_at,
                       created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?)
                     """,
@@ -192,7 +208,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     func loadCase(_ id: String, _ db: Database) throws -> CaseRecord? {
-        guard let doc = try String.fetchOne(db, sql: "SELECT doc FROM cases WHERE id = ?", arguments: [id]) else {
+        guard let doc = try String.fetchOne(db, cached: "SELECT doc FROM cases WHERE id = ?", arguments: [id]) else {
             return nil
         }
         return try decoder.decode(CaseRecord.self, from: Data(doc.utf8))

@@ -43,6 +43,36 @@ struct SQLiteCaseStoreTests {
         let store = try SQLiteCaseStore(path: path)
         try await store.checkReady()
     }
+
+    @Test("a write-ahead log past its limit is checkpointed into the ledger and truncated; a small one is left alone")
+    func walCheckpointTruncates() async throws {
+        let store = try SQLiteCaseStore(path: Self.tempPath())
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let body = String(repeating: "村口路灯坏了一个多月，晚上出行很不方便，请尽快维修。", count: 40)
+        var ids: [CaseID] = []
+        for batch in 0..<20 {
+            let messages = (0..<50).map { i in
+                InboundMessage(
+                    channel: .webform, sourceRef: "wal-\(batch)-\(i)", complainant: Complainant(name: "李桂芳", phone: "13912345678"),
+                    village: nil, category: nil, subject: "路灯不亮", body: body,
+                    raw: Data(body.utf8), rawContentType: "text/plain")
+            }
+            ids += try await store.ingest(messages, at: now).map { try $0.get().caseID }
+        }
+        let grown = store.walSize
+        #expect(grown > 1 << 20, "1,000 cases of 2 KB fill the log")
+        #expect(try await store.checkpointWAL(ifLargerThan: grown + 1) == nil, "a log within its limit is left alone")
+
+        let done = try #require(try await store.checkpointWAL(ifLargerThan: 1 << 20))
+        #expect(done.complete && done.bytesBefore == grown && done.bytesAfter == 0)
+        #expect(store.walSize == 0)
+        #expect(Set(ids).count == 1_000)
+        for id in [ids[0], ids[499], ids[999]] {
+            #expect(try await store.fetchCase(id)?.subject == "路灯不亮", "the cases are in the ledger file")
+        }
+        let reopened = try SQLiteCaseStore(path: store.path)
+        #expect(try await reopened.fetchCase(ids[999]) != nil)
+    }
 }
 
 @Suite("SQLite related cases and warnings")
