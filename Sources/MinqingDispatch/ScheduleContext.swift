@@ -1,6 +1,7 @@
 import Foundation
 import MinqingCore
 import MinqingRouting
+import MinqingStore
 
 /// The template values of market-day alerts and digests (`market.duty`, `digest.daily`; listed in
 /// `templates/README.md`). They never carry complainants' data, so any audience may see them.
@@ -15,8 +16,17 @@ public struct ScheduleContext: Sendable {
         self.calendar = calendar
     }
 
-    /// - Parameter closedToday: for a digest, how many cases were closed (办结) on its day.
-    func json(for job: DueJob, cases: [CaseRecord], closedToday: Int = 0, now: Date) -> String? {
+    /// The villages whose open cases a market-day alert lists; nil for other jobs or a market no longer configured.
+    func villages(for job: DueJob) -> [String]? {
+        guard case .marketDuty(let market, _, _) = job.action else { return nil }
+        return schedules.marketDuties.first { $0.market == market }?.villages
+    }
+
+    /// - Parameters:
+    ///   - cases: for a market-day alert, the open cases of its villages (`villages(for:)`), of `openTotal`; for a
+    ///     digest, the scheduler's cases (every overdue case and every replied case among them).
+    ///   - counts: for a digest, its day's counts from the ledger.
+    func json(for job: DueJob, cases: [CaseRecord], openTotal: Int? = nil, counts: DigestCounts? = nil, now: Date) -> String? {
         let value: [String: Any]
         switch job.action {
         case .marketDuty(let market, let day, _):
@@ -24,13 +34,14 @@ public struct ScheduleContext: Sendable {
                   let assignment = duty.onDuty(on: day) else { return nil }
             let open = cases.filter { $0.village.map(duty.villages.contains) ?? false }
                 .sorted { $0.id.description < $1.id.description }
+            let total = max(openTotal ?? open.count, open.count)
             value = [
                 "market": [
                     "name": duty.marketName, "date": "\(day)（农历\(day.lunar.monthAndDayName)）", "place": duty.place,
                     "villages": duty.villages.map { people.villages[$0]?.name ?? $0 }.joined(separator: "、"),
                 ],
                 "duty": ["leader": people.name(of: assignment.person)],
-                "has_cases": !open.isEmpty, "case_count": open.count,
+                "has_cases": total > 0, "case_count": total, "more_cases": total - open.count,
                 "cases": open.map { c in
                     ["id": c.id.description, "subject": c.subject,
                      "village": c.village.map { people.villages[$0]?.name ?? $0 } ?? "", "status": c.status.displayName]
@@ -42,8 +53,8 @@ public struct ScheduleContext: Sendable {
             value = [
                 "digest": [
                     "date": "\(day)",
-                    "new_count": cases.filter { calendar.day(of: $0.registeredAt) == day }.count,
-                    "open_count": cases.count, "closed_count": closedToday, "overdue_count": overdue.count,
+                    "new_count": counts?.openRegistered ?? 0, "open_count": counts?.open ?? 0,
+                    "closed_count": counts?.closed ?? 0, "overdue_count": overdue.count,
                     "follow_up_overdue_count": notFollowedUp.count,
                 ],
                 "follow_up_overdue": notFollowedUp.map { c in

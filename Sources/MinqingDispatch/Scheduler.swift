@@ -28,7 +28,7 @@ public final class Scheduler: Service {
     ///   - signal: woken after case changes (the store's `LedgerSettings.caseSignal`), so new deadlines are seen at once.
     ///   - maxSleep: the longest the scheduler sleeps without looking (a safety net; jobs are computed exactly).
     ///   - settle: after a case change wakes it, how long it lets further changes gather before looking. A pass
-    ///     reads every open case, so under steady intake (a commit every few milliseconds) it looks at most once
+    ///     reads the cases near their deadlines, so under steady intake (a commit every few milliseconds) it looks at most once
     ///     per `settle` instead of once per commit; a job due meanwhile still runs at its time. 0: at once.
     ///   - observer: called with the jobs of each pass that did something.
     ///   - onIdle: called after every pass with the time it will sleep until (tests wait on it).
@@ -58,7 +58,8 @@ public final class Scheduler: Service {
             let now = clock.now()
             var wake = now.addingTimeInterval(maxSleep)
             do {
-                let cases = try await openCases()
+                // Only cases whose jobs can fall due before the scheduler looks again (`JobPlanner.deadlineHorizon`).
+                let cases = try await store.scheduleCases(deadlineBefore: planner.deadlineHorizon(now: now, lookingAgainBy: wake))
                 let done = try await runDue(at: now, cases: cases)
                 if !done.isEmpty { observer(done) }
                 if let next = planner.nextDue(after: now, cases: cases) { wake = min(wake, next) }
@@ -77,11 +78,12 @@ public final class Scheduler: Service {
     }
 
     /// Runs every job due at `now` that has not been written yet; returns the jobs that did something.
+    /// `cases`: the ledger's `scheduleCases` for a horizon past `now`.
     @discardableResult
     public func runDue(at now: Date, cases: [CaseRecord]) async throws -> [DueJob] {
         let jobs = planner.due(at: now, cases: cases)
         guard !jobs.isEmpty else { return [] }
-        let written = try await store.scheduledJobKeys(since: now.addingTimeInterval(-400 * 86_400))
+        let written = try await store.writtenJobKeys(Set(jobs.map(\.key)))
         var done: [DueJob] = []
         var items: [ScheduledNotification] = []
         for job in jobs where !written.contains(job.key) {
@@ -103,10 +105,18 @@ public final class Scheduler: Service {
                 }
                 done.append(job)
             case .marketDuty, .digest:
-                var closed = 0
-                if case .digest(let day) = job.action { closed = try await closedCount(on: day) }
-                guard let event = job.event, let json = context.json(for: job, cases: cases, closedToday: closed, now: now)
-                else { continue }
+                let json: String?
+                if let villages = context.villages(for: job) {
+                    let open = try await store.openCases(inVillages: villages, limit: Self.marketCasesListed)
+                    json = context.json(for: job, cases: open.cases, openTotal: open.total, now: now)
+                } else if case .digest(let day) = job.action {
+                    let counts = try await store.digestCounts(
+                        from: context.calendar.date(day, at: ClockTime(hour: 0)!), to: context.calendar.date(day, at: ClockTime(hour: 24)!))
+                    json = context.json(for: job, cases: cases, counts: counts, now: now)
+                } else {
+                    json = nil
+                }
+                guard let event = job.event, let json else { continue }
                 items += job.targets.map {
                     ScheduledNotification(jobKey: job.key, caseID: nil, target: $0, event: event.rawValue,
                                           recipients: job.recipients, context: json)
@@ -122,26 +132,6 @@ public final class Scheduler: Service {
         return done
     }
 
-    /// Cases closed (办结) on `day`, by their last change.
-    private func closedCount(on day: CivilDay) async throws -> Int {
-        try await cases(in: [.closed]).filter { context.calendar.day(of: $0.updatedAt) == day }.count
-    }
-
-    private func openCases() async throws -> [CaseRecord] {
-        try await cases(in: CaseStatus.allCases.filter(\.isOpen))
-    }
-
-    /// Every case in one of `statuses`, page by page.
-    private func cases(in statuses: [CaseStatus]) async throws -> [CaseRecord] {
-        var query = CaseQuery()
-        query.statuses = statuses
-        query.limit = CaseQuery.maxLimit
-        var all: [CaseRecord] = []
-        while true {
-            let page = try await store.searchCases(query)
-            all += page.items
-            if page.items.count < query.limit || all.count >= page.total { return all }
-            query.offset += query.limit
-        }
-    }
+    /// The most open cases a market-day alert lists (it says how many more there are).
+    static let marketCasesListed = 100
 }

@@ -95,15 +95,45 @@ public protocol OutboxLedger: Sendable {
 
 /// The scheduler's side of the outbox: notifications of scheduled jobs, each written once.
 ///
-/// Contract (`CaseStoreConformance.scheduleChecks`).
+/// Contract (`CaseStoreConformance.scheduleChecks`, `scheduleReadChecks`).
 public protocol ScheduleLedger: Sendable {
     /// Writes the notifications of scheduled jobs in one transaction, each at most once per `(jobKey, target)`:
     /// a key already written (before a restart, or by another instance) is skipped. A case-bound item carries the
     /// case as it is now as its snapshot; an item whose case does not exist is skipped. Returns how many rows
     /// were written.
     func enqueueScheduled(_ items: [ScheduledNotification], at now: Date) async throws -> Int
-    /// The job keys written at or after `since`.
-    func scheduledJobKeys(since: Date) async throws -> Set<String>
+    /// Which of `keys` have been written (by any instance, before any restart).
+    func writtenJobKeys(_ keys: Set<String>) async throws -> Set<String>
+    /// The cases a scheduler pass plans for, read through the status index — never the whole ledger: every case
+    /// still under its deadline's jobs (open, not replied or followed up — `CaseRecord.isOverdue` counts escalated
+    /// cases too) whose deadline is before `deadlineBefore`, and every replied case (its follow-up call). Any order.
+    func scheduleCases(deadlineBefore: Date) async throws -> [CaseRecord]
+    /// The open cases of `villages` (a market-day alert lists them), at most `limit` of them by id, and how many
+    /// there are in all.
+    func openCases(inVillages villages: [String], limit: Int) async throws -> (total: Int, cases: [CaseRecord])
+    /// The daily digest's counts, in SQL: open cases, open cases registered in `[from, to)`, and cases closed
+    /// (their last change) in `[from, to)`.
+    func digestCounts(from: Date, to: Date) async throws -> DigestCounts
+}
+
+/// Counts of the daily digest (`ScheduleLedger.digestCounts`).
+public struct DigestCounts: Sendable, Hashable {
+    public var open: Int
+    public var openRegistered: Int
+    public var closed: Int
+
+    public init(open: Int, openRegistered: Int, closed: Int) {
+        self.open = open
+        self.openRegistered = openRegistered
+        self.closed = closed
+    }
+}
+
+extension CaseStatus {
+    /// The statuses whose cases still have deadline jobs or count as overdue (`CaseRecord.isOverdue`).
+    public static let underDeadline = allCases.filter { $0.isOpen && $0 != .replied && $0 != .followedUp }
+    /// The open statuses.
+    public static let open = allCases.filter(\.isOpen)
 }
 
 /// Where each polled channel is (the mailbox's IMAP cursor); the hotline's file cursors are in `HotlineLedger`.

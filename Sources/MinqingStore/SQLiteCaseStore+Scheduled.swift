@@ -66,11 +66,59 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func scheduledJobKeys(since: Date) async throws -> Set<String> {
-        try await pool.read { db in
-            Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT job_key FROM outbox WHERE job_key IS NOT NULL AND created_at >= ?",
-                arguments: [since.timeIntervalSince1970]))
+    public func writtenJobKeys(_ keys: Set<String>) async throws -> Set<String> {
+        let keys = Array(keys)
+        return try await pool.read { db in
+            var written = Set<String>()
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(keys.count, start + 500)])
+                written.formUnion(try String.fetchAll(
+                    db, sql: "SELECT DISTINCT job_key FROM outbox WHERE job_key IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(chunk)))
+            }
+            return written
+        }
+    }
+
+    public func scheduleCases(deadlineBefore: Date) async throws -> [CaseRecord] {
+        let statuses = CaseStatus.underDeadline.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try await pool.read { db in
+            try String.fetchAll(
+                db,
+                cached: """
+                    SELECT doc FROM cases WHERE status IN (\(statuses)) AND deadline < ?
+                    UNION ALL SELECT doc FROM cases WHERE status = 'replied'
+                    """,
+                arguments: [deadlineBefore.timeIntervalSince1970]
+            ).map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func openCases(inVillages villages: [String], limit: Int) async throws -> (total: Int, cases: [CaseRecord]) {
+        guard !villages.isEmpty else { return (0, []) }
+        let statuses = CaseStatus.open.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let filter = "village IN (\(villages.map { _ in "?" }.joined(separator: ","))) AND status IN (\(statuses))"
+        return try await pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(filter)", arguments: StatementArguments(villages)) ?? 0
+            let docs = try String.fetchAll(
+                db, sql: "SELECT doc FROM cases WHERE \(filter) ORDER BY id LIMIT ?",
+                arguments: StatementArguments(villages as [any DatabaseValueConvertible] + [max(limit, 0)]))
+            return (total, try docs.map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) })
+        }
+    }
+
+    public func digestCounts(from: Date, to: Date) async throws -> DigestCounts {
+        let open = CaseStatus.open.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try await pool.read { db in
+            let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+            return DigestCounts(
+                open: try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM cases WHERE status IN (\(open))") ?? 0,
+                openRegistered: try Int.fetchOne(
+                    db, cached: "SELECT COUNT(*) FROM cases WHERE status IN (\(open)) AND registered_at >= ? AND registered_at < ?",
+                    arguments: range) ?? 0,
+                closed: try Int.fetchOne(
+                    db, cached: "SELECT COUNT(*) FROM cases WHERE status = 'closed' AND updated_at >= ? AND updated_at < ?",
+                    arguments: range) ?? 0)
         }
     }
 }

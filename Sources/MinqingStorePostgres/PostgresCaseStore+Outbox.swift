@@ -233,11 +233,52 @@ extension PostgresCaseStore {
         }
     }
 
-    public func scheduledJobKeys(since: Date) async throws -> Set<String> {
-        try await read { c in
+    public func writtenJobKeys(_ keys: Set<String>) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try await read { c in
             Set(try await self.rows("""
-                SELECT DISTINCT job_key FROM outbox WHERE job_key IS NOT NULL AND created_at >= \(since.timeIntervalSince1970)
+                SELECT DISTINCT job_key FROM outbox WHERE job_key = ANY(\(keys.sorted()))
                 """, c).map { try $0.value("job_key", as: String.self) })
+        }
+    }
+
+    public func scheduleCases(deadlineBefore: Date) async throws -> [CaseRecord] {
+        try await read { c in
+            try await self.rows("""
+                SELECT doc FROM cases WHERE status = ANY(\(CaseStatus.underDeadline.map(\.rawValue)))
+                  AND deadline < \(deadlineBefore.timeIntervalSince1970)
+                UNION ALL SELECT doc FROM cases WHERE status = 'replied'
+                """, c).map { try self.decodeCase(try $0.value("doc", as: String.self)) }
+        }
+    }
+
+    public func openCases(inVillages villages: [String], limit: Int) async throws -> (total: Int, cases: [CaseRecord]) {
+        guard !villages.isEmpty else { return (0, []) }
+        let open = CaseStatus.open.map(\.rawValue)
+        return try await read { c in
+            let total = try await self.rows("""
+                SELECT COUNT(*) AS n FROM cases WHERE village = ANY(\(villages)) AND status = ANY(\(open))
+                """, c).first?.value("n", as: Int.self) ?? 0
+            let cases = try await self.rows("""
+                SELECT doc FROM cases WHERE village = ANY(\(villages)) AND status = ANY(\(open)) ORDER BY id LIMIT \(max(limit, 0))
+                """, c).map { try self.decodeCase(try $0.value("doc", as: String.self)) }
+            return (total, cases)
+        }
+    }
+
+    public func digestCounts(from: Date, to: Date) async throws -> DigestCounts {
+        let open = CaseStatus.open.map(\.rawValue)
+        let (start, end) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        return try await read { c in
+            let row = try await self.rows("""
+                SELECT
+                  (SELECT COUNT(*) FROM cases WHERE status = ANY(\(open))) AS open,
+                  (SELECT COUNT(*) FROM cases WHERE status = ANY(\(open)) AND registered_at >= \(start) AND registered_at < \(end)) AS registered,
+                  (SELECT COUNT(*) FROM cases WHERE status = 'closed' AND updated_at >= \(start) AND updated_at < \(end)) AS closed
+                """, c).first
+            return DigestCounts(
+                open: try row?.value("open", as: Int.self) ?? 0, openRegistered: try row?.value("registered", as: Int.self) ?? 0,
+                closed: try row?.value("closed", as: Int.self) ?? 0)
         }
     }
 

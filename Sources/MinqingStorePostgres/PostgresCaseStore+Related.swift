@@ -40,12 +40,13 @@ extension PostgresCaseStore: RelatedCaseStore {
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window).timeIntervalSince1970
         let bandKeys = LSHBands.keys(signature)
         var ids = Set<String>()
-        for key in bandKeys {
-            for row in try await rows("""
-                SELECT case_id FROM case_bands WHERE band_key = \(key) AND registered_at >= \(since)
-                ORDER BY registered_at DESC LIMIT \(Self.candidatesPerBand)
-                """, c) { ids.insert(try row.value("case_id")) }
-        }
+        // The newest candidates of every band in one round trip (each band still capped on its own).
+        for row in try await rows("""
+            SELECT DISTINCT b.case_id FROM unnest(\(bandKeys)::bigint[]) AS k(key)
+            CROSS JOIN LATERAL (
+              SELECT case_id FROM case_bands WHERE band_key = k.key AND registered_at >= \(since)
+              ORDER BY registered_at DESC LIMIT \(Self.candidatesPerBand)) b
+            """, c) { ids.insert(try row.value("case_id")) }
         func byKey(_ column: String, _ value: String?, since: Double) async throws {
             guard let value else { return }
             var q = DynamicQuery()
@@ -74,22 +75,24 @@ extension PostgresCaseStore: RelatedCaseStore {
             VALUES (\(record.id.description), \(fp.registeredAt.timeIntervalSince1970), \(fp.village), \(fp.category), \(fp.phone),
               \(fp.idNumber), \(phones), \(fp.hasGroupWords), \(Data(signature.bytes)))
             """, c)
-        for key in Set(bandKeys) {
-            try await exec("""
-                INSERT INTO case_bands (band_key, registered_at, case_id)
-                VALUES (\(key), \(fp.registeredAt.timeIntervalSince1970), \(record.id.description)) ON CONFLICT DO NOTHING
-                """, c)
-        }
+        try await exec("""
+            INSERT INTO case_bands (band_key, registered_at, case_id)
+            SELECT DISTINCT key, \(fp.registeredAt.timeIntervalSince1970)::double precision, \(record.id.description)::text
+            FROM unnest(\(bandKeys)::bigint[]) AS k(key) ON CONFLICT DO NOTHING
+            """, c)
         try await exec("""
             DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
               (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < \(since)
                ORDER BY registered_at LIMIT \(Self.prunePerCase))
             """, c)
-        for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
+        let links = RelatedCases.links(for: fp, among: neighbours, settings: warnings.related)
+        if !links.isEmpty {
             try await exec("""
                 INSERT INTO related_cases (case_id, related_id, reason, score, at)
-                VALUES (\(record.id.description), \(link.caseID.description), \(link.reason.rawValue), \(link.score),
-                  \(now.timeIntervalSince1970)) ON CONFLICT DO NOTHING
+                SELECT \(record.id.description)::text, related, reason, score, \(now.timeIntervalSince1970)::double precision
+                FROM unnest(\(links.map(\.caseID.description))::text[], \(links.map(\.reason.rawValue))::text[],
+                            \(links.map(\.score))::double precision[]) AS l(related, reason, score)
+                ON CONFLICT DO NOTHING
                 """, c)
         }
         try await raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, c)

@@ -3,7 +3,7 @@ import MinqingCore
 import MinqingStore
 
 /// The behaviour every `CaseStore` must show, one list per part (`ledgerChecks`, `deliveryChecks`, `outboxChecks`,
-/// `scheduleChecks`, `cursorChecks`; `checks` is all of them). A store's test target runs each check against its own fixture:
+/// `scheduleChecks`, `scheduleReadChecks`, `cursorChecks`; `checks` is all of them). A store's test target runs each check against its own fixture:
 ///
 /// ```swift
 /// @Test(arguments: CaseStoreConformance.checks)
@@ -64,7 +64,7 @@ public enum CaseStoreConformance {
     }
 
     /// Every check of every part of `CaseStore`.
-    public static var checks: [Check] { ledgerChecks + deliveryChecks + outboxChecks + scheduleChecks + cursorChecks }
+    public static var checks: [Check] { ledgerChecks + deliveryChecks + outboxChecks + scheduleChecks + scheduleReadChecks + cursorChecks }
 
     /// `CaseLedger`: intake, ids, cases, transitions, search.
     public static let ledgerChecks: [Check] = [
@@ -409,10 +409,56 @@ public enum CaseStoreConformance {
             try requireEqual(market?.context, "{\"market\":{\"name\":\"青山集\"}}", "its context is kept")
             try requireEqual(market?.jobKey, "market:m:2026-12-11:evening", "with its job key")
             try requireEqual(rows.first { $0.target == "email" }?.snapshot?.id, receipt.caseID, "case-bound row carries the case")
-            try requireEqual(try await reopened.scheduledJobKeys(since: start), ["remind:x", "market:m:2026-12-11:evening"], "job keys")
+            try requireEqual(
+                try await reopened.writtenJobKeys(["remind:x", "market:m:2026-12-11:evening", "remind:y", "digest:2026-12-11"]),
+                ["remind:x", "market:m:2026-12-11:evening"], "written job keys among those asked")
+            try requireEqual(try await reopened.writtenJobKeys([]), [], "none asked, none written")
             let claimed = try await reopened.claimNotifications(dueAt: start.addingTimeInterval(180), leaseUntil: start.addingTimeInterval(480),
                                                                 limits: ["wecom": 5, "email": 5])
             try requireEqual(claimed.count, 3, "the dispatcher claims them like any other row")
+        },
+    ]
+
+    /// `ScheduleLedger`: what a scheduler pass reads, through indexes.
+    public static let scheduleReadChecks: [Check] = [
+        Check(description: "a scheduler pass reads the cases under a deadline before its horizon and every replied case; market alerts and digests count in the ledger") { open in
+            let store = try await open(settings())
+            func assigned(_ ref: String, village: String = "青山村", deadlineIn days: Double) async throws -> CaseID {
+                let id = try await ingestOne(store, message(ref, village: village)).caseID
+                _ = try await store.apply(.accept(note: nil), to: id, actor: "王丽", expectedVersion: nil, at: start)
+                _ = try await store.apply(.assign(Assignment(leader: "刘建国", staff: "陈志强", deadline: start.addingTimeInterval(days * 86_400))),
+                                          to: id, actor: "王丽", expectedVersion: nil, at: start)
+                return id
+            }
+            let soon = try await assigned("h-soon", deadlineIn: 2)
+            let overdue = try await assigned("h-tomorrow", deadlineIn: 1)
+            let later = try await assigned("h-later", village: "河西村", deadlineIn: 30)
+            let replied = try await assigned("h-replied", deadlineIn: 40)
+            _ = try await store.apply(.reply(outcome: .resolved, text: "已修复。"), to: replied, actor: "陈志强", expectedVersion: nil, at: start)
+            let closed = try await assigned("h-closed", deadlineIn: 1)
+            _ = try await store.apply(.reply(outcome: .resolved, text: "已修复。"), to: closed, actor: "陈志强", expectedVersion: nil, at: start)
+            _ = try await store.apply(.followUp(satisfaction: .satisfied, note: "群众表示已修好"), to: closed, actor: "王丽",
+                                      expectedVersion: nil, at: start.addingTimeInterval(30))
+            _ = try await store.apply(.close(note: "群众满意"), to: closed, actor: "王丽", expectedVersion: nil, at: start.addingTimeInterval(60))
+            let unassigned = try await ingestOne(store, message("h-new")).caseID
+
+            let read = try await store.scheduleCases(deadlineBefore: start.addingTimeInterval(7 * 86_400))
+            try requireEqual(Set(read.map(\.id)), [soon, overdue, replied], "deadline before the horizon, or replied; never closed, later or without deadline")
+            try requireEqual(read.count, 3, "each once")
+            try requireEqual(Set(try await store.scheduleCases(deadlineBefore: start.addingTimeInterval(60 * 86_400)).map(\.id)),
+                             [soon, overdue, later, replied], "a later horizon takes the later case")
+
+            let market = try await store.openCases(inVillages: ["qingshan"], limit: 2)
+            try requireEqual(market.total, 4, "open cases of the village (the closed one left out)")
+            try requireEqual(market.cases.map(\.id), [soon, overdue, replied, unassigned].sorted { $0.description < $1.description }.prefix(2).map { $0 },
+                             "the first by id, up to the limit")
+            try requireEqual(try await store.openCases(inVillages: ["hexi", "qingshan"], limit: 10).total, 5, "several villages (by code)")
+            try requireEqual(try await store.openCases(inVillages: [], limit: 10).total, 0, "no village, no cases")
+
+            let counts = try await store.digestCounts(from: start.addingTimeInterval(-3600), to: start.addingTimeInterval(3600))
+            try requireEqual(counts, DigestCounts(open: 5, openRegistered: 5, closed: 1), "open, registered in the day, closed in the day")
+            let tomorrow = try await store.digestCounts(from: start.addingTimeInterval(86_400), to: start.addingTimeInterval(2 * 86_400))
+            try requireEqual(tomorrow, DigestCounts(open: 5, openRegistered: 0, closed: 0), "another day")
         },
     ]
 

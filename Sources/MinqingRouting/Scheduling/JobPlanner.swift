@@ -41,6 +41,21 @@ public struct JobPlanner: Sendable {
         candidates(around: now, cases: cases).map(\.job.due).filter { $0 > now }.min()
     }
 
+    /// A deadline past which a case can have no job due before `lookingAgainBy` (the scheduler reads only the cases
+    /// with earlier deadlines, `ScheduleLedger.scheduleCases`). Escalation steps fall after the deadline; a reminder
+    /// comes `remindBefore` ahead of it, and `reminderTime` never moves earlier for a later deadline — so the horizon
+    /// is the first whole day past `lookingAgainBy` whose reminders, under every policy, all fall after it.
+    /// Bounded: at most 400 days ahead (a reminder longer ahead than that is a configuration no office writes).
+    public func deadlineHorizon(now: Date, lookingAgainBy: Date) -> Date {
+        let leads = policies.values.compactMap(\.remindBefore)
+        var horizon = max(now, lookingAgainBy).addingTimeInterval(1)
+        for _ in 0..<400 {
+            if leads.allSatisfy({ reminderTime(deadline: horizon, before: $0) > lookingAgainBy }) { return horizon }
+            horizon = horizon.addingTimeInterval(86_400)
+        }
+        return horizon
+    }
+
     /// The escalation policy of a case: its routing decision's, else the default.
     public func policy(for record: CaseRecord) -> EscalationPolicy? {
         policies[record.routing?.escalation ?? defaultPolicy] ?? policies[defaultPolicy]
