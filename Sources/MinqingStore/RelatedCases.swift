@@ -123,3 +123,26 @@ extension CaseFingerprint {
         }
     }
 }
+
+/// How much of the ledger repeat detection reads for one new case — the same on every store, so the work per
+/// message is bounded however many similar cases the window holds (docs/repeats-and-warnings.md).
+public enum RepeatCandidates {
+    /// Newest candidates taken from one band: bounds the work when many texts share a band (boilerplate).
+    public static let perBand = 16
+    /// Of the cases found through the bands, the ones compared: those sharing the most bands (the likeliest to be
+    /// similar: a pair of Jaccard similarity s shares each band with probability s², `LSHBands`), newest first
+    /// among equals. Without it a township's everyday complaints — similar, not equal — found up to 32 × 16
+    /// different candidates each, and comparing them was most of intake's time (BENCHMARKS.md).
+    public static let byText = 48
+    /// Newest cases of one village, category, phone or ID number compared.
+    public static let perKey = 50
+    /// Old band rows removed per new case (twice what one case adds, so pruning keeps pace).
+    public static let prunePerCase = 2 * LSHBands.bands
+
+    /// The `byText` candidates of most shared bands (ties: the later id first), from each band's candidates.
+    public static func strongest(_ perBandIDs: [[String]]) -> [String] {
+        var hits: [String: Int] = [:]
+        for ids in perBandIDs { for id in ids { hits[id, default: 0] += 1 } }
+        return hits.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(byText).map(\.key)
+    }
+}

@@ -80,13 +80,6 @@ extension SQLiteCaseStore: RelatedCaseStore {
         }
     }
 
-    /// Newest candidates taken from one band: bounds the work when many texts share a band (boilerplate).
-    static let candidatesPerBand = 16
-    /// Newest cases of one village, category, phone or ID number compared.
-    static let candidatesPerKey = 50
-    /// Old band rows removed per new case (twice what one case adds, so pruning keeps pace).
-    static let prunePerCase = 2 * LSHBands.bands
-
     /// The signatures of new messages, computed before the write transaction (they need only the text).
     func signatures(for messages: [InboundMessage], _ warnings: WarningSettings?) -> [MinHashSignature?] {
         guard warnings != nil else { return messages.map { _ in nil } }
@@ -115,19 +108,19 @@ extension SQLiteCaseStore: RelatedCaseStore {
         let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
         let bandKeys = LSHBands.keys(signature)
-        var ids = Set<String>()
-        for key in bandKeys {
-            ids.formUnion(try String.fetchAll(
+        let perBand = try bandKeys.map { key in
+            try String.fetchAll(
                 db,
                 cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [key, since.timeIntervalSince1970, Self.candidatesPerBand]))
+                arguments: [key, since.timeIntervalSince1970, RepeatCandidates.perBand])
         }
+        var ids = Set(RepeatCandidates.strongest(perBand))
         func byKey(_ column: String, _ value: String?, since: Date) throws {
             guard let value else { return }
             ids.formUnion(try String.fetchAll(
                 db,
                 cached: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [value, since.timeIntervalSince1970, Self.candidatesPerKey]))
+                arguments: [value, since.timeIntervalSince1970, RepeatCandidates.perKey]))
         }
         try byKey("phone", fp.phone, since: since)
         try byKey("id_number", fp.idNumber, since: since)
@@ -162,7 +155,7 @@ extension SQLiteCaseStore: RelatedCaseStore {
                 DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
                   (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < ? ORDER BY registered_at LIMIT ?)
                 """,
-            arguments: [since.timeIntervalSince1970, Self.prunePerCase])
+            arguments: [since.timeIntervalSince1970, RepeatCandidates.prunePerCase])
 
         for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
             try db.execute(

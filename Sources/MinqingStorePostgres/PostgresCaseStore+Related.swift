@@ -7,10 +7,6 @@ import PostgresNIO
 /// (docs/repeats-and-warnings.md), written in the intake transaction. Intake batches of one day already take turns
 /// on the day's counter row, so two instances never evaluate one cluster at the same time.
 extension PostgresCaseStore: RelatedCaseStore {
-    /// Newest candidates taken from one band, and newest cases of one village, category, phone or ID number.
-    static let candidatesPerBand = 16
-    static let candidatesPerKey = 50
-    static let prunePerCase = 2 * LSHBands.bands
 
     /// Stores the fingerprint of a new case, links it and raises or grows warnings, in a savepoint of its own:
     /// if anything here fails the case still commits, without links.
@@ -40,19 +36,21 @@ extension PostgresCaseStore: RelatedCaseStore {
         let since = fp.registeredAt.addingTimeInterval(-warnings.related.window).timeIntervalSince1970
         let bandKeys = LSHBands.keys(signature)
         var ids = Set<String>()
-        // The newest candidates of every band in one round trip (each band still capped on its own).
+        // Every band's newest candidates in one round trip, those sharing the most bands kept
+        // (`RepeatCandidates.strongest`, the same choice in SQL).
         for row in try await rows("""
-            SELECT DISTINCT b.case_id FROM unnest(\(bandKeys)::bigint[]) AS k(key)
+            SELECT b.case_id FROM unnest(\(bandKeys)::bigint[]) AS k(key)
             CROSS JOIN LATERAL (
               SELECT case_id FROM case_bands WHERE band_key = k.key AND registered_at >= \(since)
-              ORDER BY registered_at DESC LIMIT \(Self.candidatesPerBand)) b
+              ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perBand)) b
+            GROUP BY b.case_id ORDER BY COUNT(*) DESC, b.case_id DESC LIMIT \(RepeatCandidates.byText)
             """, c) { ids.insert(try row.value("case_id")) }
         func byKey(_ column: String, _ value: String?, since: Double) async throws {
             guard let value else { return }
             var q = DynamicQuery()
             let sql = """
                 SELECT case_id FROM case_fingerprints WHERE \(column) = \(q.bind(value)) AND registered_at >= \(q.bind(since))
-                ORDER BY registered_at DESC LIMIT \(Self.candidatesPerKey)
+                ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perKey)
                 """
             for row in try await rows(q.query(sql), c) { ids.insert(try row.value("case_id")) }
         }
@@ -83,7 +81,7 @@ extension PostgresCaseStore: RelatedCaseStore {
         try await exec("""
             DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
               (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < \(since)
-               ORDER BY registered_at LIMIT \(Self.prunePerCase))
+               ORDER BY registered_at LIMIT \(RepeatCandidates.prunePerCase))
             """, c)
         let links = RelatedCases.links(for: fp, among: neighbours, settings: warnings.related)
         if !links.isEmpty {
