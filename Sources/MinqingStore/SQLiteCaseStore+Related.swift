@@ -78,6 +78,22 @@ extension SQLiteCaseStore: RelatedCaseStore {
                 CREATE INDEX warning_events_warning ON warning_events (warning_id, seq);
                 """)
         }
+        // v5: what a warning's notification lists — its newest members and its villages — read through indexes,
+        // however large the cluster (a petition wave must not slow every intake batch as it grows).
+        m.registerMigration("v5-warning-lookups") { db in
+            try db.execute(sql: """
+                ALTER TABLE warning_members ADD COLUMN registered_at REAL;
+                UPDATE warning_members SET registered_at = (SELECT registered_at FROM cases WHERE cases.id = warning_members.case_id);
+                CREATE INDEX warning_members_newest ON warning_members (warning_id, registered_at DESC, case_id DESC);
+                CREATE TABLE warning_villages (
+                    warning_id TEXT NOT NULL REFERENCES warnings(id),
+                    village TEXT NOT NULL,
+                    PRIMARY KEY (warning_id, village)
+                );
+                INSERT OR IGNORE INTO warning_villages (warning_id, village)
+                  SELECT m.warning_id, COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id;
+                """)
+        }
     }
 
     /// The signatures of new messages, computed before the write transaction (they need only the text).

@@ -28,19 +28,12 @@ extension SQLiteCaseStore: WarningStore {
                         """,
                     arguments: [id, rule.name, rule.kindName, scope, now.timeIntervalSince1970, now.timeIntervalSince1970,
                                 fp.registeredAt.timeIntervalSince1970, members.count])
-                for member in members {
-                    try db.execute(
-                        cached: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
-                        arguments: [id, member.description, now.timeIntervalSince1970])
-                }
+                for member in members { try addWarningMember(id, member, at: now, db) }
                 try insertWarningEvent(id, actor: "系统", action: "raised", detail: "\(members.count) 件：" + members.map(\.description).joined(separator: "、"), at: now, db)
                 try enqueueWarning(id, rule: rule, event: "warning.raised", warnings, at: now, db)
             case .grow(let id, let ruleName, let added):
                 guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
-                try db.execute(
-                    cached: "INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at) VALUES (?,?,?)",
-                    arguments: [id, added.description, now.timeIntervalSince1970])
-                guard db.changesCount > 0 else { continue }
+                guard try addWarningMember(id, added, at: now, db) else { continue }
                 try db.execute(
                     cached: """
                         UPDATE warnings SET member_count = member_count + 1, updated_at = ?, last_case_at = MAX(last_case_at, ?)
@@ -51,6 +44,26 @@ extension SQLiteCaseStore: WarningStore {
                 grown.note(id, rule: rule)
             }
         }
+    }
+
+    /// Adds `member` to warning `id`, with its registration time and its village (what the notifications list,
+    /// `warningContext`); false when it was a member already.
+    @discardableResult
+    private func addWarningMember(_ id: String, _ member: CaseID, at now: Date, _ db: Database) throws -> Bool {
+        try db.execute(
+            cached: """
+                INSERT OR IGNORE INTO warning_members (warning_id, case_id, added_at, registered_at)
+                SELECT ?, id, ?, registered_at FROM cases WHERE id = ?
+                """,
+            arguments: [id, now.timeIntervalSince1970, member.description])
+        guard db.changesCount > 0 else { return false }
+        try db.execute(
+            cached: """
+                INSERT OR IGNORE INTO warning_villages (warning_id, village)
+                SELECT ?, COALESCE(village, '') FROM case_fingerprints WHERE case_id = ?
+                """,
+            arguments: [id, member.description])
+        return true
     }
 
     /// The warnings of `rules` that can still grow, each with those of its members that are among `members` (the
@@ -175,17 +188,13 @@ extension SQLiteCaseStore: WarningStore {
         let count: Int = row["member_count"]
         // Bounded work however large the cluster: the villages from the fingerprints, the newest cases in full.
         let villages = try String.fetchAll(
-            db,
-            cached: """
-                SELECT DISTINCT COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
-                WHERE m.warning_id = ? LIMIT ?
-                """,
+            db, cached: "SELECT village FROM warning_villages WHERE warning_id = ? LIMIT ?",
             arguments: [id, WarningNotice.villagesPerNotification])
         let newest = try String.fetchAll(
             db,
             cached: """
-                SELECT m.case_id FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = ?
-                ORDER BY c.registered_at DESC, c.seq DESC LIMIT ?
+                SELECT case_id FROM warning_members WHERE warning_id = ?
+                ORDER BY registered_at DESC, case_id DESC LIMIT ?
                 """,
             arguments: [id, WarningNotice.casesPerNotification])
         let json = try WarningNotice.context(

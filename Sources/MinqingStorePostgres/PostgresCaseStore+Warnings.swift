@@ -27,12 +27,7 @@ extension PostgresCaseStore: WarningStore {
                     VALUES (\(id), \(rule.name), \(rule.kindName), \(scope), 'open', \(at), \(at),
                       \(fp.registeredAt.timeIntervalSince1970), \(members.count))
                     """, c)
-                for member in members {
-                    try await exec("""
-                        INSERT INTO warning_members (warning_id, case_id, added_at) VALUES (\(id), \(member.description), \(at))
-                        ON CONFLICT DO NOTHING
-                        """, c)
-                }
+                for member in members { try await addWarningMember(id, member, at: at, c) }
                 try await insertWarningEvent(id, actor: "系统", action: "raised",
                                              detail: "\(members.count) 件：" + members.map(\.description).joined(separator: "、"), at: now, c)
                 guard let (json, count) = try await warningContext(id, rule: rule, event: NotificationEvent.warningRaised.rawValue, warnings, c)
@@ -43,11 +38,7 @@ extension PostgresCaseStore: WarningStore {
                 }
             case .grow(let id, let ruleName, let added):
                 guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
-                let inserted = try await rows("""
-                    INSERT INTO warning_members (warning_id, case_id, added_at) VALUES (\(id), \(added.description), \(at))
-                    ON CONFLICT DO NOTHING RETURNING case_id
-                    """, c)
-                guard !inserted.isEmpty else { continue }
+                guard try await addWarningMember(id, added, at: at, c) else { continue }
                 try await exec("""
                     UPDATE warnings SET member_count = member_count + 1, updated_at = \(at),
                       last_case_at = GREATEST(last_case_at, \(fp.registeredAt.timeIntervalSince1970)) WHERE id = \(id)
@@ -140,18 +131,35 @@ extension PostgresCaseStore: WarningStore {
         try await notifyPeers(outbox: true, cases: false, c)
     }
 
+    /// Adds `member` to warning `id`, with its registration time and its village (what the notifications list);
+    /// false when it was a member already.
+    @discardableResult
+    private func addWarningMember(_ id: String, _ member: CaseID, at: Double, _ c: PostgresConnection) async throws -> Bool {
+        let inserted = try await rows("""
+            INSERT INTO warning_members (warning_id, case_id, added_at, registered_at)
+            SELECT \(id), id, \(at), registered_at FROM cases WHERE id = \(member.description)
+            ON CONFLICT DO NOTHING RETURNING case_id
+            """, c)
+        guard !inserted.isEmpty else { return false }
+        try await exec("""
+            INSERT INTO warning_villages (warning_id, village)
+            SELECT \(id), COALESCE(village, '') FROM case_fingerprints WHERE case_id = \(member.description)
+            ON CONFLICT DO NOTHING
+            """, c)
+        return true
+    }
+
     private func warningContext(
         _ id: String, rule: WarningRule, event: String, _ settings: WarningSettings, _ c: PostgresConnection
     ) async throws -> (String, Int)? {
         guard let row = try await rows("SELECT * FROM warnings WHERE id = \(id)", c).first else { return nil }
         let count = try row.value("member_count", as: Int.self)
         let villages = try await rows("""
-            SELECT DISTINCT COALESCE(f.village, '') AS village FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
-            WHERE m.warning_id = \(id) LIMIT \(WarningNotice.villagesPerNotification)
+            SELECT village FROM warning_villages WHERE warning_id = \(id) LIMIT \(WarningNotice.villagesPerNotification)
             """, c).map { try $0.value("village", as: String.self) }
         let newest = try await rows("""
             SELECT c.doc FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = \(id)
-            ORDER BY c.registered_at DESC, c.seq DESC LIMIT \(WarningNotice.casesPerNotification)
+            ORDER BY m.registered_at DESC, m.case_id DESC LIMIT \(WarningNotice.casesPerNotification)
             """, c).map { try decodeCase(try $0.value("doc")) }
         let json = try WarningNotice.context(
             id: id, rule: rule, scope: try row.value("scope"), count: count, raisedAt: try row.date("raised_at"),

@@ -276,6 +276,25 @@ enum PostgresMigrations {
             "CREATE INDEX audit_reply ON audit_events (case_id, at) WHERE action = 'reply'",
         ]),
         accounts,
+        // What a warning's notification lists — its newest members and its villages — read through indexes, however
+        // large the cluster (the SQLite ledger's v5-warning-lookups).
+        Step(name: "pg3-warning-lookups", statements: [
+            "ALTER TABLE warning_members ADD COLUMN registered_at double precision",
+            "UPDATE warning_members m SET registered_at = c.registered_at FROM cases c WHERE c.id = m.case_id",
+            "CREATE INDEX warning_members_newest ON warning_members (warning_id, registered_at DESC, case_id DESC)",
+            """
+            CREATE TABLE warning_villages (
+                warning_id text NOT NULL REFERENCES warnings(id),
+                village text NOT NULL,
+                PRIMARY KEY (warning_id, village)
+            )
+            """,
+            """
+            INSERT INTO warning_villages (warning_id, village)
+            SELECT DISTINCT m.warning_id, COALESCE(f.village, '') FROM warning_members m JOIN case_fingerprints f ON f.case_id = m.case_id
+            ON CONFLICT DO NOTHING
+            """,
+        ]),
     ]
 
     /// Applies the steps not yet applied; returns their names (empty when the schema was current).
