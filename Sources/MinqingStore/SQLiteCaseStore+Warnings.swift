@@ -190,16 +190,21 @@ extension SQLiteCaseStore: WarningStore {
         let villages = try String.fetchAll(
             db, cached: "SELECT village FROM warning_villages WHERE warning_id = ? LIMIT ?",
             arguments: [id, WarningNotice.villagesPerNotification])
-        let newest = try String.fetchAll(
+        let newest = try Row.fetchAll(
             db,
             cached: """
-                SELECT case_id FROM warning_members WHERE warning_id = ?
-                ORDER BY registered_at DESC, case_id DESC LIMIT ?
+                SELECT c.id, c.village, c.registered_at, c.subject, COALESCE(json_array_length(c.doc, '$.concerns'), 0) AS concerns
+                FROM (SELECT case_id FROM warning_members WHERE warning_id = ? ORDER BY registered_at DESC, case_id DESC LIMIT ?) m
+                JOIN cases c ON c.id = m.case_id ORDER BY c.registered_at, c.id
                 """,
-            arguments: [id, WarningNotice.casesPerNotification])
+            arguments: [id, WarningNotice.casesPerNotification]
+        ).map { row in
+            WarningNotice.Member(id: row[0], village: row[1], registeredAt: Date(timeIntervalSince1970: row[2]), subject: row[3],
+                                 hasConcerns: (row[4] as Int) > 0)
+        }
         let json = try WarningNotice.context(
             id: id, rule: rule, scope: row["scope"], count: count, raisedAt: Date(timeIntervalSince1970: row["raised_at"]),
-            villageCodes: villages, newest: try newest.reversed().compactMap { try loadCase($0, db) }, event: event,
+            villageCodes: villages, newest: newest, event: event,
             settings: settings, timeZone: self.settings.timeZone)
         return (json, count)
     }

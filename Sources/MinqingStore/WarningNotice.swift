@@ -29,6 +29,30 @@ public enum WarningNotice {
         return Date(timeIntervalSince1970: seconds)
     }
 
+    /// What a notification shows of one member case — read from the ledger's columns, not its whole document
+    /// (a busy warning's context is written with every batch that grows it).
+    public struct Member: Sendable, Hashable {
+        public var id: String
+        public var village: String?
+        public var registeredAt: Date
+        public var subject: String
+        /// Whether the case names people it is about (`CaseRecord.concerns`): then its subject is not shown.
+        public var hasConcerns: Bool
+
+        public init(id: String, village: String?, registeredAt: Date, subject: String, hasConcerns: Bool) {
+            self.id = id
+            self.village = village
+            self.registeredAt = registeredAt
+            self.subject = subject
+            self.hasConcerns = hasConcerns
+        }
+
+        public init(_ record: CaseRecord) {
+            self.init(id: record.id.description, village: record.village, registeredAt: record.registeredAt, subject: record.subject,
+                      hasConcerns: !record.concerns.isEmpty)
+        }
+    }
+
     /// The template values, as a JSON object: the rule, scope (village or category name, or 全镇), count, villages
     /// and the `newest` member cases (oldest of them first). A member case with people it is about (`concerns`) is
     /// listed without its subject, so nothing of it reaches a group those people may sit in.
@@ -36,14 +60,14 @@ public enum WarningNotice {
     /// - Parameter villageCodes: the members' village codes (empty for none), at most `villagesPerNotification`.
     public static func context(
         id: String, rule: WarningRule, scope: String, count: Int, raisedAt: Date, villageCodes: [String],
-        newest: [CaseRecord], event: String, settings: WarningSettings, timeZone: TimeZone
+        newest: [Member], event: String, settings: WarningSettings, timeZone: TimeZone
     ) throws -> String {
         let villages = villageCodes.map { $0.isEmpty ? "未注明" : settings.names[$0] ?? $0 }
         let cases = newest.map { r in
             [
-                "id": r.id.description, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
+                "id": r.id, "village": r.village.map { settings.names[$0] ?? $0 } ?? "未注明",
                 "registered_at": HubTime.iso(r.registeredAt, in: timeZone),
-                "subject": r.concerns.isEmpty ? r.subject : "（涉及回避，内容请到工作台查看）",
+                "subject": r.hasConcerns ? "（涉及回避，内容请到工作台查看）" : r.subject,
             ]
         }
         var context: [String: Any] = [

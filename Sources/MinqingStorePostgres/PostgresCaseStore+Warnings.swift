@@ -158,12 +158,19 @@ extension PostgresCaseStore: WarningStore {
             SELECT village FROM warning_villages WHERE warning_id = \(id) LIMIT \(WarningNotice.villagesPerNotification)
             """, c).map { try $0.value("village", as: String.self) }
         let newest = try await rows("""
-            SELECT c.doc FROM warning_members m JOIN cases c ON c.id = m.case_id WHERE m.warning_id = \(id)
-            ORDER BY m.registered_at DESC, m.case_id DESC LIMIT \(WarningNotice.casesPerNotification)
-            """, c).map { try decodeCase(try $0.value("doc")) }
+            SELECT c.id, c.village, c.registered_at, c.subject,
+              jsonb_array_length(COALESCE(c.doc::jsonb -> 'concerns', '[]'::jsonb)) AS concerns
+            FROM (SELECT case_id FROM warning_members WHERE warning_id = \(id)
+                  ORDER BY registered_at DESC, case_id DESC LIMIT \(WarningNotice.casesPerNotification)) m
+            JOIN cases c ON c.id = m.case_id ORDER BY c.registered_at, c.id
+            """, c).map { row in
+            WarningNotice.Member(
+                id: try row.value("id"), village: try row.value("village"), registeredAt: try row.date("registered_at"),
+                subject: try row.value("subject"), hasConcerns: try row.value("concerns", as: Int.self) > 0)
+        }
         let json = try WarningNotice.context(
             id: id, rule: rule, scope: try row.value("scope"), count: count, raisedAt: try row.date("raised_at"),
-            villageCodes: villages, newest: newest.reversed(), event: event, settings: settings, timeZone: self.settings.timeZone)
+            villageCodes: villages, newest: newest, event: event, settings: settings, timeZone: self.settings.timeZone)
         return (json, count)
     }
 
