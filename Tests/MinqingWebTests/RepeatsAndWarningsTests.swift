@@ -166,6 +166,11 @@ struct RepeatsAndWarningsTests {
             #expect(list.contains(ids[0].description) && !list.contains(ids[3].description))
             let hidden = try await client.execute(uri: "/console/cases/\(ids[3])", method: .get, headers: [.cookie: cookie])
             #expect(hidden.status == .notFound)
+            // The warning's notifications (robot groups he may sit in) list the case without its subject.
+            let notices = try await hub.store.outboxEntries(state: .pending, limit: 100).filter { $0.event.hasPrefix("warning.") }
+            let naming = notices.compactMap(\.context).filter { $0.contains(ids[3].description) }
+            #expect(!naming.isEmpty, "the grown warning's update lists the case")
+            #expect(naming.allSatisfy { $0.contains("涉及回避") }, "without its subject")
         }
     }
 }
