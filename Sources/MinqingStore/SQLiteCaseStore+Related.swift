@@ -190,21 +190,31 @@ extension SQLiteCaseStore: RelatedCaseStore {
             let merged = excludingMerged ? "AND c.status <> 'merged'" : ""
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT f.* FROM case_fingerprints f JOIN cases c ON c.id = f.case_id WHERE f.case_id IN (\(marks)) \(merged)",
+                sql: """
+                    SELECT \(Self.fingerprintColumns.map { "f.\($0)" }.joined(separator: ", "))
+                    FROM case_fingerprints f JOIN cases c ON c.id = f.case_id WHERE f.case_id IN (\(marks)) \(merged)
+                    """,
                 arguments: StatementArguments(chunk))
             out += rows.compactMap(Self.fingerprint(from:))
         }
         return out
     }
 
+    /// The columns `fingerprint(from:)` reads, in its order (read by position: a neighbour lookup decodes up to a
+    /// hundred rows per new case, and looking columns up by name showed in the profile).
+    static let fingerprintColumns = [
+        "case_id", "registered_at", "village", "category", "phone", "id_number", "phones", "group_words", "signature",
+    ]
+
+    /// A fingerprint from a row of `fingerprintColumns`, in that order.
     static func fingerprint(from row: Row) -> CaseFingerprint? {
-        guard let id = CaseID(row["case_id"] as String) else { return nil }
-        let phones = (row["phones"] as String?).map(CaseFingerprint.phones(fromColumn:)) ?? []
-        let blob: Data = row["signature"] ?? Data()
+        guard let id = CaseID(row[0] as String) else { return nil }
+        let phones = (row[6] as String?).map(CaseFingerprint.phones(fromColumn:)) ?? []
+        let blob: Data = row[8] ?? Data()
         return CaseFingerprint(
-            caseID: id, registeredAt: Date(timeIntervalSince1970: row["registered_at"]), village: row["village"],
-            category: row["category"], phone: row["phone"], idNumber: row["id_number"], phones: phones,
-            hasGroupWords: row["group_words"] ?? false, signature: MinHashSignature(bytes: [UInt8](blob)))
+            caseID: id, registeredAt: Date(timeIntervalSince1970: row[1]), village: row[2],
+            category: row[3], phone: row[4], idNumber: row[5], phones: phones,
+            hasGroupWords: row[7] ?? false, signature: MinHashSignature(bytes: [UInt8](blob)))
     }
 
     public func relatedCases(of id: CaseID) async throws -> [RelatedLink] {
@@ -228,7 +238,9 @@ extension SQLiteCaseStore: RelatedCaseStore {
 
     public func fingerprint(of id: CaseID) async throws -> CaseFingerprint? {
         try await pool.read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM case_fingerprints WHERE case_id = ?", arguments: [id.description])
+            try Row.fetchOne(
+                db, cached: "SELECT \(Self.fingerprintColumns.joined(separator: ", ")) FROM case_fingerprints WHERE case_id = ?",
+                arguments: [id.description])
                 .flatMap(Self.fingerprint(from:))
         }
     }

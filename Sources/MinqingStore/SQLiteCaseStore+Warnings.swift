@@ -13,7 +13,7 @@ extension SQLiteCaseStore: WarningStore {
         guard !warnings.rules.isEmpty else { return }
         let longest = warnings.rules.map(\.within).max() ?? 0
         let active = try activeWarnings(
-            rules: warnings.rules.map(\.name), since: fp.registeredAt.addingTimeInterval(-longest),
+            rules: warnings.rules.map(\.name), scopes: WarningEvaluator.scopes(of: fp), since: fp.registeredAt.addingTimeInterval(-longest),
             members: neighbours.map(\.caseID.description), db)
         let decisions = WarningEvaluator.evaluate(new: fp, neighbours: neighbours, active: active, rules: warnings.rules)
         for decision in decisions {
@@ -68,12 +68,18 @@ extension SQLiteCaseStore: WarningStore {
 
     /// The warnings of `rules` that can still grow, each with those of its members that are among `members` (the
     /// new case's neighbours) — all the evaluator needs, read through indexes, however large a cluster has grown.
-    private func activeWarnings(rules: [String], since: Date, members: [String], _ db: Database) throws -> [ActiveWarning] {
-        guard !rules.isEmpty else { return [] }
-        let marks = rules.map { _ in "?" }.joined(separator: ",")
+    private func activeWarnings(
+        rules: [String], scopes: [String], since: Date, members: [String], _ db: Database
+    ) throws -> [ActiveWarning] {
+        guard !rules.isEmpty, !scopes.isEmpty else { return [] }
+        let marks = rules.map { _ in "?" }.joined(separator: ","), scopeMarks = scopes.map { _ in "?" }.joined(separator: ",")
         let rows = try Row.fetchAll(
-            db, sql: "SELECT id, rule, scope, last_case_at FROM warnings WHERE rule IN (\(marks)) AND last_case_at >= ?",
-            arguments: StatementArguments(rules + [since.timeIntervalSince1970]))
+            db,
+            sql: """
+                SELECT id, rule, scope, last_case_at FROM warnings
+                WHERE rule IN (\(marks)) AND scope IN (\(scopeMarks)) AND last_case_at >= ?
+                """,
+            arguments: StatementArguments(rules as [any DatabaseValueConvertible] + scopes + [since.timeIntervalSince1970]))
         guard !rows.isEmpty else { return [] }
         var known: [String: [CaseID]] = [:]
         for start in stride(from: 0, to: members.count, by: 500) {

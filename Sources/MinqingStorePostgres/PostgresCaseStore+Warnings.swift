@@ -14,7 +14,7 @@ extension PostgresCaseStore: WarningStore {
         guard !warnings.rules.isEmpty else { return }
         let longest = warnings.rules.map(\.within).max() ?? 0
         let active = try await activeWarnings(
-            rules: warnings.rules.map(\.name), since: fp.registeredAt.addingTimeInterval(-longest),
+            rules: warnings.rules.map(\.name), scopes: WarningEvaluator.scopes(of: fp), since: fp.registeredAt.addingTimeInterval(-longest),
             members: neighbours.map(\.caseID.description), c)
         let at = now.timeIntervalSince1970
         for decision in WarningEvaluator.evaluate(new: fp, neighbours: neighbours, active: active, rules: warnings.rules) {
@@ -49,10 +49,13 @@ extension PostgresCaseStore: WarningStore {
         }
     }
 
-    private func activeWarnings(rules: [String], since: Date, members: [String], _ c: PostgresConnection) async throws -> [ActiveWarning] {
-        guard !rules.isEmpty else { return [] }
+    private func activeWarnings(
+        rules: [String], scopes: [String], since: Date, members: [String], _ c: PostgresConnection
+    ) async throws -> [ActiveWarning] {
+        guard !rules.isEmpty, !scopes.isEmpty else { return [] }
         let found = try await rows("""
-            SELECT id, rule, scope, last_case_at FROM warnings WHERE rule = ANY(\(rules)) AND last_case_at >= \(since.timeIntervalSince1970)
+            SELECT id, rule, scope, last_case_at FROM warnings
+            WHERE rule = ANY(\(rules)) AND scope = ANY(\(scopes)) AND last_case_at >= \(since.timeIntervalSince1970)
             """, c)
         guard !found.isEmpty else { return [] }
         var known: [String: [CaseID]] = [:]

@@ -73,6 +73,12 @@ public enum WarningDecision: Sendable, Hashable {
 /// newest case, and (for the similarity rules) similar to one of its members — grows that warning instead of raising
 /// another.
 public enum WarningEvaluator {
+    /// The scopes a warning `new` can raise or grow has (`ActiveWarning.scope`): its village, its category, the
+    /// township — a store reads only the active warnings of these.
+    public static func scopes(of new: CaseFingerprint) -> [String] {
+        [new.village, new.category, "township"].compactMap { $0 }
+    }
+
     public static func evaluate(
         new: CaseFingerprint, neighbours: [CaseFingerprint], active: [ActiveWarning], rules: [WarningRule]
     ) -> [WarningDecision] {
