@@ -140,8 +140,8 @@ public final class Scheduler: Service {
         while true {
             let page = try await store.searchCases(query)
             all += page.items
-            if page.items.count < query.limit || all.count >= page.total { return all }
-            query.offset += query.limit
+            guard let next = page.nextCursor else { return all }
+            query.cursor = next
         }
     }
 }

@@ -124,6 +124,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerRelatedMigrations(&m)
         registerAccountMigrations(&m)
         registerStatisticsMigration(&m)
+        registerSearchMigrations(&m)
         return m
     }
 
@@ -146,8 +147,11 @@ public final class SQLiteCaseStore: CaseStore {
                 r.subject, r.body, r.deadline?.timeIntervalSince1970, r.receivedAt.timeIntervalSince1970,
                 r.registeredAt.timeIntervalSince1970, r.updatedAt.timeIntervalSince1970, r.version, try document(r),
             ])
+        try indexCase(rowid: db.lastInsertedRowID, tokens: CaseTextSearch.tokens(of: r), db)
     }
 
+    /// Writes a case's changes. Subject, body, id and phone are never changed after intake (they are what was
+    /// received), so the search index of `insertCase` stays right.
     func updateCase(_ r: CaseRecord, _ db: Database) throws {
         try db.execute(
             sql: """

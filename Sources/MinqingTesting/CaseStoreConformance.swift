@@ -64,7 +64,7 @@ public enum CaseStoreConformance {
     }
 
     /// Every check of every part of `CaseStore`.
-    public static var checks: [Check] { ledgerChecks + deliveryChecks + outboxChecks + scheduleChecks + cursorChecks }
+    public static var checks: [Check] { ledgerChecks + searchChecks + deliveryChecks + outboxChecks + scheduleChecks + cursorChecks }
 
     /// `CaseLedger`: intake, ids, cases, transitions, search.
     public static let ledgerChecks: [Check] = [
