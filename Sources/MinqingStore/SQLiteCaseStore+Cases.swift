@@ -94,9 +94,10 @@ extension SQLiteCaseStore {
     func listStatements(_ query: CaseQuery) throws -> ListStatements {
         var clauses: [String] = []
         var args: [(any DatabaseValueConvertible)?] = []
-        if !query.statuses.isEmpty {
-            clauses.append("status IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
-            args += query.statuses.map(\.rawValue)
+        let statuses = Array(Set(query.statuses.map(\.rawValue))).sorted()
+        if !statuses.isEmpty {
+            clauses.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
+            args += statuses
         }
         for (column, value) in [
             ("channel", query.channel?.rawValue), ("village", query.village), ("category", query.category),
@@ -156,10 +157,28 @@ extension SQLiteCaseStore {
             let from = indexed ? "case_search CROSS JOIN cases ON cases.rowid = case_search.rowid" : "cases"
             let all = (indexed ? ["case_search MATCH ?"] : []) + clauses
             let whereSQL = all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
-            return ("SELECT \(select) FROM \(from) \(whereSQL) \(tail)", StatementArguments((indexed ? [match] : []) + args))
+            let head: [(any DatabaseValueConvertible)?] = indexed ? [match] : []
+            return ("SELECT \(select) FROM \(from) \(whereSQL) \(tail)", StatementArguments(head + args))
         }
         let order = "ORDER BY cases.registered_at DESC, cases.seq DESC LIMIT \(limit + 1) OFFSET \(offset)"
-        let scanPage = statement("cases.doc", pageClauses, pageArgs, indexed: false, order)
+        var scanPage = statement("cases.doc", pageClauses, pageArgs, indexed: false, order)
+        if statuses.count > 1 {
+            // One index range per status, each in order, merged: `status IN (…)` would sort every case of those statuses.
+            var arms: [String] = []
+            var armArgs: [(any DatabaseValueConvertible)?] = []
+            let rest = Array(pageArgs.dropFirst(statuses.count))
+            for status in statuses {
+                let armArgList: [(any DatabaseValueConvertible)?] = [status] + rest
+                let arm = statement(
+                    "cases.doc, cases.registered_at, cases.seq", ["status = ?"] + Array(pageClauses.dropFirst()), armArgList,
+                    indexed: false, "ORDER BY cases.registered_at DESC, cases.seq DESC LIMIT \(offset + limit + 1)")
+                arms.append("SELECT * FROM (\(arm.sql))")
+                armArgs += armArgList
+            }
+            scanPage = (
+                "SELECT doc FROM (\(arms.joined(separator: " UNION ALL "))) ORDER BY registered_at DESC, seq DESC LIMIT \(limit + 1) OFFSET \(offset)",
+                StatementArguments(armArgs))
+        }
         let indexedPage = statement("cases.doc", pageClauses, pageArgs, indexed: true, order)
         // A count reads at most cap + 1 matches: through the index's candidates when there is text.
         let count = statement("1", clauses, args, indexed: match != nil, "LIMIT \(cap + 1)")

@@ -25,7 +25,7 @@ extension PostgresMigrations {
             "ALTER TABLE cases ADD COLUMN search tsvector",
             "CREATE INDEX cases_search ON cases USING gin (search)",
         ],
-        backfill: { c, logger in try await fillSearchIndex(c, logger: logger) })
+        backfill: { c, logger in try await PostgresMigrations.fillSearchIndex(c, logger: logger) })
 
     /// Sets `search` of every case from its stored subject, body, id and phone, a thousand cases per statement.
     static func fillSearchIndex(_ c: PostgresConnection, logger: Logger) async throws {
@@ -51,7 +51,59 @@ extension PostgresMigrations {
 }
 
 extension PostgresCaseStore {
+    /// The statements of one list query: its page read from the text index's candidates or by the list's indexes
+    /// in order, and its count.
+    struct ListStatements {
+        var tsquery: String?
+        var indexed: PostgresQuery
+        var scan: PostgresQuery
+        var count: PostgresQuery
+        var limit: Int
+        var cap: Int
+    }
+
     public func searchCases(_ query: CaseQuery) async throws -> CasePage {
+        let statements = try Self.listStatements(query)
+        return try await read { c in
+            let driven = try await self.readsCandidates(statements, c)
+            var docs = try await self.rows(driven ? statements.indexed : statements.scan, c)
+                .map { try self.decodeCase(try $0.value("doc", as: String.self)) }
+            let more = docs.count > statements.limit
+            if more { docs.removeLast() }
+            let counted = try await self.rows(statements.count, c).first?.value("n", as: Int.self) ?? 0
+            return CasePage(
+                total: min(counted, statements.cap), items: docs, totalCapped: counted > statements.cap,
+                nextCursor: more ? docs.last.map(CaseCursor.init(after:)) : nil)
+        }
+    }
+
+    /// The plans (`EXPLAIN`, first lines of each node) of the page and of the count `searchCases` would read for
+    /// `query`, with sequential scans disabled (`enable_seqscan = off`) so that a small test table shows which
+    /// index serves each filter — for tests and benchmarks.
+    public func explainSearch(_ query: CaseQuery, sequentialScans: Bool = false) async throws -> (page: [String], count: [String]) {
+        let statements = try Self.listStatements(query)
+        return try await transaction { c in
+            if !sequentialScans { try await self.exec("SET LOCAL enable_seqscan = off", c) }
+            let driven = try await self.readsCandidates(statements, c)
+            func plan(_ q: PostgresQuery) async throws -> [String] {
+                var explain = q
+                explain.sql = "EXPLAIN " + q.sql
+                return try await self.rows(explain, c).map { try $0.value("QUERY PLAN", as: String.self) }
+            }
+            return (try await plan(driven ? statements.indexed : statements.scan), try await plan(statements.count))
+        }
+    }
+
+    /// Whether the page is read from the text index's candidates: when the text is rare enough.
+    private func readsCandidates(_ s: ListStatements, _ c: PostgresConnection) async throws -> Bool {
+        guard let tsquery = s.tsquery else { return false }
+        let candidates = try await rows("""
+            SELECT count(*) AS n FROM (SELECT 1 FROM cases WHERE search @@ \(tsquery)::tsquery LIMIT \(CaseTextSearch.drivingLimit + 1)) AS candidates
+            """, c).first?.value("n", as: Int.self) ?? 0
+        return candidates <= CaseTextSearch.drivingLimit
+    }
+
+    static func listStatements(_ query: CaseQuery) throws -> ListStatements {
         let text = try query.text.map(CaseQuery.checkedText)?.nonEmpty
         let tsquery = text.flatMap { CaseTextSearch(text: $0, matchesPII: query.textMatchesPII).tsquery }
         let limit = min(max(query.limit, 1), CaseQuery.maxLimit)
@@ -62,36 +114,21 @@ extension PostgresCaseStore {
         // list instead); otherwise the list's index in order, each case re-checked (docs/search-and-paging.md).
         var indexed = DynamicQuery()
         let tsqueryBind = indexed.bind(tsquery ?? "")
-        let indexedFilters = Self.whereSQL(Self.filters(query, text, cursor: true, &indexed))
+        let indexedFilters = whereSQL(filters(query, text, cursor: true, &indexed))
         let indexedSQL = """
-            WITH candidates AS MATERIALIZED (SELECT \(Self.listColumns) FROM cases WHERE search @@ \(tsqueryBind)::tsquery)
+            WITH candidates AS MATERIALIZED (SELECT \(listColumns) FROM cases WHERE search @@ \(tsqueryBind)::tsquery)
             SELECT doc FROM candidates AS cases \(indexedFilters) \(order)
             """
         var scan = DynamicQuery()
-        let scanSQL = "SELECT doc FROM cases \(Self.whereSQL(Self.filters(query, text, cursor: true, &scan))) \(order)"
+        let scanSQL = "SELECT doc FROM cases \(whereSQL(filters(query, text, cursor: true, &scan))) \(order)"
         var count = DynamicQuery()
         var countClauses: [String] = []
         if let tsquery { countClauses.append("search @@ \(count.bind(tsquery))::tsquery") }
-        countClauses += Self.filters(query, text, cursor: false, &count)
-        let countSQL = "SELECT count(*) AS n FROM (SELECT 1 FROM cases \(Self.whereSQL(countClauses)) LIMIT \(cap + 1)) AS matches"
-        let (indexedQuery, scanQuery, countQuery) = (indexed, scan, count)
-        return try await read { c in
-            var driven = false
-            if let tsquery {
-                let candidates = try await self.rows("""
-                    SELECT count(*) AS n FROM (SELECT 1 FROM cases WHERE search @@ \(tsquery)::tsquery LIMIT \(CaseTextSearch.drivingLimit + 1)) AS candidates
-                    """, c).first?.value("n", as: Int.self) ?? 0
-                driven = candidates <= CaseTextSearch.drivingLimit
-            }
-            var docs = try await self.rows(driven ? indexedQuery.query(indexedSQL) : scanQuery.query(scanSQL), c)
-                .map { try self.decodeCase(try $0.value("doc", as: String.self)) }
-            let more = docs.count > limit
-            if more { docs.removeLast() }
-            let counted = try await self.rows(countQuery.query(countSQL), c).first?.value("n", as: Int.self) ?? 0
-            return CasePage(
-                total: min(counted, cap), items: docs, totalCapped: counted > cap,
-                nextCursor: more ? docs.last.map(CaseCursor.init(after:)) : nil)
-        }
+        countClauses += filters(query, text, cursor: false, &count)
+        let countSQL = "SELECT count(*) AS n FROM (SELECT 1 FROM cases \(whereSQL(countClauses)) LIMIT \(cap + 1)) AS matches"
+        return ListStatements(
+            tsquery: tsquery, indexed: indexed.query(indexedSQL), scan: scan.query(scanSQL), count: count.query(countSQL),
+            limit: limit, cap: cap)
     }
 
     /// The columns the list's filters read (all but the text index).

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MinqingCore
 import MinqingStore
 import MinqingTesting
@@ -110,10 +111,41 @@ struct SearchIndexTests {
             #expect(!plan.page.contains { $0.hasPrefix("SCAN cases") && !$0.contains("INDEX") }, "\(name): \(plan.page)")
             #expect(plan.count.contains { $0.contains("INDEX") }, "\(name) counts by an index: \(plan.count)")
         }
+        var several = CaseQuery()
+        several.statuses = [.received, .accepted, .assigned]
+        several.cursor = cursor
+        let merged = try await store.explainSearch(several)
+        #expect(merged.page.filter { $0.contains("cases_status_list (status=? AND (registered_at,seq)<(?,?))") }.count == 3,
+                "several statuses: one ordered range each, merged: \(merged.page)")
         var text = CaseQuery()
         text.text = "路灯"
         let plan = try await store.explainSearch(text)
         #expect(plan.page.first?.contains("case_search") == true, "a rare text starts from the index: \(plan.page)")
         #expect(plan.count.contains { $0.contains("case_search") }, "\(plan.count)")
+    }
+
+    @Test("a ledger from before the search index is indexed when it is opened")
+    func backfill() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        var settings = LedgerSettings(factory: CaseFactory(vocabulary: CaseStoreConformance.vocabulary))
+        settings.caseIDPrefix = "MQ"
+        do {
+            let store = try SQLiteCaseStore(path: path, settings: settings)
+            var m = InboundMessage(channel: .webform, sourceRef: "old-1", complainant: Complainant(phone: "13812345678"), body: "路灯坏了三天")
+            m.subject = "夜里看不见"
+            _ = try await store.ingest([m], at: CaseStoreConformance.start)
+        }
+        // As the ledger was before `v5-case-search`: no index, the step not applied.
+        let db = try DatabaseQueue(path: path)
+        try await db.write { db in
+            try db.execute(sql: "DROP TABLE case_search; DELETE FROM grdb_migrations WHERE identifier = 'v5-case-search'")
+        }
+        try db.close()
+        let store = try SQLiteCaseStore(path: path, settings: settings)
+        for text in ["路灯", "灯", "看不见", "5678", "MQ-2026"] {
+            var q = CaseQuery()
+            q.text = text
+            #expect(try await store.searchCases(q).total == 1, "\(text)")
+        }
     }
 }
