@@ -183,7 +183,10 @@ extension CaseStoreConformance {
     }
 
     /// What `LIKE '%text%'` over subject, body, id (and the phone's digits when `pii`) finds: bytes, ASCII case ignored.
-    static func bruteForceMatch(_ r: CaseRecord, _ text: String, pii: Bool) -> Bool {
+    static func bruteForceMatch(_ r: CaseRecord, _ given: String, pii: Bool) -> Bool {
+        // The store searches the trimmed text; nothing left is no text filter.
+        let text = given.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return true }
         let fields = [r.subject, r.body, r.id.description]
         if pii {
             let phone = PhoneNumber.normalised(text)
