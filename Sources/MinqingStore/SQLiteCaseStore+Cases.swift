@@ -187,9 +187,19 @@ extension SQLiteCaseStore {
 
     // MARK: Search index
 
-    /// Indexes a new case (its row `rowid` in `cases`) for text search.
-    func indexCase(rowid: Int64, tokens: [String], _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO case_search (rowid, tokens) VALUES (?, ?)", arguments: [rowid, tokens.joined(separator: " ")])
+    /// Indexes new cases for text search, from their stored subject, body, id and phone (in the intake transaction).
+    func indexCases(_ ids: [CaseID], _ db: Database) throws {
+        guard !ids.isEmpty else { return }
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT rowid, id, subject, body, complainant_phone FROM cases WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+            arguments: StatementArguments(ids.map(\.description)))
+        while let row = try rows.next() { try Self.indexRow(row, db) }
+    }
+
+    /// Writes the search tokens of one `cases` row (rowid, id, subject, body, complainant_phone).
+    static func indexRow(_ row: Row, _ db: Database) throws {
+        let tokens = CaseTextSearch.tokens(id: row["id"], subject: row["subject"], body: row["body"], phone: row["complainant_phone"])
+        try db.execute(sql: "INSERT INTO case_search (rowid, tokens) VALUES (?, ?)", arguments: [row["rowid"] as Int64, tokens.joined(separator: " ")])
     }
 
     /// The list indexes (one per filter, each in the list's order) and the text index, filled for the cases stored.
@@ -214,10 +224,7 @@ extension SQLiteCaseStore {
                     tokens, tokenize = 'ascii', content = '', detail = none, columnsize = 0)
                 """)
             let rows = try Row.fetchCursor(db, sql: "SELECT rowid, id, subject, body, complainant_phone FROM cases")
-            while let row = try rows.next() {
-                let tokens = CaseTextSearch.tokens(id: row["id"], subject: row["subject"], body: row["body"], phone: row["complainant_phone"])
-                try db.execute(sql: "INSERT INTO case_search (rowid, tokens) VALUES (?, ?)", arguments: [row["rowid"] as Int64, tokens.joined(separator: " ")])
-            }
+            while let row = try rows.next() { try indexRow(row, db) }
         }
     }
 }

@@ -147,7 +147,7 @@ public final class SQLiteCaseStore: CaseStore {
                 r.subject, r.body, r.deadline?.timeIntervalSince1970, r.receivedAt.timeIntervalSince1970,
                 r.registeredAt.timeIntervalSince1970, r.updatedAt.timeIntervalSince1970, r.version, try document(r),
             ])
-        try indexCase(rowid: db.lastInsertedRowID, tokens: CaseTextSearch.tokens(of: r), db)
+        // The case's search tokens are written by `indexCases` at the end of the intake batch.
     }
 
     /// Writes a case's changes. Subject, body, id and phone are never changed after intake (they are what was

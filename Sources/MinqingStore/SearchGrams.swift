@@ -87,6 +87,7 @@ public enum SearchGrams {
         if s.isASCII {
             return (65...90).contains(s.value) ? Unicode.Scalar(s.value + 32)! : s
         }
+        guard s.properties.changesWhenLowercased else { return s }
         let lower = s.properties.lowercaseMapping.unicodeScalars
         return lower.count == 1 ? lower.first! : s
     }
