@@ -23,6 +23,11 @@ public enum SearchGrams {
     public struct Query: Sendable, Hashable {
         public var grams: [String]
         public var prefixes: [String]
+
+        public init(grams: [String], prefixes: [String]) {
+            self.grams = grams
+            self.prefixes = prefixes
+        }
     }
 
     /// The distinct tokens of `texts` (in first-seen order), or `[overflowToken]` when there are more than `maxTokens`.
