@@ -180,7 +180,9 @@ extension PostgresCaseStore {
                 """)
         }
         if cursor, let after = query.cursor {
-            clauses.append("(registered_at, seq) < (\(q.bind(after.registeredAt)), \(q.bind(after.seq)))")
+            // The plain bound starts the index range at the cursor even where a row comparison is only a filter.
+            let at = q.bind(after.registeredAt)
+            clauses.append("registered_at <= \(at) AND (registered_at, seq) < (\(at), \(q.bind(after.seq)))")
         }
         return clauses
     }
