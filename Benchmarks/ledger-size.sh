@@ -6,7 +6,7 @@
 # connections, Benchmarks/post-message.lua) on the grown ledger. Prints a markdown table.
 #
 # Usage: Benchmarks/ledger-size.sh [SIZES...]        e.g. Benchmarks/ledger-size.sh 10000 100000 1000000
-#   STORE=postgres  measure on PostgreSQL: MINQING_DATABASE_URL must name an empty database the script may reset
+#   STORE=postgres  measure on PostgreSQL: a fresh cluster on loopback, one new database per size
 #   SECONDS_PER_URL (default 5), INGEST_SECONDS (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +24,21 @@ bindir="$(swift build -c release --show-bin-path)"
 bin="$bindir/minqing"
 loader="$bindir/minqing-ledger-load"
 
-reset_postgres() {
+database_url=""
+if [ "$store" = postgres ]; then
+  # A fresh cluster (initdb refuses root: as root it belongs to the postgres user), as in scale-out.sh.
+  export PATH="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1):$PATH"
+  pg_user=$(id -un) pg_as=""
+  if [ "$(id -u)" -eq 0 ]; then pg_as="runuser -u postgres --"; pg_user=postgres; chown postgres "$work"; fi
+  pg_port=$(free_port)
+  $pg_as initdb -D "$work/pg" --auth=trust -E UTF8 --locale=C.UTF-8 -U "$pg_user" >/dev/null
+  $pg_as pg_ctl -D "$work/pg" -w -l "$work/pg.log" -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work" start >/dev/null
+  on_exit '$pg_as pg_ctl -D "$work/pg" -m fast stop >/dev/null 2>&1'
+fi
+new_database() {
   [ "$store" = postgres ] || return 0
-  psql "$MINQING_DATABASE_URL" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+  createdb -h 127.0.0.1 -p "$pg_port" -U "$pg_user" "ledger_$1"
+  database_url="postgres://$pg_user@127.0.0.1:$pg_port/ledger_$1?sslmode=disable"
 }
 
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
@@ -58,17 +70,18 @@ requests=(
 declare -A p50 p99 totals
 rates=()
 for n in "${sizes[@]}"; do
-  reset_postgres
+  new_database "$n"
   data="$work/ledger-$n"
   echo "== $n cases: loading" >&2
-  load_out=$("$loader" --config Config/example --data "$data" --count "$n" 2>&2)
+  load_out=$(MINQING_DATABASE_URL="$database_url" "$loader" --config Config/example --data "$data" --count "$n" 2>&2)
   echo "$load_out" >&2
   deep=$(echo "$load_out" | sed -n 's/^deep_cursor=//p')
   if [ "$store" = sqlite ]; then
     echo "   ledger file: $(du -sh "$data" | cut -f1)" >&2
   fi
   hub_ports=()
-  MINQING_DATABASE_URL="${MINQING_DATABASE_URL:-}" "$bin" serve --config Config/example --data "$data" --port 0 >"$data/serve.log" 2>&1 &
+  [ "$store" = postgres ] && psql -q -h 127.0.0.1 -p "$pg_port" -U "$pg_user" "ledger_$n" -c "VACUUM ANALYZE" >/dev/null
+  MINQING_DATABASE_URL="$database_url" "$bin" serve --config Config/example --data "$data" --port 0 >"$data/serve.log" 2>&1 &
   hub_pids+=($!)
   for _ in $(seq 1 600); do grep -q "已启动" "$data/serve.log" && break; sleep 0.1; done
   port=$(grep -o '已启动：http://127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | sed 's/.*://')

@@ -16,6 +16,8 @@ extension CaseStoreConformance {
                 }
                 _ = try await store.ingest(messages, at: start.addingTimeInterval(Double(batch) * 60))
             }
+            // Arriving cases are registered after every case stored so far, as real ones are.
+            var arrivals = 0.0
             for (what, base) in searchWalks() {
                 var all = base
                 all.limit = CaseQuery.maxLimit
@@ -34,9 +36,10 @@ extension CaseStoreConformance {
                     q.cursor = next
                     // New cases (later, matching every walk) arrive between pages: they sort before the cursor.
                     arriving += 1
+                    arrivals += 1
                     _ = try await store.ingest(
                         [message("new-\(what)-\(arriving)", village: "青山村", subject: "路灯不亮")],
-                        at: start.addingTimeInterval(3600 + Double(arriving)))
+                        at: start.addingTimeInterval(3600 + arrivals))
                     try require(arriving < 40, "\(what): the walk ends")
                 }
                 try requireEqual(walked, expected, "\(what): every match once, in order")
