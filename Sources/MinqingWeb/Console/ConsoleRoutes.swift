@@ -258,8 +258,7 @@ struct ConsoleRoutes: Sendable {
         var c = base(current, [
             "title": "工作台账", "rows": result.items.map { row($0, access: access(current), now: now) },
             "total": result.totalCapped ? "\(result.total)+" : "\(result.total)",
-            "position": position, "prev": prev, "prevLabel": byCursor ? "回到第一页" : "上一页",
-            "next": next, "exportQuery": queryString,
+            "position": position, "prevLabel": byCursor ? "回到第一页" : "上一页", "exportQuery": queryString,
             "statuses": CaseStatus.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["status"] == $0.rawValue] },
             "channels": Channel.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["channel"] == $0.rawValue] },
             "villages": directory.villages.map { ["value": $0.code, "label": $0.name, "selected": params["village"] == $0.code] },
@@ -269,6 +268,9 @@ struct ConsoleRoutes: Sendable {
             "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
             "followUpOverdue": params["follow_up_overdue"] == "1",
         ])
+        // Only links that lead somewhere: a mustache section shows for any string, even an empty one.
+        if !prev.isEmpty { c["prev"] = prev }
+        if !next.isEmpty { c["next"] = next }
         if let problem { c["error"] = problem }
         return self.pages.response("ledger", c)
     }
