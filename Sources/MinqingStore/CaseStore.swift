@@ -201,6 +201,13 @@ public struct CaseQuery: Sendable, Hashable {
     /// How far a text search counts: each counted match is a case read and re-checked, so fewer.
     public static let textTotalCap = 1_000
 
+    /// True when a filter other than the text narrows the list (status, channel, village, category, people, dates,
+    /// overdue): a common text's matches are then counted along that filter's index rather than the text index's.
+    public var hasListFilter: Bool {
+        !statuses.isEmpty || channel != nil || village != nil || category != nil || leader != nil || staff != nil
+            || registeredFrom != nil || registeredTo != nil || overdueAt != nil || followUpOverdueAt != nil
+    }
+
     /// The cap this query counts to.
     public var effectiveTotalCap: Int {
         max(1, min(totalCap ?? ((text?.isEmpty ?? true) ? Self.defaultTotalCap : Self.textTotalCap), 100_000))

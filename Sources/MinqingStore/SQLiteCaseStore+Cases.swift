@@ -49,6 +49,9 @@ extension SQLiteCaseStore {
         var scanPage: (sql: String, arguments: StatementArguments)
         var indexedPage: (sql: String, arguments: StatementArguments)
         var count: (sql: String, arguments: StatementArguments)
+        /// The count along the list's indexes, for a common text with another filter.
+        var scanCount: (sql: String, arguments: StatementArguments)
+        var countsByScan: Bool
         var limit: Int
         var cap: Int
 
@@ -66,11 +69,13 @@ extension SQLiteCaseStore {
         let statements = try listStatements(query)
         return try await pool.read { db in
             // Candidates from the index when the text is rare; otherwise the list's index in order (docs/search-and-paging.md).
-            let page = try statements.readsCandidates(db) ? statements.indexedPage : statements.scanPage
+            let driven = try statements.readsCandidates(db)
+            let page = driven ? statements.indexedPage : statements.scanPage
             var docs = try String.fetchAll(db, sql: page.sql, arguments: page.arguments)
             let more = docs.count > statements.limit
             if more { docs.removeLast() }
-            let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(statements.count.sql))", arguments: statements.count.arguments) ?? 0
+            let count = !driven && statements.countsByScan ? statements.scanCount : statements.count
+            let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(count.sql))", arguments: count.arguments) ?? 0
             let items = try docs.map { try self.decoder.decode(CaseRecord.self, from: Data($0.utf8)) }
             return CasePage(
                 total: min(counted, statements.cap), items: items, totalCapped: counted > statements.cap,
@@ -181,8 +186,12 @@ extension SQLiteCaseStore {
         }
         let indexedPage = statement("cases.doc", pageClauses, pageArgs, indexed: true, order)
         // A count reads at most cap + 1 matches: through the index's candidates when there is text.
+        // For a common text with another filter, along that filter's index (the text's matches are dense there).
         let count = statement("1", clauses, args, indexed: match != nil, "LIMIT \(cap + 1)")
-        return ListStatements(match: match, scanPage: scanPage, indexedPage: indexedPage, count: count, limit: limit, cap: cap)
+        let scanCount = statement("1", clauses, args, indexed: false, "LIMIT \(cap + 1)")
+        return ListStatements(
+            match: match, scanPage: scanPage, indexedPage: indexedPage, count: count, scanCount: scanCount,
+            countsByScan: query.hasListFilter, limit: limit, cap: cap)
     }
 
     // MARK: Search index

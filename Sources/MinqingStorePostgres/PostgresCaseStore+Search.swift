@@ -58,6 +58,9 @@ extension PostgresCaseStore {
         var indexed: PostgresQuery
         var scan: PostgresQuery
         var count: PostgresQuery
+        /// The count along the list's indexes, for a common text with another filter.
+        var scanCount: PostgresQuery
+        var countsByScan: Bool
         var limit: Int
         var cap: Int
     }
@@ -70,7 +73,8 @@ extension PostgresCaseStore {
                 .map { try self.decodeCase(try $0.value("doc", as: String.self)) }
             let more = docs.count > statements.limit
             if more { docs.removeLast() }
-            let counted = try await self.rows(statements.count, c).first?.value("n", as: Int.self) ?? 0
+            let count = !driven && statements.countsByScan ? statements.scanCount : statements.count
+            let counted = try await self.rows(count, c).first?.value("n", as: Int.self) ?? 0
             return CasePage(
                 total: min(counted, statements.cap), items: docs, totalCapped: counted > statements.cap,
                 nextCursor: more ? docs.last.map(CaseCursor.init(after:)) : nil)
@@ -130,9 +134,11 @@ extension PostgresCaseStore {
         if let tsquery { countClauses.append("search @@ \(count.bind(tsquery))::tsquery") }
         countClauses += filters(query, text, cursor: false, &count)
         let countSQL = "SELECT count(*) AS n FROM (SELECT 1 FROM cases \(whereSQL(countClauses)) LIMIT \(cap + 1)) AS matches"
+        var scanCount = DynamicQuery()
+        let scanCountSQL = "SELECT count(*) AS n FROM (SELECT 1 FROM cases \(whereSQL(filters(query, text, cursor: false, &scanCount))) LIMIT \(cap + 1)) AS matches"
         return ListStatements(
             tsquery: tsquery, indexed: indexed.query(indexedSQL), scan: scan.query(scanSQL), count: count.query(countSQL),
-            limit: limit, cap: cap)
+            scanCount: scanCount.query(scanCountSQL), countsByScan: query.hasListFilter, limit: limit, cap: cap)
     }
 
     /// The columns the list's filters read (all but the text index).
