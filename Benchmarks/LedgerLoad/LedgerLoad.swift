@@ -3,9 +3,10 @@
 // categories varied, Chinese text from a few hundred phrases, registration spread over `--days` days before
 // `--end`. A small share is accepted or assigned afterwards, so status filters have something to select.
 //
-// Usage: minqing-ledger-load --config Config/example --data DIR --count 100000 [--batch 500] [--days 90]
+// Usage: minqing-ledger-load --config Config/example --data DIR --count 100000 [--batch 500] [--days 90] [--routing]
 // (PostgreSQL when MINQING_DATABASE_URL is set, as for `minqing serve`). No notifications are planned and no
-// early warnings computed: the ledger, not the outbox, is what is measured. Prints a cursor half-way down the list.
+// early warnings computed, and cases are routed only with --routing: the ledger, not the outbox or the routing, is
+// what is measured. Prints a cursor half-way down the list.
 import Foundation
 import MinqingApp
 import MinqingConfig
@@ -18,6 +19,7 @@ struct Options {
     var count = 10_000
     var batch = 500
     var days = 90
+    var routing = false
     var end = Date()
 
     init(_ args: [String]) {
@@ -34,8 +36,9 @@ struct Options {
             case "--count": count = Int(value()) ?? count
             case "--batch": batch = max(1, Int(value()) ?? batch)
             case "--days": days = max(1, Int(value()) ?? days)
+            case "--routing": routing = true
             default:
-                FileHandle.standardError.write(Data("未知参数 \(args[i])（可用：--config --data --count --batch --days）\n".utf8))
+                FileHandle.standardError.write(Data("未知参数 \(args[i])（可用：--config --data --count --batch --days --routing）\n".utf8))
                 exit(2)
             }
             i += 1
@@ -105,6 +108,10 @@ struct LedgerLoad {
         let options = Options(CommandLine.arguments)
         var config = try ConfigLoader.load(from: URL(fileURLWithPath: options.config), needsSecrets: false)
         config.warnings = nil
+        // Without `--routing` cases are filed with the office's vocabulary but not routed: the routing tree's
+        // market-day matching is most of in-process intake time (BENCHMARKS.md), and a ledger of a million cases
+        // would take twenty minutes to fill. Leader and staff then come from the assignments below.
+        if !options.routing { config.routing = nil }
         let store = try await HubAssembly.openStore(
             config, dataDirectory: URL(fileURLWithPath: options.data), planner: ClosurePlanner { _ in [] })
         let span = Double(options.days) * 86_400
@@ -129,6 +136,8 @@ struct LedgerLoad {
                 FileHandle.standardError.write(Data("已写入 \(done) 件（\(Int(Double(done) / max(seconds, 1))) 件/秒）\n".utf8))
             }
         }
+        let ingestSeconds = (clock.now - began) / .seconds(1)
+        FileHandle.standardError.write(Data("intake: \(options.count) cases in \(String(format: "%.1f", ingestSeconds)) s (\(Int(Double(options.count) / ingestSeconds))/s)\n".utf8))
         // Some cases move on, so the status filters select a small share.
         for (k, id) in ids.enumerated() {
             let at = options.end
