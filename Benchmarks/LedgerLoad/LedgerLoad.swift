@@ -17,7 +17,9 @@ struct Options {
     var config = "Config/example"
     var data = ""
     var count = 10_000
-    var batch = 500
+    /// Cases per intake batch; nil: 500, or fewer for a small ledger so that registration times spread over at
+    /// least 200 batches.
+    var batch: Int?
     var days = 90
     var routing = false
     var end = Date()
@@ -34,7 +36,7 @@ struct Options {
             case "--config": config = value()
             case "--data": data = value()
             case "--count": count = Int(value()) ?? count
-            case "--batch": batch = max(1, Int(value()) ?? batch)
+            case "--batch": batch = Int(value()).map { max(1, $0) }
             case "--days": days = max(1, Int(value()) ?? days)
             case "--routing": routing = true
             default:
@@ -121,8 +123,9 @@ struct LedgerLoad {
         let began = clock.now
         var done = 0
         var ids: [CaseID] = []
+        let batch = options.batch ?? max(1, min(500, options.count / 200))
         while done < options.count {
-            let n = min(options.batch, options.count - done)
+            let n = min(batch, options.count - done)
             let messages = (0..<n).map { message(done + $0, &r) }
             // Registration times rise evenly from `start` to `end`, one batch at a time.
             let at = start.addingTimeInterval(span * Double(done) / Double(options.count))
@@ -131,7 +134,7 @@ struct LedgerLoad {
                 if ids.count < 1_000_000, receipt.created, r.int(50) == 0 { ids.append(receipt.caseID) }
             }
             done += n
-            if done % 50_000 < options.batch {
+            if done % 50_000 < batch {
                 let seconds = Double((clock.now - began).components.seconds)
                 FileHandle.standardError.write(Data("已写入 \(done) 件（\(Int(Double(done) / max(seconds, 1))) 件/秒）\n".utf8))
             }
