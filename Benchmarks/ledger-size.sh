@@ -72,6 +72,7 @@ rates=()
 for n in "${sizes[@]}"; do
   new_database "$n"
   data="$work/ledger-$n"
+  mkdir -p "$data"
   echo "== $n cases: loading" >&2
   load_out=$(MINQING_DATABASE_URL="$database_url" "$loader" --config Config/example --data "$data" --count "$n" 2>&2)
   echo "$load_out" >&2
