@@ -78,7 +78,8 @@ for n in "${sizes[@]}"; do
   echo "$load_out" >&2
   deep=$(echo "$load_out" | sed -n 's/^deep_cursor=//p')
   if [ "$store" = sqlite ]; then
-    echo "   ledger file: $(du -sh "$data" | cut -f1)" >&2
+    echo "   ledger file: $(du -sh "$data" | cut -f1); largest parts (MB):" \
+      "$(sqlite3 "$data/minqing.sqlite" "SELECT group_concat(name || ' ' || mb, ', ') FROM (SELECT name, sum(pgsize) / 1048576 AS mb FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 10)" 2>/dev/null)" >&2
   fi
   hub_ports=()
   [ "$store" = postgres ] && psql -q -h 127.0.0.1 -p "$pg_port" -U "$pg_user" "ledger_$n" -c "VACUUM ANALYZE" >/dev/null
