@@ -243,6 +243,12 @@ let package = Package(
             path: "Benchmarks/DispatchBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "minqing-ledger-load",
+            dependencies: ["MinqingApp", "MinqingConfig", "MinqingCore", "MinqingStore"],
+            path: "Benchmarks/LedgerLoad",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .testTarget(name: "MinqingCoreTests", dependencies: ["MinqingCore"], swiftSettings: swiftSettings),

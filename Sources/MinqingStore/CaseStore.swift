@@ -24,8 +24,11 @@ public protocol CaseLedger: Sendable {
     func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>]
     func fetchCase(_ id: CaseID) async throws -> CaseRecord?
     func auditTrail(of id: CaseID) async throws -> [AuditEvent]
-    /// One page of matching cases. Throws `FieldError` (field `q`) when `query.text` is longer than
-    /// `CaseQuery.maxTextLength`; `limit` and `offset` are clamped to `1...maxLimit` and `0...maxOffset`.
+    /// One page of matching cases, newest registration first, after `query.cursor` if given. Throws `FieldError`
+    /// (field `q`) when `query.text` is longer than `CaseQuery.maxTextLength`; `limit` and `offset` are clamped to
+    /// `1...maxLimit` and `0...maxOffset`. `total` counts the matches (ignoring cursor and offset) up to the query's
+    /// `totalCap`; more than that sets `totalCapped`. `nextCursor` is set when more matches follow the page.
+    /// Every filter and every cursor page is read through an index that serves the order (docs/search-and-paging.md).
     func searchCases(_ query: CaseQuery) async throws -> CasePage
     /// Applies `action`; if `expectedVersion` is given and differs, throws `TransitionError` `.staleVersion`.
     /// `onBehalfOf` (a person an API integration says it acts for) is recorded in the event's details as
@@ -209,13 +212,36 @@ public struct CaseQuery: Sendable, Hashable {
     /// masked number digit by digit: such a reader's text matches case ids, and subject or body only without digits.
     public var textMatchesPII: Bool = true
     public var limit: Int = 50
+    /// Rows skipped before the page (after `cursor`, if given): cheap only for the first pages — deeper pages use
+    /// `cursor`.
     public var offset: Int = 0
+    /// Start after this case in the list's order (the `nextCursor` of the previous page).
+    public var cursor: CaseCursor?
+    /// Count matches up to this many (nil: `defaultTotalCap`, or `textTotalCap` when searching text).
+    public var totalCap: Int?
 
     public static let maxLimit = 500
-    /// The deepest page start the ledger serves; deeper offsets are refused (API) or clamped (console).
-    public static let maxOffset = 10_000_000
+    /// The deepest page start by `offset`; deeper pages are read by `cursor` (the API refuses a deeper offset, the
+    /// console clamps it). 10,000 rows of an index are read in a few milliseconds.
+    public static let maxOffset = 10_000
     /// The longest search text: longer text is refused before it reaches SQL (docs/parsing.md).
     public static let maxTextLength = 200
+    /// How far a list counts its matches: a count reads at most this many index entries ("10000+" beyond).
+    public static let defaultTotalCap = 10_000
+    /// How far a text search counts: each counted match is a case read and re-checked, so fewer.
+    public static let textTotalCap = 1_000
+
+    /// True when a filter other than the text narrows the list (status, channel, village, category, people, dates,
+    /// overdue): a common text's matches are then counted along that filter's index rather than the text index's.
+    public var hasListFilter: Bool {
+        !statuses.isEmpty || channel != nil || village != nil || category != nil || leader != nil || staff != nil
+            || registeredFrom != nil || registeredTo != nil || overdueAt != nil || followUpOverdueAt != nil
+    }
+
+    /// The cap this query counts to.
+    public var effectiveTotalCap: Int {
+        max(1, min(totalCap ?? ((text?.isEmpty ?? true) ? Self.defaultTotalCap : Self.textTotalCap), 100_000))
+    }
 
     public init() {}
 
@@ -236,14 +262,21 @@ public struct CaseNotification: Sendable, Hashable {
     }
 }
 
-/// One page of the ledger, newest registration first, with the number of all matches.
+/// One page of the ledger, newest registration first, with the number of all matches (up to the query's cap).
 public struct CasePage: Sendable, Hashable {
+    /// The number of matches, or the cap when there are more (`totalCapped`).
     public var total: Int
     public var items: [CaseRecord]
+    /// True when there are more than `total` matches.
+    public var totalCapped: Bool
+    /// Where the next page starts; nil when no match follows this page.
+    public var nextCursor: CaseCursor?
 
-    public init(total: Int, items: [CaseRecord]) {
+    public init(total: Int, items: [CaseRecord], totalCapped: Bool = false, nextCursor: CaseCursor? = nil) {
         self.total = total
         self.items = items
+        self.totalCapped = totalCapped
+        self.nextCursor = nextCursor
     }
 }
 

@@ -30,7 +30,7 @@ extension SQLiteCaseStore: LedgerTableSource {
             try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master
                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
-                  AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+                  AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE 'case\\_search\\_%' ESCAPE '\\'
                 ORDER BY name
                 """)
         }

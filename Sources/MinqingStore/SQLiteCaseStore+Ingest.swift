@@ -26,6 +26,8 @@ extension SQLiteCaseStore {
                 }
             }
             if let warnings = rules.warnings { self.enqueueWarningUpdates(grown, warnings, at: now, db) }
+            // Outside the messages' savepoints: FTS5 writes its pending tokens at each savepoint, so one write per batch.
+            try self.indexCases(results.compactMap { try? $0.get() }.filter(\.opensCase).map(\.caseID), db)
             return results
         }
     }

@@ -132,6 +132,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerRelatedMigrations(&m)
         registerAccountMigrations(&m)
         registerStatisticsMigration(&m)
+        registerSearchMigrations(&m)
         return m
     }
 
@@ -157,10 +158,12 @@ public final class SQLiteCaseStore: CaseStore {
                 r.subject, r.body, r.deadline?.timeIntervalSince1970, r.receivedAt.timeIntervalSince1970,
                 r.registeredAt.timeIntervalSince1970, r.updatedAt.timeIntervalSince1970, r.version, doc,
             ])
+        // The case's search tokens are written by `indexCases` at the end of the intake batch.
         return doc
     }
 
-    /// Stores `r` over its earlier version and returns its stored document.
+    /// Stores `r` over its earlier version and returns its stored document. Subject, body, id and phone are never
+    /// changed after intake (they are what was received), so the search index of `insertCase` stays right.
     @discardableResult
     func updateCase(_ r: CaseRecord, _ db: Database) throws -> String {
         let doc = try document(r)

@@ -83,6 +83,8 @@ extension PostgresCaseStore {
                     progress(done, total)
                 }
             }
+            // The text index is not a table of the SQLite ledger: built here from the copied cases.
+            try await PostgresMigrations.fillSearchIndex(c, logger: self.logger)
             for (table, columns) in plans {
                 for column in columns where column.serial {
                     let name = Self.quoted(table), col = Self.quoted(column.name)

@@ -185,15 +185,17 @@ public final class PostgresCaseStore: HubStore {
         try await exec(
             """
             INSERT INTO cases (id, day, seq, channel, source_ref, status, village, category, leader, staff,
-              complainant_phone, subject, body, deadline, received_at, registered_at, updated_at, version, doc)
+              complainant_phone, subject, body, deadline, received_at, registered_at, updated_at, version, doc, search)
             VALUES (\(r.id.description), \(r.id.day), \(r.id.sequence), \(r.channel.rawValue), \(r.sourceRef),
               \(r.status.rawValue), \(r.village), \(r.category), \(r.leader), \(r.staff),
               \(r.complainant.phone.map(PhoneNumber.normalised)), \(r.subject), \(r.body),
               \(r.deadline?.timeIntervalSince1970), \(r.receivedAt.timeIntervalSince1970),
-              \(r.registeredAt.timeIntervalSince1970), \(r.updatedAt.timeIntervalSince1970), \(r.version), \(try document(r)))
+              \(r.registeredAt.timeIntervalSince1970), \(r.updatedAt.timeIntervalSince1970), \(r.version), \(try document(r)),
+              array_to_tsvector(\(CaseTextSearch.tokens(of: r))::text[]))
             """, c)
     }
 
+    /// Writes a case's changes. Subject, body, id and phone never change after intake, so `search` stays right.
     func updateCase(_ r: CaseRecord, _ c: PostgresConnection) async throws {
         try await exec(
             """

@@ -17,6 +17,8 @@ enum PostgresMigrations {
     struct Step {
         let name: String
         let statements: [String]
+        /// Work after the statements, in the same transaction (filling a new index from the rows stored).
+        var backfill: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     static let steps: [Step] = [
@@ -276,6 +278,8 @@ enum PostgresMigrations {
             "CREATE INDEX audit_reply ON audit_events (case_id, at) WHERE action = 'reply'",
         ]),
         accounts,
+        listIndexes,
+        caseSearch,
         // What a warning's notification lists — its newest members and its villages — read through indexes, however
         // large the cluster (the SQLite ledger's v5-warning-lookups).
         Step(name: "pg3-warning-lookups", statements: [
@@ -329,6 +333,7 @@ enum PostgresMigrations {
                 for sql in step.statements {
                     _ = try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
                 }
+                if let backfill = step.backfill { try await backfill(c, logger) }
                 _ = try await c.query("""
                     INSERT INTO minqing_migrations (name, applied_at) VALUES (\(step.name), \(Date().timeIntervalSince1970))
                     """, logger: logger).collect()

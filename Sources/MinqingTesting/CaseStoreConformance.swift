@@ -64,7 +64,9 @@ public enum CaseStoreConformance {
     }
 
     /// Every check of every part of `CaseStore`.
-    public static var checks: [Check] { ledgerChecks + deliveryChecks + outboxChecks + scheduleChecks + scheduleReadChecks + cursorChecks }
+    public static var checks: [Check] {
+        ledgerChecks + searchChecks + deliveryChecks + outboxChecks + scheduleChecks + scheduleReadChecks + cursorChecks
+    }
 
     /// `CaseLedger`: intake, ids, cases, transitions, search.
     public static let ledgerChecks: [Check] = [

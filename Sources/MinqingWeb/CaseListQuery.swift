@@ -8,7 +8,7 @@ import MinqingStore
 struct CaseListQuery {
     let query: CaseQuery
 
-    static let parameters: Set<String> = ["status", "channel", "village", "category", "leader", "staff", "from", "to", "q", "overdue", "follow_up_overdue", "limit", "offset"]
+    static let parameters: Set<String> = ["status", "channel", "village", "category", "leader", "staff", "from", "to", "q", "overdue", "follow_up_overdue", "limit", "offset", "cursor"]
 
     init(_ params: Parameters, vocabulary: IntakeVocabulary, timeZone: TimeZone) throws {
         var q = CaseQuery()
@@ -50,7 +50,17 @@ struct CaseListQuery {
             }
         }
         q.limit = try Self.int(params, "limit", default: 50, range: 1...CaseQuery.maxLimit)
+        if let text = params.get("offset"), let n = Int(text), n > CaseQuery.maxOffset {
+            throw Problem.badRequest(
+                "offset", "最大为 \(CaseQuery.maxOffset)：更深的页请用 cursor 翻页（每页答复中的 next_cursor 即下一页的 cursor）")
+        }
         q.offset = try Self.int(params, "offset", default: 0, range: 0...CaseQuery.maxOffset)
+        if let text = params.get("cursor") {
+            guard let cursor = CaseCursor(encoded: text) else {
+                throw Problem.badRequest("cursor", "无法识别的翻页位置：请原样使用上一页答复中的 next_cursor，或去掉 cursor 从第一页开始")
+            }
+            q.cursor = cursor
+        }
         query = q
     }
 

@@ -21,8 +21,9 @@ struct CaseRoutes: Sendable {
                     .with(detail: "按号码搜索（q 中含连续 3 位以上数字）需要 read_pii 权限：请只用文字或案件编号搜索，或改用有 read_pii 权限的令牌。")
             }
             let page = try await deps.store.searchCases(query)
-            return try Response.json(CaseList(total: page.total, limit: query.limit, offset: query.offset,
-                                              items: page.items.map { redaction.record($0, for: principal) }))
+            return try Response.json(CaseList(
+                total: page.total, totalCapped: page.totalCapped, limit: query.limit, offset: query.offset,
+                nextCursor: page.nextCursor?.encoded, items: page.items.map { redaction.record($0, for: principal) }))
         }
         routes.on(.get, "/api/v1/cases/{id}", access: .scope(.read)) { _, context in
             let id = try caseID(context)
@@ -90,9 +91,13 @@ struct CaseDetail: Encodable {
 }
 
 struct CaseList: Encodable {
+    /// The matches, counted up to the cap (`total_capped`: there are more).
     let total: Int
+    let totalCapped: Bool
     let limit: Int
     let offset: Int
+    /// The `cursor` of the next page; absent on the last page.
+    let nextCursor: String?
     let items: [CaseRecord]
 }
 

@@ -15,6 +15,7 @@ struct Cases: AsyncParsableCommand {
         @Option(help: "村（社区）代码或名称") var village: String?
         @Option(help: "标题、内容、编号或电话中的文字") var q: String?
         @Option(help: "最多列出几件") var limit: Int = 50
+        @Option(help: "从此位置之后继续列出（上一次输出末尾的“下一页”位置）") var cursor: String?
         @Flag(help: "输出 JSON") var json = false
 
         func run() async throws {
@@ -30,17 +31,26 @@ struct Cases: AsyncParsableCommand {
             query.village = village.map { config.vocabulary.village($0) ?? $0 }
             query.text = q
             query.limit = limit
+            if let cursor {
+                guard let position = CaseCursor(encoded: cursor) else {
+                    throw ValidationError("「\(cursor)」不是翻页位置：请原样使用上一次输出末尾“下一页：--cursor …”中的值")
+                }
+                query.cursor = position
+            }
             let page = try await store.searchCases(query)
             if json {
                 print(String(decoding: try HubJSON.encoder(pretty: true).encode(page.items), as: UTF8.self))
+                if let next = page.nextCursor { printError("下一页：--cursor \(next.encoded)") }
                 return
             }
-            print("共 \(page.total) 件\(page.total > page.items.count ? "，显示最新 \(page.items.count) 件" : "")")
+            let total = page.totalCapped ? "\(page.total)+" : "\(page.total)"
+            print("共 \(total) 件\(page.totalCapped || page.total > page.items.count ? "，显示\(cursor == nil ? "最新" : "") \(page.items.count) 件" : "")")
             for r in page.items {
                 let village = r.village.flatMap { config.directory.village($0)?.name } ?? r.village ?? "—"
                 let deadline = r.deadline.map { "期限 " + HubTime.iso($0, in: config.office.timeZone).prefix(16).replacingOccurrences(of: "T", with: " ") } ?? ""
                 print("\(r.id)  \(r.status.displayName)  \(r.channel.displayName)  \(village)  \(r.subject)  \(deadline)")
             }
+            if let next = page.nextCursor { print("下一页：--cursor \(next.encoded)") }
         }
     }
 

@@ -59,6 +59,9 @@ struct StoreCopyTests {
         }
         let (_, first) = try await get("\(moved.base)/api/v1/cases/\(ids["copy-1"]!)")
         #expect(first["status"] as? String == "accepted", "the case's state came along")
+        // The text index was built from the copied cases.
+        let (_, found) = try await get("\(moved.base)/api/v1/cases?q=\("垃圾堆积".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+        #expect(found["total"] as? Int == 3, "the copied cases are found by text: \(found)")
         let (repost, same) = try await post("\(moved.base)/api/v1/messages", message("copy-2"))
         #expect(repost == 200 && same["case_id"] as? String == ids["copy-2"], "a copied message is recognised")
         let (created, fresh) = try await post("\(moved.base)/api/v1/messages", message("copy-4"))

@@ -287,6 +287,25 @@ struct PostgresCaseStoreTests {
         await fixture.closeAll()
     }
 
+    @Test("every filter and a cursor page are read through an index in the list's order; a rare text through the GIN index")
+    func listPlans() async throws {
+        let fixture = try await PostgresFixture()
+        let store = try await fixture.open()
+        let cursor = CaseCursor(registeredAt: 1_795_000_000, seq: 7)
+        let cases = CaseStoreConformance.listPlanQueries(after: cursor)
+        for (name, q, index) in cases {
+            let plan = try await store.explainSearch(q)
+            #expect(plan.page.contains { $0.contains(index) }, "\(name): \(plan.page)")
+            #expect(!plan.page.contains { $0.contains("Sort") }, "\(name) sorts nothing: \(plan.page)")
+        }
+        var text = CaseQuery()
+        text.text = "路灯"
+        let plan = try await store.explainSearch(text)
+        #expect(plan.page.contains { $0.contains("cases_search") }, "\(plan.page)")
+        #expect(plan.count.contains { $0.contains("cases_search") }, "\(plan.count)")
+        await fixture.closeAll()
+    }
+
     @Test("instances starting at once migrate the schema exactly once")
     func concurrentMigrations() async throws {
         let fixture = try await PostgresFixture()

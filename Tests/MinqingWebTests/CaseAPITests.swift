@@ -102,6 +102,41 @@ struct CaseAPITests {
         }
     }
 
+    @Test("the list pages by cursor: next_cursor leads through every case once, total_capped says the count is exact")
+    func cursorPages() async throws {
+        try await TestHub().test { client in
+            var posted: [String] = []
+            for i in 1...5 { posted.append(try await post(client, "C-\(i)", body: "路灯不亮\(i)")) }
+            func page(_ query: String) async throws -> [String: Any] {
+                let r = try await client.execute(uri: "/api/v1/cases?\(query)", method: .get, headers: auth)
+                #expect(r.status == .ok, "\(query): \(String(buffer: r.body))")
+                return try decode(r)
+            }
+            var seen: [String] = []
+            var query = "limit=2"
+            while true {
+                let p = try await page(query)
+                #expect(p["total"] as? Int == 5 && p["total_capped"] as? Bool == false)
+                seen += (p["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                guard let next = p["next_cursor"] as? String else { break }
+                query = "limit=2&cursor=\(next)"
+                #expect(seen.count < 6)
+            }
+            #expect(seen == posted.reversed())
+            let q = "q=" + "路灯".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! + "&limit=4"
+            let first = try await page(q)
+            let rest = try await page(q + "&cursor=\(first["next_cursor"] as? String ?? "")")
+            #expect((rest["items"] as? [Any])?.count == 1 && rest["next_cursor"] == nil)
+            for (bad, field) in [("cursor=abc", "cursor"), ("cursor=c1.zz.1", "cursor"), ("cursor=", "cursor"), ("offset=10001", "offset")] {
+                let r = try await client.execute(uri: "/api/v1/cases?\(bad)", method: .get, headers: auth)
+                #expect(r.status == .badRequest, "\(bad)")
+                let body = try decode(r)
+                #expect((body["errors"] as? [[String: String]])?.first?["field"] == field, "\(bad)")
+                #expect((body["detail"] as? String)?.contains(field == "cursor" ? "next_cursor" : "cursor") == true, "\(bad)")
+            }
+        }
+    }
+
     @Test("health, readiness and Prometheus metrics answer without a token")
     func operations() async throws {
         try await TestHub().test { client in

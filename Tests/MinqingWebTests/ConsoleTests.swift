@@ -194,6 +194,15 @@ struct ConsoleTests {
             #expect(roads.contains("共 21 件") && roads.contains("第 1 / 2 页") && roads.contains("id=\"next\""))
             let second = try await get("/console?category=roads&page=2")
             #expect(second.contains("第 2 / 2 页") && second.contains("id=\"prev\""))
+            var roadsQuery = CaseQuery()
+            roadsQuery.category = "roads"
+            roadsQuery.limit = 20
+            let cursor = try #require(try await hub.store.searchCases(roadsQuery).nextCursor)
+            let byCursor = try await get("/console?category=roads&cursor=\(cursor.encoded)")
+            #expect(byCursor.contains("按位置续翻") && byCursor.contains("回到第一页") && !byCursor.contains("id=\"next\""))
+            #expect(byCursor.components(separatedBy: "<tr").count == second.components(separatedBy: "<tr").count, "the same last row")
+            let badCursor = try await get("/console?cursor=nonsense")
+            #expect(badCursor.contains("翻页位置无法识别") && badCursor.contains("第 1 /"))
             let csvResponse = try await client.execute(uri: "/console/export.csv?category=roads", method: .get, headers: [.cookie: cookie])
             #expect(csvResponse.headers[.contentType] == "text/csv; charset=utf-8")
             let bytes = Array(csvResponse.body.readableBytesView)

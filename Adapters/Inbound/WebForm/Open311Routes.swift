@@ -136,8 +136,8 @@ public struct Open311Routes: Sendable {
                 let e = entry(r)
                 if wanted == nil || e["status"] as? String == wanted { out.append(e) }
             }
-            q.offset += page.items.count
-            if page.items.isEmpty || q.offset >= page.total { break }
+            guard let next = page.nextCursor else { break }
+            q.cursor = next
         }
         return Self.json(Array(out.prefix(1000)))
     }

@@ -216,8 +216,8 @@ extension ConsoleRoutes {
         while true {
             let page = try await deps.store.searchCases(q)
             records += page.items
-            q.offset += page.items.count
-            if page.items.isEmpty || q.offset >= page.total { break }
+            guard let next = page.nextCursor else { break }
+            q.cursor = next
         }
         var audits: [CaseID: [AuditEvent]] = [:]
         for r in records where r.deadline != nil || r.status == .replied { audits[r.id] = try await deps.store.auditTrail(of: r.id) }

@@ -199,11 +199,20 @@ struct ConsoleRoutes: Sendable {
         q.registeredTo = day("to")?.addingTimeInterval(86_400)
         if params["overdue"] == "1" { q.overdueAt = deps.clock.now() }
         if params["follow_up_overdue"] == "1" { q.followUpOverdueAt = deps.clock.now() }
-        q.limit = 20
-        // Pages beyond the deepest offset are clamped, so `(page - 1) * limit` cannot overflow.
-        let pages = 1...(CaseQuery.maxOffset / q.limit + 1)
-        let page = Checked.clamp((try? Checked.int(params["page"] ?? "1", field: "page")) ?? 1, to: pages)
+        q.limit = Self.ledgerPageSize
+        // Pages beyond the deepest offset are clamped, so `(page - 1) * limit` cannot overflow; deeper pages go on
+        // by cursor ("下一页" after the last numbered page).
+        let page = Checked.clamp((try? Checked.int(params["page"] ?? "1", field: "page")) ?? 1, to: Self.numberedPages)
         q.offset = (page - 1) * q.limit
+        if let text = params["cursor"] {
+            if let cursor = CaseCursor(encoded: text) {
+                q.cursor = cursor
+                q.offset = 0
+            } else {
+                problem = problem ?? "翻页位置无法识别，已从第一页开始显示"
+                params["cursor"] = nil
+            }
+        }
         return (q, params, page, problem)
     }
 
@@ -232,14 +241,24 @@ struct ConsoleRoutes: Sendable {
         let (q, params, page, problem) = query(request)
         let result = try await deps.store.searchCases(access(current).restrict(q))
         let now = deps.clock.now()
-        let pages = max(1, (result.total + q.limit - 1) / q.limit)
-        var queryString = params.filter { $0.key != "page" }.sorted { $0.key < $1.key }
+        var queryString = params.filter { $0.key != "page" && $0.key != "cursor" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         if !queryString.isEmpty { queryString += "&" }
+        // Page numbers while an offset is cheap (the first `numberedPages`); past them, and after a capped count,
+        // "下一页" goes on by cursor and the page shows no number.
+        let counted = max(1, (result.total + q.limit - 1) / q.limit)
+        let pages = min(counted, Self.numberedPages.upperBound)
+        let byCursor = q.cursor != nil
+        let nextByCursor = result.nextCursor.map { "?\(queryString)cursor=\($0.encoded)" } ?? ""
+        let next = byCursor || page >= pages ? nextByCursor : "?\(queryString)page=\(page + 1)"
+        let prev = byCursor ? "?\(queryString.dropLast())" : page > 1 ? "?\(queryString)page=\(page - 1)" : ""
+        let position = byCursor
+            ? "更早的案件（按位置续翻）"
+            : "第 \(page) / \(pages)\(result.totalCapped || counted > pages ? "+" : "") 页"
         var c = base(current, [
-            "title": "工作台账", "rows": result.items.map { row($0, access: access(current), now: now) }, "total": result.total,
-            "page": page, "pages": pages, "prev": page > 1 ? "?\(queryString)page=\(page - 1)" : "",
-            "next": page < pages ? "?\(queryString)page=\(page + 1)" : "", "exportQuery": queryString,
+            "title": "工作台账", "rows": result.items.map { row($0, access: access(current), now: now) },
+            "total": result.totalCapped ? "\(result.total)+" : "\(result.total)",
+            "position": position, "prevLabel": byCursor ? "回到第一页" : "上一页", "exportQuery": queryString,
             "statuses": CaseStatus.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["status"] == $0.rawValue] },
             "channels": Channel.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": params["channel"] == $0.rawValue] },
             "villages": directory.villages.map { ["value": $0.code, "label": $0.name, "selected": params["village"] == $0.code] },
@@ -249,6 +268,9 @@ struct ConsoleRoutes: Sendable {
             "q": params["q"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "", "overdue": params["overdue"] == "1",
             "followUpOverdue": params["follow_up_overdue"] == "1",
         ])
+        // Only links that lead somewhere: a mustache section shows for any string, even an empty one.
+        if !prev.isEmpty { c["prev"] = prev }
+        if !next.isEmpty { c["next"] = next }
         if let problem { c["error"] = problem }
         return self.pages.response("ledger", c)
     }
@@ -256,6 +278,11 @@ struct ConsoleRoutes: Sendable {
     func people(_ role: Directory.Role) -> [Directory.Person] {
         directory.people.filter { $0.roles.contains(role) || (role == .leader && $0.roles.contains(.principalLeader)) }
     }
+
+    /// Rows per page of the console's ledger.
+    static let ledgerPageSize = 20
+    /// The pages the console numbers (reached by offset, at most `CaseQuery.maxOffset` rows deep).
+    static let numberedPages = 1...(CaseQuery.maxOffset / ledgerPageSize + 1)
 
     /// Most rows one CSV export holds (the file is built in memory).
     static let exportLimit = 20_000
@@ -267,12 +294,17 @@ struct ConsoleRoutes: Sendable {
         q = access.restrict(q)
         q.limit = CaseQuery.maxLimit
         q.offset = 0
+        q.cursor = nil
+        // Counted far enough to say how many the export left out.
+        q.totalCap = Self.exportLimit + 1
         let now = deps.clock.now()
         var lines = ["编号,渠道,登记时间,村（社区）,类别,标题,状态,责任领导,承办人员,办理期限,是否超期,反映人,电话"]
         var total = 0
+        var capped = false
         while lines.count <= Self.exportLimit {
             let page = try await deps.store.searchCases(q)
             total = page.total
+            capped = page.totalCapped
             // Masking and quoting cost CPU in proportion to the text: off the shared threads (`Offload`).
             let routes = self
             lines += try await Offload.run {
@@ -283,12 +315,12 @@ struct ConsoleRoutes: Sendable {
                     return cells.map(CSVCell.escape).joined(separator: ",")
                 }
             }
-            q.offset += page.items.count
-            if page.items.isEmpty || q.offset >= page.total { break }
+            guard let next = page.nextCursor else { break }
+            q.cursor = next
         }
         if total > Self.exportLimit {
             lines = Array(lines.prefix(Self.exportLimit + 1))
-            lines.append(CSVCell.escape("（共 \(total) 条，只导出了前 \(Self.exportLimit) 条：请按日期、村或状态缩小范围后分批导出）"))
+            lines.append(CSVCell.escape("（\(capped ? "超过 \(Self.exportLimit)" : "共 \(total)") 条，只导出了前 \(Self.exportLimit) 条：请按日期、村或状态缩小范围后分批导出）"))
         }
         return CSVCell.download(lines, filename: "ledger.csv", chineseName: "%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv")
     }
