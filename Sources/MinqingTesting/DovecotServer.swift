@@ -38,6 +38,19 @@ public final class DovecotServer: Sendable {
     }
 
     public static func start() async throws -> DovecotServer {
+        // A port free when picked can be taken before Dovecot binds it (another server a test starts at that moment):
+        // then Dovecot says "Address already in use" and the start is tried again on another port.
+        var attempt = 1
+        while true {
+            do {
+                return try await start(port: try FreePort.pick())
+            } catch let failure as Failure where failure.description.contains("Address already in use") && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func start(port: Int) async throws -> DovecotServer {
         guard let dovecot = Peers.dovecot else { throw Failure(description: Peers.imapHint) }
         let root = try Peers.temporaryDirectory("dovecot")
         // Dovecot's auth and login processes run as other users and must reach the config and users file.
@@ -47,7 +60,7 @@ public final class DovecotServer: Sendable {
         let owner: (uid_t, gid_t) = isRoot ? (65534, 65534) : (getuid(), getgid())
         let me = String(cString: getpwuid(getuid()).pointee.pw_name)
         let myGroup = String(cString: getgrgid(getgid()).pointee.gr_name)
-        let server = DovecotServer(root: root, port: try FreePort.pick(), mailOwner: owner)
+        let server = DovecotServer(root: root, port: port, mailOwner: owner)
         for folder in ["run", "state"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
