@@ -30,7 +30,9 @@ public struct CaseCursor: Sendable, Hashable, CustomStringConvertible {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "c1", (1...16).contains(parts[1].count), (1...18).contains(parts[2].count),
               parts[1].allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }), parts[2].allSatisfy({ ("0"..."9").contains($0) }),
-              let bits = UInt64(parts[1], radix: 16), let seq = Int64(parts[2])
+              let bits = UInt64(parts[1], radix: 16), let seq = Int64(parts[2]),
+              // A registration time is a finite instant: NaN or ±∞ would compare unlike any stored case.
+              Double(bitPattern: bits).isFinite
         else { return nil }
         self.init(registeredAt: Double(bitPattern: bits), seq: seq)
     }

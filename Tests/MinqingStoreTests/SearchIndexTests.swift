@@ -79,7 +79,8 @@ struct SearchIndexTests {
         #expect(CaseCursor(encoded: c.encoded) == c)
         #expect(c.encoded.hasPrefix("c1."))
         for bad in ["", "c1", "c1..1", "c1.zz.1", "c1.1.", "c2.1.1", "c1.1.-1", "c1.1.1.1", "c1.ABC.1", "c1.1.+1",
-                    "c1.11111111111111111.1", "c1.1.1234567890123456789", " c1.1.1"] {
+                    "c1.11111111111111111.1", "c1.1.1234567890123456789", " c1.1.1",
+                    "c1.7ff8000000000000.1", "c1.7ff0000000000000.1", "c1.fff0000000000000.1"] {
             #expect(CaseCursor(encoded: bad) == nil, "\(bad)")
         }
     }
