@@ -137,15 +137,15 @@ public enum HubAssembly {
         }
         recordCalendarYears(config, clock: clock, metrics: metrics, logger: logger)
 
-        let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal()
+        let outboxSignal = ChangeSignal(), caseSignal = ChangeSignal(), repeatSignal = ChangeSignal()
         let holder = ConfigHolder(config, hash: environment.configDirectory.map(ConfigCheck.hash) ?? "", at: clock.now())
         let planner = PlannerSlot(HubPlanners.planner(for: config))
         let rules = IntakeRulesSlot(IntakeRules(config))
         let store: any HubStore
         do {
             store = try await openStore(
-                config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal, planner: planner,
-                rules: rules)
+                config, dataDirectory: environment.dataDirectory, outboxSignal: outboxSignal, caseSignal: caseSignal,
+                repeatSignal: repeatSignal, planner: planner, rules: rules)
         } catch {
             await client.shutdown(.abortInFlight)
             throw error
@@ -181,9 +181,12 @@ public enum HubAssembly {
             // Other instances' commits wake this one's dispatcher and scheduler.
             services.append(BackgroundTask {
                 await PostgresChangeListener.run(
-                    settings: postgres, outbox: outboxSignal, cases: caseSignal, clock: clock, logger: Logger(label: "minqing.listener"))
+                    settings: postgres, outbox: outboxSignal, cases: caseSignal, repeats: repeatSignal, clock: clock,
+                    logger: Logger(label: "minqing.listener"))
             })
         }
+        services.append(leaderOnly("repeats", RepeatDetector(
+            store: store, signal: repeatSignal, clock: clock, logger: Logger(label: "minqing.repeats"), metrics: metrics)))
         if let sqlite = store as? SQLiteCaseStore {
             services.append(WALKeeper(store: sqlite, clock: clock, logger: Logger(label: "minqing.store"), metrics: metrics))
         }
@@ -252,12 +255,13 @@ public enum HubAssembly {
     /// (a reload replaces it); without, by `config`'s rules for the store's whole life.
     public static func openStore(
         _ config: HubConfig, dataDirectory: URL, outboxSignal: ChangeSignal = ChangeSignal(), caseSignal: ChangeSignal = ChangeSignal(),
-        planner: (any NotificationPlanner)? = nil, rules: IntakeRulesSlot? = nil
+        repeatSignal: ChangeSignal = ChangeSignal(), planner: (any NotificationPlanner)? = nil, rules: IntakeRulesSlot? = nil
     ) async throws(HubAssemblyError) -> any HubStore {
         var settings = LedgerSettings(
             caseIDPrefix: config.office.caseIDPrefix, timeZone: config.office.timeZone,
             factory: config.caseFactory, planner: planner ?? HubPlanners.planner(for: config), policy: config.casePolicy,
             outboxSignal: outboxSignal, caseSignal: caseSignal)
+        settings.repeatSignal = repeatSignal
         settings.warnings = config.warnings
         settings.rules = rules
         if let postgres = config.storage.postgres {

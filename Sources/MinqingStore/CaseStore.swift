@@ -315,6 +315,8 @@ public struct LedgerSettings: Sendable {
     /// Notified after every commit that created or changed a case — a new deadline, a status that ends or starts
     /// scheduled jobs (the scheduler waits on it). A separate signal: each `ChangeSignal` wakes one consumer's wait.
     public var caseSignal: ChangeSignal
+    /// Notified after every commit that queued new cases for repeat detection (the hub's `RepeatDetector` waits on it).
+    public var repeatSignal = ChangeSignal()
     /// Related cases and early warnings (`warnings.yaml`); nil: new cases are not compared (start value; see `rules`).
     public var warnings: WarningSettings?
     /// The rules a configuration reload replaces while the store runs (the hub's `HubReloader` sets them). When

@@ -4,12 +4,22 @@ import MinqingCore
 /// Related cases (可能重复) the ledger found at intake.
 ///
 /// Contract (checked by `RelatedCaseConformance`):
-/// - When the store's `LedgerSettings.warnings` is set, every new case (not a follow-up, not a redelivery) gets its
-///   fingerprint stored and is linked to the earlier cases `RelatedCases.links` picks — in the transaction that stores
-///   the case. A failure there never fails the case: the case commits without links.
+/// - When the store's `LedgerSettings.warnings` is set, every new case (not a follow-up, not a redelivery) is queued
+///   for repeat detection in the transaction that stores it (a durable `repeat_pending` row with its signature), and
+///   nothing more: comparing is not on intake's path. `detectPendingRepeats` then takes the queued cases oldest
+///   first, stores each one's fingerprint, links it to the cases `RelatedCases.links` picks among those already
+///   fingerprinted, and raises or grows warnings — each queued case exactly once, also across a crash or a
+///   restart. A failure there never touches the case: it stays stored, without links.
 /// - Links are never merges; merging stays a case action (`CaseAction.merge`).
 /// - Finding candidates costs O(bands) index lookups, whatever the size of the ledger.
 public protocol RelatedCaseStore: Sendable {
+    /// Runs repeat detection for up to `limit` queued cases, oldest first, in one transaction (a grown warning's
+    /// update written once for the lot); returns how many it took off the queue. Time `now` stamps the links and
+    /// warnings; windows are measured from each case's registration. Safe to call from several tasks or instances
+    /// at once: each queued case is taken once. Notifies `LedgerSettings.outboxSignal` when it wrote notifications.
+    func detectPendingRepeats(limit: Int, at now: Date) async throws -> Int
+    /// How many new cases wait for repeat detection (the `minqing_repeat_backlog` gauge).
+    func pendingRepeatCount() async throws -> Int
     /// The cases linked to `id`, in either direction (earlier and later ones), strongest reason first, then score.
     /// Cases merged into another are left out.
     func relatedCases(of id: CaseID) async throws -> [RelatedLink]
@@ -83,7 +93,7 @@ public struct WarningEvent: Sendable, Hashable {
 ///
 /// Contract (checked by `RelatedCaseConformance`):
 /// - A cluster that meets a rule raises ONE warning, with one `warning.raised` outbox row per target of the rule,
-///   written in the transaction of the case that completed it. A case joining the cluster later adds itself to that
+///   written in the transaction that detected the case which completed it. A case joining the cluster later adds itself to that
 ///   warning and writes one `warning.updated` row per target — never a second warning.
 /// - Acknowledging is audited (actor, time, note) and happens once: a second acknowledgement throws
 ///   `WarningStoreError.alreadyAcknowledged`.

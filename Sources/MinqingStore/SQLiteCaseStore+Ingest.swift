@@ -8,24 +8,24 @@ extension SQLiteCaseStore {
         defer {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
+            settings.repeatSignal.notify()
         }
         // One read of the rules for the whole batch: a reload decides the next batch, never half of one.
         let rules = intakeRules.rules
-        // Similarity signatures need only the text: computed before the serialized write.
+        // Similarity signatures need only the text: computed before the serialized write. Comparing them with the
+        // ledger's cases is left to `detectPendingRepeats`, after the commit.
         let signatures = signatures(for: messages, rules.warnings)
         return try await pool.write { db in
-            let grown = GrownWarnings()
             let results = zip(messages, signatures).map { message, signature in
                 Result { () throws -> IntakeReceipt in
                     var receipt: IntakeReceipt?
                     try db.inSavepoint {
-                        receipt = try self.ingestOne(message, signature: signature, rules, grown, at: now, db)
+                        receipt = try self.ingestOne(message, signature: signature, rules, at: now, db)
                         return .commit
                     }
                     return receipt!
                 }
             }
-            if let warnings = rules.warnings { self.enqueueWarningUpdates(grown, warnings, at: now, db) }
             // Outside the messages' savepoints: FTS5 writes its pending tokens at each savepoint, so one write per batch.
             try self.indexCases(results.compactMap { try? $0.get() }.filter(\.opensCase).map(\.caseID), db)
             return results
@@ -33,8 +33,7 @@ extension SQLiteCaseStore {
     }
 
     private func ingestOne(
-        _ message: InboundMessage, signature: MinHashSignature?, _ rules: IntakeRules, _ grown: GrownWarnings, at now: Date,
-        _ db: Database
+        _ message: InboundMessage, signature: MinHashSignature?, _ rules: IntakeRules, at now: Date, _ db: Database
     ) throws -> IntakeReceipt {
         try message.validate()
         if let row = try Row.fetchOne(
@@ -70,7 +69,7 @@ extension SQLiteCaseStore {
         try insertInboundMessage(message, caseID: id, at: now, db)
         try insertEvent(event, db)
         try enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), document: document, at: now, db)
-        recordRepeats(of: record, signature: signature, rules.warnings, grown, at: now, db)
+        if let signature { try queueRepeatDetection(of: id, signature: signature, db) }
         return IntakeReceipt(caseID: id, status: record.status, created: true)
     }
 

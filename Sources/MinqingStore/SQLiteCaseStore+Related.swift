@@ -96,14 +96,62 @@ extension SQLiteCaseStore: RelatedCaseStore {
         }
     }
 
+    /// The queue of new cases waiting for repeat detection (`RelatedCaseStore.detectPendingRepeats`): one row per
+    /// case, appended on a rising key, with the signature computed at intake.
+    static func registerRepeatQueueMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v6-repeat-pending") { db in
+            try db.execute(sql: """
+                CREATE TABLE repeat_pending (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    signature BLOB NOT NULL
+                );
+                """)
+        }
+    }
+
+    /// Queues a new case for repeat detection, in the caller's (intake) transaction.
+    func queueRepeatDetection(of id: CaseID, signature: MinHashSignature, _ db: Database) throws {
+        try db.execute(
+            cached: "INSERT INTO repeat_pending (case_id, signature) VALUES (?, ?)",
+            arguments: [id.description, Data(signature.bytes)])
+    }
+
+    public func detectPendingRepeats(limit: Int, at now: Date) async throws -> Int {
+        // One read of the rules per batch, as intake does; without warnings the queue is only emptied.
+        let warnings = intakeRules.rules.warnings
+        let taken = try await pool.write { db -> Int in
+            let rows = try Row.fetchAll(
+                db, cached: "SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT ?", arguments: [max(1, limit)])
+            guard let last = rows.last else { return 0 }
+            if let warnings {
+                let grown = GrownWarnings()
+                for row in rows {
+                    guard let record = try self.loadCase(row[1], db) else { continue }
+                    let blob: Data = row[2] ?? Data()
+                    self.recordRepeats(of: record, signature: MinHashSignature(bytes: [UInt8](blob)), warnings, grown, at: now, db)
+                }
+                self.enqueueWarningUpdates(grown, warnings, at: now, db)
+            }
+            try db.execute(cached: "DELETE FROM repeat_pending WHERE seq <= ?", arguments: [last[0] as Int64])
+            return rows.count
+        }
+        if taken > 0 { settings.outboxSignal.notify() }
+        return taken
+    }
+
+    public func pendingRepeatCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM repeat_pending") ?? 0 }
+    }
+
     /// The signatures of new messages, computed before the write transaction (they need only the text).
     func signatures(for messages: [InboundMessage], _ warnings: WarningSettings?) -> [MinHashSignature?] {
         guard warnings != nil else { return messages.map { _ in nil } }
         return messages.map { MinHashSignature(text: CaseFingerprint.signatureText(subject: $0.subject, body: $0.body)) }
     }
 
-    /// Stores the fingerprint of a new case, links it to related cases and raises or grows warnings — in a savepoint
-    /// of its own: if anything here fails, the case still commits, without links.
+    /// Stores the fingerprint of a queued case, links it to related cases and raises or grows warnings — in a
+    /// savepoint of its own: if anything here fails, the case stays as it is, without links.
     func recordRepeats(
         of record: CaseRecord, signature: MinHashSignature?, _ warnings: WarningSettings?, _ grown: GrownWarnings, at now: Date, _ db: Database
     ) {

@@ -133,6 +133,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerAccountMigrations(&m)
         registerStatisticsMigration(&m)
         registerSearchMigrations(&m)
+        registerRepeatQueueMigration(&m)
         return m
     }
 

@@ -14,6 +14,7 @@ extension PostgresCaseStore {
         defer {
             settings.outboxSignal.notify()
             settings.caseSignal.notify()
+            settings.repeatSignal.notify()
         }
         let day = CaseID.day(of: now, in: settings.timeZone)
         // One read of the rules for the whole batch: a reload decides the next batch, never half of one.
@@ -32,11 +33,10 @@ extension PostgresCaseStore {
             var results: [Result<IntakeReceipt, any Error>] = []
             var outbox = 0
             var changed = false
-            let grown = GrownWarnings()
             for message in messages {
                 try await self.exec("SAVEPOINT message", c)
                 do {
-                    let (receipt, written) = try await self.ingestOne(message, day: day, rules, grown, at: now, c)
+                    let (receipt, written) = try await self.ingestOne(message, day: day, rules, at: now, c)
                     try await self.exec("RELEASE SAVEPOINT message", c)
                     outbox += written
                     changed = changed || receipt.created
@@ -50,7 +50,6 @@ extension PostgresCaseStore {
                     }
                 }
             }
-            if let warnings = rules.warnings { outbox += try await self.enqueueWarningUpdates(grown, warnings, at: now, c) }
             try await self.notifyPeers(outbox: outbox > 0, cases: changed, c)
             return results
         }
@@ -79,7 +78,7 @@ extension PostgresCaseStore {
     }
 
     private func ingestOne(
-        _ message: InboundMessage, day: String, _ rules: IntakeRules, _ grown: GrownWarnings, at now: Date, _ c: PostgresConnection
+        _ message: InboundMessage, day: String, _ rules: IntakeRules, at now: Date, _ c: PostgresConnection
     ) async throws -> (IntakeReceipt, outbox: Int) {
         try message.validate()
         if let existing = try await storedReceipt(of: message, c) { return (existing, 0) }
@@ -96,7 +95,7 @@ extension PostgresCaseStore {
         try await insertInboundMessage(message, caseID: id, at: now, c)
         try await insertEvent(event, c)
         let written = try await enqueueNotifications(for: CaseChange(before: nil, after: record, event: event), at: now, c)
-        try await recordRepeats(of: record, message: message, rules.warnings, grown, at: now, c)
+        if rules.warnings != nil { try await queueRepeatDetection(of: record.id, message: message, c) }
         return (IntakeReceipt(caseID: id, status: record.status, created: true), written)
     }
 

@@ -3,19 +3,54 @@ import MinqingCore
 import MinqingStore
 import PostgresNIO
 
-/// Related cases on PostgreSQL: the same fingerprints, LSH band index and links as the SQLite ledger
-/// (docs/repeats-and-warnings.md), written in the intake transaction. Intake batches of one day already take turns
-/// on the day's counter row, so two instances never evaluate one cluster at the same time.
-extension PostgresCaseStore: RelatedCaseStore {
+/// Related cases on PostgreSQL: the same queue, fingerprints, LSH band index and links as the SQLite ledger
+/// (docs/repeats-and-warnings.md). Intake only queues a new case (`repeat_pending`); `detectPendingRepeats` compares
+/// under a transaction-level advisory lock, so two instances never evaluate one cluster at the same time.
+extension PostgresCaseStore {
+    /// The advisory lock key every repeat-detection transaction holds.
+    static let repeatLock = "minqing.repeats"
 
-    /// Stores the fingerprint of a new case, links it and raises or grows warnings, in a savepoint of its own:
-    /// if anything here fails the case still commits, without links.
+    /// Queues a new case for repeat detection, in the caller's (intake) transaction, with its signature.
+    func queueRepeatDetection(of id: CaseID, message: InboundMessage, _ c: PostgresConnection) async throws {
+        let signature = MinHashSignature(text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))
+        try await exec("INSERT INTO repeat_pending (case_id, signature) VALUES (\(id.description), \(Data(signature.bytes)))", c)
+    }
+
+    public func detectPendingRepeats(limit: Int, at now: Date) async throws -> Int {
+        let warnings = intakeRules.rules.warnings
+        let taken = try await transaction { c -> Int in
+            try await self.exec("SELECT pg_advisory_xact_lock(hashtextextended(\(Self.repeatLock), 0))", c)
+            let queued = try await self.rows(
+                "SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT \(max(1, limit))", c)
+            guard let last = queued.last else { return 0 }
+            if let warnings {
+                let grown = GrownWarnings()
+                for row in queued {
+                    guard let record = try await self.loadCase(try row.value("case_id", as: String.self), c) else { continue }
+                    let blob = try row.value("signature", as: Data.self)
+                    try await self.recordRepeats(
+                        of: record, signature: MinHashSignature(bytes: [UInt8](blob)), warnings, grown, at: now, c)
+                }
+                _ = try await self.enqueueWarningUpdates(grown, warnings, at: now, c)
+            }
+            try await self.exec("DELETE FROM repeat_pending WHERE seq <= \(try last.value("seq", as: Int64.self))", c)
+            try await self.notifyPeers(outbox: true, cases: false, c)
+            return queued.count
+        }
+        if taken > 0 { settings.outboxSignal.notify() }
+        return taken
+    }
+
+    public func pendingRepeatCount() async throws -> Int {
+        try await read { c in try await self.rows("SELECT COUNT(*) AS n FROM repeat_pending", c).first?.value("n", as: Int.self) ?? 0 }
+    }
+
+    /// Stores the fingerprint of a queued case, links it and raises or grows warnings, in a savepoint of its own:
+    /// if anything here fails the case stays as it is, without links.
     func recordRepeats(
-        of record: CaseRecord, message: InboundMessage, _ warnings: WarningSettings?, _ grown: GrownWarnings, at now: Date,
+        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
         _ c: PostgresConnection
     ) async throws {
-        guard let warnings else { return }
-        let signature = MinHashSignature(text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))
         try await exec("SAVEPOINT repeats", c)
         do {
             try await detectRepeats(of: record, signature: signature, warnings, grown, at: now, c)

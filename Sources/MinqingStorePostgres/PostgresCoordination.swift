@@ -141,30 +141,34 @@ extension PostgresQuery.StringInterpolation {
 /// Wakes this instance when another one commits outbox rows or changes a case: `LISTEN minqing_outbox` and
 /// `LISTEN minqing_cases` on a connection of its own, each notification → `notify()` of the matching signal.
 /// Notifications are not stored by the server: whenever the connection is (re)made both signals fire, so the
-/// consumers look at the database once instead of trusting they missed nothing.
+/// consumers look at the database once instead of trusting they missed nothing. A case notification also wakes
+/// `repeats` (another instance's intake may have queued cases for this one's `RepeatDetector`).
 public enum PostgresChangeListener {
     /// Listens until cancelled; reconnects after `retryDelay` (on `clock`) when the connection fails.
     /// `onListening` is called each time both channels are listened to.
     public static func run(
-        settings: PostgresSettings, outbox: ChangeSignal, cases: ChangeSignal, clock: any SleepingClock = SystemClock(),
-        retryDelay: TimeInterval = 1, logger: Logger = Logger(label: "minqing.listener"),
+        settings: PostgresSettings, outbox: ChangeSignal, cases: ChangeSignal, repeats: ChangeSignal = ChangeSignal(),
+        clock: any SleepingClock = SystemClock(), retryDelay: TimeInterval = 1, logger: Logger = Logger(label: "minqing.listener"),
         onListening: @Sendable () -> Void = {}
     ) async {
         while !Task.isCancelled {
             do {
-                try await listenOnce(settings: settings, outbox: outbox, cases: cases, logger: logger, onListening: onListening)
+                try await listenOnce(
+                    settings: settings, outbox: outbox, cases: cases, repeats: repeats, logger: logger, onListening: onListening)
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("LISTEN connection lost; reconnecting", metadata: ["error": "\(String(describing: error))"])
             }
             outbox.notify()
             cases.notify()
+            repeats.notify()
             try? await clock.sleep(until: clock.now().addingTimeInterval(retryDelay))
         }
     }
 
     static func listenOnce(
-        settings: PostgresSettings, outbox: ChangeSignal, cases: ChangeSignal, logger: Logger, onListening: @Sendable () -> Void
+        settings: PostgresSettings, outbox: ChangeSignal, cases: ChangeSignal, repeats: ChangeSignal, logger: Logger,
+        onListening: @Sendable () -> Void
     ) async throws {
         let c = try await PostgresConnection.connect(
             configuration: try PostgresCaseStore.connectionConfiguration(settings), id: 2, logger: logger)
@@ -175,10 +179,14 @@ public enum PostgresChangeListener {
                 try await c.listen(on: PostgresCaseStore.caseChannel) { caseNotes in
                     outbox.notify()
                     cases.notify()
+                    repeats.notify()
                     onListening()
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { for try await _ in outboxNotes { outbox.notify() } }
-                        group.addTask { for try await _ in caseNotes { cases.notify() } }
+                        group.addTask { for try await _ in caseNotes {
+                            cases.notify()
+                            repeats.notify()
+                        } }
                         try await group.next()
                         group.cancelAll()
                     }

@@ -299,6 +299,16 @@ enum PostgresMigrations {
             ON CONFLICT DO NOTHING
             """,
         ]),
+        // New cases wait here for repeat detection, which runs after intake (the SQLite ledger's v6-repeat-pending).
+        Step(name: "pg4-repeat-pending", statements: [
+            """
+            CREATE TABLE repeat_pending (
+                seq bigserial PRIMARY KEY,
+                case_id text NOT NULL REFERENCES cases(id),
+                signature bytea NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Applies the steps not yet applied; returns their names (empty when the schema was current).

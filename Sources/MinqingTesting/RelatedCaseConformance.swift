@@ -42,8 +42,16 @@ public enum RelatedCaseConformance {
             subject: nil, body: body, raw: Data(body.utf8), rawContentType: "text/plain")
     }
 
+    /// Stores `m` and runs repeat detection for it, as the hub's `RepeatDetector` does right after intake.
     static func ingest(_ store: Store, _ m: InboundMessage, _ clock: ManualClock) async throws -> CaseID {
-        try await store.ingest([m], at: clock.now())[0].get().caseID
+        let id = try await store.ingest([m], at: clock.now())[0].get().caseID
+        try await detect(store, clock)
+        return id
+    }
+
+    /// Empties the repeat-detection queue.
+    static func detect(_ store: Store, _ clock: ManualClock) async throws {
+        while try await store.detectPendingRepeats(limit: 100, at: clock.now()) > 0 {}
     }
 
     public static let checks: [Check] = [
@@ -61,7 +69,24 @@ public enum RelatedCaseConformance {
             try require((0.25...1).contains(fromB.first?.score ?? 0), "score \(fromB.first?.score ?? 0) in 0.25…1")
             try requireEqual(try await store.relatedCases(of: a).map(\.caseID), [b], "a sees the later b")
             try requireEqual(try await store.relatedCases(of: c), [], "the street light is related to nothing")
-            try require(try await store.fingerprint(of: c) != nil, "the fingerprint is stored with the case")
+            try require(try await store.fingerprint(of: c) != nil, "the fingerprint is stored once the case is compared")
+        },
+        Check(description: "intake only queues a new case; detection takes each queued case once, in order, and never a redelivery") { open in
+            let store = try await open(settings(rules: []))
+            let clock = ManualClock(CaseStoreConformance.start)
+            let a = try await store.ingest([message("q1", waterCut[0], phone: nil)], at: clock.now())[0].get().caseID
+            clock.advance(by: 60)
+            let b = try await store.ingest([message("q2", waterCut[1], phone: nil)], at: clock.now())[0].get().caseID
+            _ = try await store.ingest([message("q2", waterCut[1], phone: nil)], at: clock.now())  // a redelivery
+            try requireEqual(try await store.pendingRepeatCount(), 2, "two new cases queued, the redelivery not")
+            try requireEqual(try await store.relatedCases(of: b), [], "nothing linked before detection")
+            try require(try await store.fingerprint(of: a) == nil, "no fingerprint before detection")
+            try requireEqual(try await store.detectPendingRepeats(limit: 1, at: clock.now()), 1, "one at a time when asked so")
+            try requireEqual(try await store.pendingRepeatCount(), 1, "the other still queued")
+            try requireEqual(try await store.detectPendingRepeats(limit: 10, at: clock.now()), 1, "the second")
+            try requireEqual(try await store.detectPendingRepeats(limit: 10, at: clock.now()), 0, "nothing left")
+            try requireEqual(try await store.relatedCases(of: b).map(\.caseID), [a], "b, compared after a, is linked to it")
+            try requireEqual(try await store.relatedCases(of: a).map(\.caseID), [b], "and a to b")
         },
         Check(description: "the same whole phone links whatever the text; a masked phone links nothing") { open in
             let store = try await open(settings(rules: []))
@@ -157,7 +182,7 @@ public enum RelatedCaseConformance {
             try requireEqual(rows.suffix(2).map(count), ["6", "6"], "the final count is sent")
             try requireEqual(rows.prefix(2).map(count), ["5", "5"], "the handed-over update is not rewritten")
         },
-        Check(description: "cases joining a warning in one intake batch write one update per target, with the count after the batch") { open in
+        Check(description: "cases joining a warning in one detection batch write one update per target, with the count after the batch") { open in
             var s = settings()
             s.warnings?.updateInterval = 0  // each update at once: only the batching keeps it to one
             let store = try await open(s)
@@ -169,6 +194,7 @@ public enum RelatedCaseConformance {
             let burst = (3..<6).map { message("b\($0)", waterCut[$0 % waterCut.count], phone: "1380000002\($0)") }
             let receipts = try await store.ingest(burst, at: clock.now())
             try require(receipts.allSatisfy { (try? $0.get().created) == true }, "the batch's cases are stored")
+            try requireEqual(try await store.detectPendingRepeats(limit: 100, at: clock.now()), 3, "compared in one detection batch")
             let warning = try await store.warnings(states: [], limit: 10)
             try requireEqual(warning.first?.members.count, 6, "all three joined")
             let updates = try await store.outboxEntries(state: nil, limit: 100).filter { $0.event == "warning.updated" }

@@ -42,6 +42,7 @@ struct WarningUpdateDeliveryTests {
             let m = InboundMessage(channel: .webform, sourceRef: "w-\(i)", complainant: Complainant(name: "村民", phone: "1380000000\(i)"),
                                    village: "青山村", subject: nil, body: Self.texts[i % Self.texts.count])
             _ = try await store.ingest([m], at: clock.now())[0].get()
+            _ = try await store.detectPendingRepeats(limit: 16, at: clock.now())  // as the hub's RepeatDetector does
         }
         func warningRows() async throws -> [OutboxEntry] {
             try await store.outboxEntries(state: nil, limit: 1000).filter { $0.event.hasPrefix("warning.") }

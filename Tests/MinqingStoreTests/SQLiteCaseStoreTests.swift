@@ -111,8 +111,34 @@ extension SQLiteRelatedCaseTests {
                                      body: "青山村三组从昨天早上开始停水，请尽快恢复供水。", raw: Data("x".utf8))
         let receipt = try await store.ingest([message], at: CaseStoreConformance.start)[0].get()
         #expect(receipt.created)
+        #expect(try await store.detectPendingRepeats(limit: 10, at: CaseStoreConformance.start) == 1)
+        #expect(try await store.pendingRepeatCount() == 0, "a case that failed detection is not retried forever")
         #expect(try await store.fetchCase(receipt.caseID) != nil)
         #expect(try await store.fingerprint(of: receipt.caseID) == nil)
         #expect(try await store.relatedCases(of: receipt.caseID).isEmpty)
+    }
+
+    @Test("a case queued for repeat detection survives a restart and is compared once, after it")
+    func queuedCaseSurvivesRestart() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        var settings = LedgerSettings(factory: CaseFactory(vocabulary: CaseStoreConformance.vocabulary))
+        settings.warnings = WarningSettings()
+        let texts = ["青山村三组从昨天早上开始停水，到现在还没有来水，请尽快恢复供水。",
+                     "我是青山村三组村民，我们组从昨天早上停水到现在，一直没来水，请尽快恢复供水。"]
+        var ids: [CaseID] = []
+        do {
+            let store = try SQLiteCaseStore(path: path, settings: settings)
+            for (i, text) in texts.enumerated() {
+                let m = InboundMessage(channel: .webform, sourceRef: "restart-\(i)", village: "青山村", body: text, raw: Data(text.utf8))
+                ids.append(try await store.ingest([m], at: CaseStoreConformance.start.addingTimeInterval(Double(i) * 60))[0].get().caseID)
+            }
+            #expect(try await store.pendingRepeatCount() == 2)
+        }  // the process ends before its detector ran
+        let reopened = try SQLiteCaseStore(path: path, settings: settings)
+        #expect(try await reopened.pendingRepeatCount() == 2, "the queue is in the ledger file")
+        #expect(try await reopened.detectPendingRepeats(limit: 16, at: CaseStoreConformance.start) == 2)
+        #expect(try await reopened.detectPendingRepeats(limit: 16, at: CaseStoreConformance.start) == 0)
+        #expect(try await reopened.relatedCases(of: ids[1]).map(\.caseID) == [ids[0]])
+        #expect(try await reopened.fingerprint(of: ids[0]) != nil)
     }
 }

@@ -22,7 +22,11 @@ struct RepeatsAndWarningsTests {
     /// unrelated one; returns the case ids in order, the street light last.
     static func fileReports(_ hub: TestHub, _ client: any TestClientProtocol, fourthText: String = reports[3]) async throws -> [CaseID] {
         var ids: [CaseID] = []
-        func newest() async throws -> CaseID { try await hub.store.searchCases(CaseQuery()).items[0].id }
+        // Each report is compared as soon as it is stored, as the hub's RepeatDetector does after each intake.
+        func newest() async throws -> CaseID {
+            try await hub.detectRepeats()
+            return try await hub.store.searchCases(CaseQuery()).items[0].id
+        }
         let form = try await hub.submitForm(client, change: [
             "name": "张秀英", "phone": "13800000001", "village": "431028101201", "category": "water", "subject": "三组停水", "text": reports[0]])
         #expect(form.status == .created, "\(String(buffer: form.body))")

@@ -96,6 +96,11 @@ struct TestHub {
         try await app.test(.live, body)
     }
 
+    /// Compares the cases intake queued (what the hub's `RepeatDetector` service does after each intake).
+    func detectRepeats() async throws {
+        while try await store.detectPendingRepeats(limit: 16, at: clock.now()) > 0 {}
+    }
+
     /// Files left in the form's upload spool.
     var spooledFiles: [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: webForm.spool?.directory.path ?? "")) ?? []
