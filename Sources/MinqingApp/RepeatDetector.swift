@@ -17,7 +17,7 @@ import ServiceLifecycle
 ///   `minqing_repeat_detected_total`.
 /// - On a shared PostgreSQL database it runs on one instance at a time (`LeaderOnly`, name `repeats`); the store's
 ///   advisory lock keeps even two believed leaders from comparing one case twice.
-struct RepeatDetector: Service {
+public struct RepeatDetector: Service {
     let store: any RelatedCaseStore
     let signal: ChangeSignal
     let clock: any SleepingClock
@@ -27,8 +27,15 @@ struct RepeatDetector: Service {
     var retryInterval: TimeInterval = 5
     let backlog: Gauge
     let detected: Counter
+    /// Called after each batch with the number of cases it compared (tests wait on it; never on time).
+    let observer: @Sendable (Int) -> Void
 
-    init(store: any RelatedCaseStore, signal: ChangeSignal, clock: any SleepingClock, logger: Logger, metrics: any MetricsFactory) {
+    public init(
+        store: any RelatedCaseStore, signal: ChangeSignal, clock: any SleepingClock, logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        observer: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
+        self.observer = observer
         self.store = store
         self.signal = signal
         self.clock = clock
@@ -37,7 +44,7 @@ struct RepeatDetector: Service {
         detected = Counter(label: "minqing_repeat_detected_total", factory: metrics)
     }
 
-    func run() async throws {
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             var wait = 0.0
             while !Task.isCancelled {
@@ -55,6 +62,7 @@ struct RepeatDetector: Service {
             while !Task.isCancelled {
                 let taken = try await store.detectPendingRepeats(limit: batch, at: clock.now())
                 detected.increment(by: taken)
+                if taken > 0 { observer(taken) }
                 rounds += 1
                 if taken < batch { break }
                 // The backlog's length now and then during a long drain, not a count per batch.

@@ -38,11 +38,16 @@ struct WarningUpdateDeliveryTests {
         let dispatcher = Dispatcher(store: store, targets: h.setup.targets, composer: h.setup.composer, clock: clock, signal: h.signal,
                                     logger: Logger(label: "test.dispatch"), random: { 0.5 }, observer: { records.append($0) })
         let task = Task { try await dispatcher.run() }
+        let compared = EventLog<Int>()
+        let detector = RepeatDetector(
+            store: store, signal: settings.repeatSignal, clock: clock, logger: Logger(label: "test.repeats"),
+            observer: { compared.append($0) })
+        let detecting = Task { try await detector.run() }
         func ingest(_ i: Int) async throws {
             let m = InboundMessage(channel: .webform, sourceRef: "w-\(i)", complainant: Complainant(name: "村民", phone: "1380000000\(i)"),
                                    village: "青山村", subject: nil, body: Self.texts[i % Self.texts.count])
             _ = try await store.ingest([m], at: clock.now())[0].get()
-            _ = try await store.detectPendingRepeats(limit: 16, at: clock.now())  // as the hub's RepeatDetector does
+            await compared.wait { $0.reduce(0, +) == i + 1 }  // the hub's RepeatDetector compared it
         }
         func warningRows() async throws -> [OutboxEntry] {
             try await store.outboxEntries(state: nil, limit: 1000).filter { $0.event.hasPrefix("warning.") }
@@ -71,7 +76,9 @@ struct WarningUpdateDeliveryTests {
             Issue.record(error)
         }
         task.cancel()
+        detecting.cancel()
         _ = await task.result
+        _ = await detecting.result
         await receiver.stop()
         await h.shutdown()
     }
