@@ -70,6 +70,8 @@ public struct RepeatDetector: Service {
             }
             backlog.record(try await store.pendingRepeatCount())
             return true
+        } catch is CancellationError {
+            return true  // shutting down: the queue is durable and waits for the next start
         } catch {
             logger.warning("repeat detection failed; retrying", metadata: ["error": "\(error)"])
             return false

@@ -120,21 +120,44 @@ extension SQLiteCaseStore: RelatedCaseStore {
     public func detectPendingRepeats(limit: Int, at now: Date) async throws -> Int {
         // One read of the rules per batch, as intake does; without warnings the queue is only emptied.
         let warnings = intakeRules.rules.warnings
-        let taken = try await pool.write { db -> Int in
+        // Everything that only reads — the queued cases, their fingerprints, their candidates and the neighbours'
+        // fingerprints — is prepared on a reader, so the single writer (which every intake batch waits for) does
+        // only the writes. This detector is the only writer of fingerprints and band rows, and it runs one batch
+        // at a time, so the snapshot holds every earlier batch; the batch's own earlier cases are added in memory.
+        let queued = try await pool.read { db -> (first: Int64, last: Int64, prepared: [PreparedRepeat])? in
             let rows = try Row.fetchAll(
                 db, cached: "SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT ?", arguments: [max(1, limit)])
-            guard let last = rows.last else { return 0 }
-            if let warnings {
-                let grown = GrownWarnings()
-                for row in rows {
+            guard let first = rows.first, let last = rows.last else { return nil }
+            guard let warnings else { return (first[0], last[0], []) }
+            var prepared: [PreparedRepeat] = []
+            for row in rows {
+                do {
                     guard let record = try self.loadCase(row[1], db) else { continue }
                     let blob: Data = row[2] ?? Data()
-                    self.recordRepeats(of: record, signature: MinHashSignature(bytes: [UInt8](blob)), warnings, grown, at: now, db)
+                    let fp = CaseFingerprint(
+                        record: record, signature: MinHashSignature(bytes: [UInt8](blob)), groupWords: warnings.groupWords,
+                        villageAliases: warnings.villageAliases)
+                    prepared.append(try self.prepareRepeat(seq: row[0], fp, earlier: prepared, warnings, db))
+                } catch {
+                    // This case stays without links (as when its write fails); the rest of the batch goes on.
+                    Counter(label: "minqing_repeat_detection_failures_total").increment()
                 }
+            }
+            return (first[0], last[0], prepared)
+        }
+        guard let queued else { return 0 }
+        let taken = try await pool.write { db -> Int in
+            // Only cases still queued: another process on this file may have taken some meanwhile.
+            let still = Set(try Int64.fetchAll(
+                db, cached: "SELECT seq FROM repeat_pending WHERE seq >= ? AND seq <= ?", arguments: [queued.first, queued.last]))
+            guard !still.isEmpty else { return 0 }
+            if let warnings {
+                let grown = GrownWarnings()
+                for p in queued.prepared where still.contains(p.seq) { self.recordRepeats(p, warnings, grown, at: now, db) }
                 self.enqueueWarningUpdates(grown, warnings, at: now, db)
             }
-            try db.execute(cached: "DELETE FROM repeat_pending WHERE seq <= ?", arguments: [last[0] as Int64])
-            return rows.count
+            try db.execute(cached: "DELETE FROM repeat_pending WHERE seq >= ? AND seq <= ?", arguments: [queued.first, queued.last])
+            return still.count
         }
         if taken > 0 { settings.outboxSignal.notify() }
         return taken
@@ -150,15 +173,71 @@ extension SQLiteCaseStore: RelatedCaseStore {
         return messages.map { MinHashSignature(text: CaseFingerprint.signatureText(subject: $0.subject, body: $0.body)) }
     }
 
-    /// Stores the fingerprint of a queued case, links it to related cases and raises or grows warnings — in a
+    /// A queued case ready for the write: its fingerprint and band keys, and the fingerprints of the cases to
+    /// compare it with (`prepareRepeat`).
+    struct PreparedRepeat {
+        let seq: Int64
+        let fingerprint: CaseFingerprint
+        let bandKeys: [Int64]
+        /// Start of the comparison window (`related.window` before the case's registration); band rows older than
+        /// it are pruned.
+        let since: Date
+        let neighbours: [CaseFingerprint]
+    }
+
+    /// Finds the candidates of `fp` — the newest cases sharing its LSH bands (the `byText` sharing most), and the
+    /// newest of its phone, ID number, village and category within their windows — among the stored fingerprints
+    /// and the batch's `earlier` cases (newer than any stored one, so they come first, as if already stored), and
+    /// reads the stored ones' fingerprints, leaving out merged cases. Reads only.
+    func prepareRepeat(
+        seq: Int64, _ fp: CaseFingerprint, earlier: [PreparedRepeat], _ warnings: WarningSettings, _ db: Database
+    ) throws -> PreparedRepeat {
+        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
+        let bandKeys = LSHBands.keys(fp.signature)
+        let newestEarlier = earlier.reversed().filter { $0.fingerprint.registeredAt >= since }
+        let perBand = try bandKeys.map { key in
+            let inBatch = newestEarlier.filter { $0.bandKeys.contains(key) }.prefix(RepeatCandidates.perBand).map(\.fingerprint.caseID.description)
+            let stored = inBatch.count >= RepeatCandidates.perBand ? [] : try String.fetchAll(
+                db,
+                cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                arguments: [key, since.timeIntervalSince1970, RepeatCandidates.perBand - inBatch.count])
+            return inBatch + stored
+        }
+        var ids = Set(RepeatCandidates.strongest(perBand))
+        func byKey(_ column: String, _ value: String?, _ field: KeyPath<CaseFingerprint, String?>, since: Date) throws {
+            guard let value else { return }
+            let inBatch = newestEarlier.filter { $0.fingerprint[keyPath: field] == value && $0.fingerprint.registeredAt >= since }
+                .prefix(RepeatCandidates.perKey).map(\.fingerprint.caseID.description)
+            ids.formUnion(inBatch)
+            guard inBatch.count < RepeatCandidates.perKey else { return }
+            ids.formUnion(try String.fetchAll(
+                db,
+                cached: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                arguments: [value, since.timeIntervalSince1970, RepeatCandidates.perKey - inBatch.count]))
+        }
+        try byKey("phone", fp.phone, \.phone, since: since)
+        try byKey("id_number", fp.idNumber, \.idNumber, since: since)
+        for rule in warnings.rules {
+            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within)
+            switch rule.kind {
+            case .similarInVillage: try byKey("village", fp.village, \.village, since: ruleSince)
+            case .categoryInTownship(let category, _, _) where category == fp.category: try byKey("category", category, \.category, since: ruleSince)
+            default: break
+            }
+        }
+        ids.remove(fp.caseID.description)
+        let batch = Dictionary(earlier.map { ($0.fingerprint.caseID.description, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
+        let fromBatch = ids.compactMap { batch[$0] }
+        let stored = try fingerprints(ids.filter { batch[$0] == nil }, excludingMerged: true, db)
+        return PreparedRepeat(seq: seq, fingerprint: fp, bandKeys: bandKeys, since: since, neighbours: stored + fromBatch)
+    }
+
+    /// Stores the fingerprint of a prepared case, links it to related cases and raises or grows warnings — in a
     /// savepoint of its own: if anything here fails, the case stays as it is, without links.
-    func recordRepeats(
-        of record: CaseRecord, signature: MinHashSignature?, _ warnings: WarningSettings?, _ grown: GrownWarnings, at now: Date, _ db: Database
-    ) {
-        guard let warnings, let signature else { return }
+    func recordRepeats(_ p: PreparedRepeat, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database) {
         do {
             try db.inSavepoint {
-                try self.detectRepeats(of: record, signature: signature, warnings, grown, at: now, db)
+                try self.storeRepeats(p, warnings, grown, at: now, db)
                 return .commit
             }
         } catch {
@@ -166,67 +245,36 @@ extension SQLiteCaseStore: RelatedCaseStore {
         }
     }
 
-    private func detectRepeats(
-        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database
-    ) throws {
-        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
-        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
-        let bandKeys = LSHBands.keys(signature)
-        let perBand = try bandKeys.map { key in
-            try String.fetchAll(
-                db,
-                cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [key, since.timeIntervalSince1970, RepeatCandidates.perBand])
-        }
-        var ids = Set(RepeatCandidates.strongest(perBand))
-        func byKey(_ column: String, _ value: String?, since: Date) throws {
-            guard let value else { return }
-            ids.formUnion(try String.fetchAll(
-                db,
-                cached: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [value, since.timeIntervalSince1970, RepeatCandidates.perKey]))
-        }
-        try byKey("phone", fp.phone, since: since)
-        try byKey("id_number", fp.idNumber, since: since)
-        for rule in warnings.rules {
-            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within)
-            switch rule.kind {
-            case .similarInVillage: try byKey("village", fp.village, since: ruleSince)
-            case .categoryInTownship(let category, _, _) where category == fp.category: try byKey("category", category, since: ruleSince)
-            default: break
-            }
-        }
-        ids.remove(record.id.description)
-        let neighbours = try fingerprints(Array(ids), excludingMerged: true, db)
-
+    private func storeRepeats(_ p: PreparedRepeat, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database) throws {
+        let fp = p.fingerprint, id = fp.caseID.description
         try db.execute(
             cached: """
                 INSERT INTO case_fingerprints (case_id, registered_at, village, category, phone, id_number, phones,
                   group_words, signature) VALUES (?,?,?,?,?,?,?,?,?)
                 """,
             arguments: [
-                record.id.description, fp.registeredAt.timeIntervalSince1970, fp.village, fp.category, fp.phone,
+                id, fp.registeredAt.timeIntervalSince1970, fp.village, fp.category, fp.phone,
                 fp.idNumber, String(decoding: try JSONEncoder().encode(fp.phones), as: UTF8.self), fp.hasGroupWords,
-                Data(signature.bytes),
+                Data(fp.signature.bytes),
             ])
-        for key in Set(bandKeys) {
+        for key in Set(p.bandKeys) {
             try db.execute(
                 cached: "INSERT OR IGNORE INTO case_bands (band_key, registered_at, case_id) VALUES (?,?,?)",
-                arguments: [key, fp.registeredAt.timeIntervalSince1970, record.id.description])
+                arguments: [key, fp.registeredAt.timeIntervalSince1970, id])
         }
         try db.execute(
             cached: """
                 DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
                   (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < ? ORDER BY registered_at LIMIT ?)
                 """,
-            arguments: [since.timeIntervalSince1970, RepeatCandidates.prunePerCase])
+            arguments: [p.since.timeIntervalSince1970, RepeatCandidates.prunePerCase])
 
-        for link in RelatedCases.links(for: fp, among: neighbours, settings: warnings.related) {
+        for link in RelatedCases.links(for: fp, among: p.neighbours, settings: warnings.related) {
             try db.execute(
                 cached: "INSERT OR IGNORE INTO related_cases (case_id, related_id, reason, score, at) VALUES (?,?,?,?,?)",
-                arguments: [record.id.description, link.caseID.description, link.reason.rawValue, link.score, now.timeIntervalSince1970])
+                arguments: [id, link.caseID.description, link.reason.rawValue, link.score, now.timeIntervalSince1970])
         }
-        try raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, db)
+        try raiseWarnings(for: fp, neighbours: p.neighbours, warnings, grown, at: now, db)
     }
 
     /// Fingerprints of `ids` (any order); with `excludingMerged`, those of merged cases are left out.

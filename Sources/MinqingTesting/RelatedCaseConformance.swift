@@ -88,6 +88,24 @@ public enum RelatedCaseConformance {
             try requireEqual(try await store.relatedCases(of: b).map(\.caseID), [a], "b, compared after a, is linked to it")
             try requireEqual(try await store.relatedCases(of: a).map(\.caseID), [b], "and a to b")
         },
+        Check(description: "cases compared in one detection batch are linked and warned about as if compared one by one") { open in
+            // The SQLite store prepares a batch's comparisons on a reader before its write: the batch's own earlier
+            // cases are not in that snapshot and must still be found.
+            let store = try await open(settings())
+            let clock = ManualClock(CaseStoreConformance.start)
+            var ids: [CaseID] = []
+            for i in 0..<3 {
+                ids.append(try await store.ingest([message("t\(i)", waterCut[i], phone: "1380000003\(i)")], at: clock.now())[0].get().caseID)
+                clock.advance(by: 600)
+            }
+            let same = try await store.ingest([message("t3", streetLight, phone: "13800000030", village: "河西村")], at: clock.now())[0].get().caseID
+            try requireEqual(try await store.detectPendingRepeats(limit: 100, at: clock.now()), 4, "all four in one batch")
+            try requireEqual(Set(try await store.relatedCases(of: ids[2]).map(\.caseID)), Set(ids.prefix(2)), "the third finds the two before it")
+            try requireEqual(Set(try await store.relatedCases(of: ids[1]).map(\.caseID)), [ids[0], ids[2]], "the second both others")
+            try requireEqual(try await store.relatedCases(of: same).map(\.reason), [.samePhone], "the same phone, in the same batch")
+            let warnings = try await store.warnings(states: [], limit: 10)
+            try requireEqual(warnings.map(\.members), [ids], "one warning of the three water cuts")
+        },
         Check(description: "the same whole phone links whatever the text; a masked phone links nothing") { open in
             let store = try await open(settings(rules: []))
             let clock = ManualClock(CaseStoreConformance.start)

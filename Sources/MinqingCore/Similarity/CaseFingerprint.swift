@@ -47,13 +47,13 @@ public struct CaseFingerprint: Sendable, Hashable {
             caseID: record.id, registeredAt: record.registeredAt,
             village: record.village ?? Self.village(in: folded, aliases: villageAliases), category: record.category,
             phone: phone, idNumber: c.idNumber.flatMap(Self.wholeID), phones: phones,
-            hasGroupWords: groupWords.contains { !$0.isEmpty && folded.contains(ScriptFolding.simplified($0)) },
+            hasGroupWords: groupWords.contains { !$0.isEmpty && folded.containsLiteral(ScriptFolding.simplified($0)) },
             signature: signature)
     }
 
     /// The village whose longest name or alias `text` contains, if any.
     static func village(in text: String, aliases: [String: String]) -> String? {
-        aliases.filter { $0.key.count >= 2 && text.contains(ScriptFolding.simplified($0.key)) }
+        aliases.filter { $0.key.count >= 2 && text.containsLiteral(ScriptFolding.simplified($0.key)) }
             .max { ($0.key.count, $1.key) < ($1.key.count, $0.key) }?.value
     }
 

@@ -73,6 +73,6 @@ public struct RouteMatch: Sendable, Hashable {
 
     /// The first of `words` found in the subject or body.
     static func firstKeyword(_ words: [String], in record: CaseRecord) -> String? {
-        words.first { !$0.isEmpty && (record.subject.contains($0) || record.body.contains($0)) }
+        words.first { !$0.isEmpty && (record.subject.containsLiteral($0) || record.body.containsLiteral($0)) }
     }
 }

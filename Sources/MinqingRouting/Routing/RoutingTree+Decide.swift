@@ -43,7 +43,7 @@ extension RoutingTree {
         var concerns: [String] = []
         if namesInTextAreConcerns {
             for person in people.people where person.name.count >= 2
-                && (record.subject.contains(person.name) || record.body.contains(person.name))
+                && (record.subject.containsLiteral(person.name) || record.body.containsLiteral(person.name))
                 && !record.isAbout(person.id, in: people.index)
             {
                 concerns.append(person.id)
