@@ -146,21 +146,25 @@ extension SQLiteCaseStore: RelatedCaseStore {
             return (first[0], last[0], prepared)
         }
         guard let queued else { return 0 }
-        let taken = try await pool.write { db -> Int in
+        let taken = try await pool.write { db -> (count: Int, stored: [CaseFingerprint]) in
             // Only cases still queued: another process on this file may have taken some meanwhile.
             let still = Set(try Int64.fetchAll(
                 db, cached: "SELECT seq FROM repeat_pending WHERE seq >= ? AND seq <= ?", arguments: [queued.first, queued.last]))
-            guard !still.isEmpty else { return 0 }
+            guard !still.isEmpty else { return (0, []) }
+            var stored: [CaseFingerprint] = []
             if let warnings {
                 let grown = GrownWarnings()
-                for p in queued.prepared where still.contains(p.seq) { self.recordRepeats(p, warnings, grown, at: now, db) }
+                for p in queued.prepared where still.contains(p.seq) {
+                    if self.recordRepeats(p, warnings, grown, at: now, db) { stored.append(p.fingerprint) }
+                }
                 self.enqueueWarningUpdates(grown, warnings, at: now, db)
             }
             try db.execute(cached: "DELETE FROM repeat_pending WHERE seq >= ? AND seq <= ?", arguments: [queued.first, queued.last])
-            return still.count
+            return (still.count, stored)
         }
-        if taken > 0 { settings.outboxSignal.notify() }
-        return taken
+        fingerprintCache.insert(taken.stored)  // committed
+        if taken.count > 0 { settings.outboxSignal.notify() }
+        return taken.count
     }
 
     public func pendingRepeatCount() async throws -> Int {
@@ -233,15 +237,17 @@ extension SQLiteCaseStore: RelatedCaseStore {
     }
 
     /// Stores the fingerprint of a prepared case, links it to related cases and raises or grows warnings — in a
-    /// savepoint of its own: if anything here fails, the case stays as it is, without links.
-    func recordRepeats(_ p: PreparedRepeat, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database) {
+    /// savepoint of its own: if anything here fails, the case stays as it is, without links (and false is returned).
+    func recordRepeats(_ p: PreparedRepeat, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date, _ db: Database) -> Bool {
         do {
             try db.inSavepoint {
                 try self.storeRepeats(p, warnings, grown, at: now, db)
                 return .commit
             }
+            return true
         } catch {
             Counter(label: "minqing_repeat_detection_failures_total").increment()
+            return false
         }
     }
 
@@ -277,8 +283,27 @@ extension SQLiteCaseStore: RelatedCaseStore {
         try raiseWarnings(for: fp, neighbours: p.neighbours, warnings, grown, at: now, db)
     }
 
-    /// Fingerprints of `ids` (any order); with `excludingMerged`, those of merged cases are left out.
+    /// Fingerprints of `ids` (any order); with `excludingMerged`, those of merged cases are left out. Cached ones
+    /// (`fingerprintCache`) are not read again; only whether they were merged is.
     func fingerprints(_ ids: [String], excludingMerged: Bool, _ db: Database) throws -> [CaseFingerprint] {
+        let cached = fingerprintCache.lookup(ids)
+        var out = try readFingerprints(ids.filter { cached[$0] == nil }, excludingMerged: excludingMerged, db)
+        fingerprintCache.insert(out)
+        var merged: Set<String> = []
+        if excludingMerged {
+            let keys = Array(cached.keys)
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(keys.count, start + 500)])
+                merged.formUnion(try String.fetchAll(
+                    db, sql: "SELECT id FROM cases WHERE status = 'merged' AND id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(chunk)))
+            }
+        }
+        out += cached.values.filter { !merged.contains($0.caseID.description) }
+        return out
+    }
+
+    private func readFingerprints(_ ids: [String], excludingMerged: Bool, _ db: Database) throws -> [CaseFingerprint] {
         var out: [CaseFingerprint] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(ids.count, start + 500)])

@@ -13,6 +13,8 @@ public final class SQLiteCaseStore: CaseStore {
     let intakeRules: IntakeRulesSlot
     let encoder: JSONEncoder
     let decoder: JSONDecoder
+    /// Fingerprints of recently compared cases (repeat detection's neighbours).
+    let fingerprintCache = FingerprintCache()
 
     /// Opens (creating if needed) the ledger at `path` and migrates it to the current schema.
     public init(path: String, settings: LedgerSettings = .init()) throws {

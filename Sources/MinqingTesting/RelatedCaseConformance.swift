@@ -120,8 +120,8 @@ public enum RelatedCaseConformance {
             try requireEqual(try await store.relatedCases(of: m2).map(\.caseID).contains(m1), false, "masked numbers are not compared")
             _ = a
         },
-        Check(description: "a case merged into another drops out of related lists; links are never merges") { open in
-            let store = try await open(settings(rules: []))
+        Check(description: "a case merged into another drops out of related lists and counts toward no warning; links are never merges") { open in
+            let store = try await open(settings())
             let clock = ManualClock(CaseStoreConformance.start)
             let a = try await ingest(store, message("m1", waterCut[0], phone: nil), clock)
             clock.advance(by: 60)
@@ -129,6 +129,10 @@ public enum RelatedCaseConformance {
             try requireEqual(try await store.fetchCase(b)?.status, .received, "not merged automatically")
             _ = try await store.apply(.merge(into: a, reason: "同一事项"), to: b, actor: "王丽", expectedVersion: nil, at: clock.now())
             try requireEqual(try await store.relatedCases(of: a), [], "merged case left out")
+            clock.advance(by: 60)
+            let c = try await ingest(store, message("m3", waterCut[2], phone: nil), clock)
+            try requireEqual(try await store.relatedCases(of: c).map(\.caseID), [a], "a later report meets the case, not the one merged into it")
+            try requireEqual(try await store.warnings(states: [], limit: 10).count, 0, "two reports of one village, not three: no warning")
         },
         Check(description: "three similar cases in one village raise one warning with one outbox row per target; the fourth updates it") { open in
             let store = try await open(settings())
