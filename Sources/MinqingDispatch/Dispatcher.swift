@@ -161,6 +161,7 @@ public final class Dispatcher: Service {
     private func reinstall(_ configuration: Configuration, into table: inout LaneTable) async {
         let replaced = table.active
         install(configuration, into: &table)
+        for lane in replaced.values { await lane.retire() }
         do {
             try await table.restore(from: environment.store.targetStates())
         } catch {

@@ -4,7 +4,7 @@ import Metrics
 import MinqingCore
 import MinqingStore
 
-/// How one target is driven: its receiver's rate limit, the retry schedule, how many deliveries run at once,
+/// How one target is driven: its receiver's rate limit, the retry schedule, how many sends to it run at once
 /// and who sees its messages.
 public struct LaneSettings: Sendable {
     public var rateLimit: RateLimit
@@ -29,7 +29,19 @@ actor Lane {
     private let environment: DispatchEnvironment
     private var pausedUntil: Date?
     private var disabled: (at: Date, reason: String)?
+    /// Notifications taken and not yet recorded.
     private var inHand = 0
+    /// Sends to the target under way, at most `concurrency` (connections to the receiver), and the deliveries
+    /// waiting for a place. A lane without a rate limit takes up to `prefetch` × `concurrency` notifications per
+    /// claim, so one claim transaction and one group commit of records serve many sends: with a busy ledger writer,
+    /// taking only `concurrency` per claim held deliveries to `concurrency` per commit (BENCHMARKS.md 2026-12-03).
+    /// A rate-limited lane takes no more than it may send at once: what it holds waits for its slot under lease.
+    private var sendsRunning = 0
+    private var sendWaiters: [CheckedContinuation<Bool, Never>] = []
+    /// Replaced by a configuration reload: deliveries still waiting for a place are given back to the outbox
+    /// unsent (for the new lane, or to be dead-lettered when the target was removed); sends under way finish.
+    private var retired = false
+    static let prefetch = 8
     /// Set when a pause or disable must be written to the store.
     private var stateChanged = false
     private let delivered: Counter
@@ -67,7 +79,34 @@ actor Lane {
     /// How many more notifications this lane can take now (0 while paused).
     func freeCapacity(at now: Date) -> Int {
         if let pausedUntil, pausedUntil > now { return 0 }
-        return max(0, settings.concurrency - inHand)
+        let held = settings.rateLimit.isLimited ? settings.concurrency : Self.prefetch * settings.concurrency
+        return max(0, held - inHand)
+    }
+
+    /// Waits for one of the `concurrency` send places; false when the lane was retired instead (no place taken).
+    private func acquireSend() async -> Bool {
+        if retired { return false }
+        if sendsRunning < settings.concurrency {
+            sendsRunning += 1
+            return true
+        }
+        return await withCheckedContinuation { sendWaiters.append($0) }  // a place is handed over by `releaseSend`
+    }
+
+    private func releaseSend() {
+        if sendWaiters.isEmpty {
+            sendsRunning -= 1
+        } else {
+            sendWaiters.removeFirst().resume(returning: true)
+        }
+    }
+
+    /// Marks the lane replaced (a reload): the deliveries waiting for a place give their rows back.
+    func retire() {
+        retired = true
+        let waiting = sendWaiters
+        sendWaiters = []
+        for waiter in waiting { waiter.resume(returning: false) }
     }
 
     /// The smallest number of free places worth a claim transaction (a lane that is busy gets more at a time).
@@ -148,16 +187,31 @@ actor Lane {
             // Stopping before the slot: a reserved send must not count against the limit after the restart.
             return reservation == nil ? nil : await deferred("民情通停止运行，未发送；重启后发送")
         }
+        guard await acquireSend() else { return await deferred("通知目标的配置已更新，未发送，重新排队") }
+        // Stopping while waiting for a place: nothing was sent; the lease brings the row back on the next start.
+        if Task.isCancelled, reservation == nil {
+            releaseSend()
+            return nil
+        }
         let sentAt = clock.now()
         if reservation != nil, sentAt.timeIntervalSince(slot) > settings.rateLimit.lateSendTolerance {
             // Ready too long after the slot (a busy machine): sent now, it could arrive within a window of the sends
             // planned after it. Plan again from now.
+            releaseSend()
             slot = sentAt
             return await deferred("发送时机已过（系统繁忙），重新排队发送")
+        }
+        if sentAt > latest {
+            // Waited for a place past half the lease (a slow receiver): give the row back rather than send it when
+            // another dispatcher could already have claimed it again.
+            releaseSend()
+            slot = sentAt
+            return await deferred("等待发送时间过长（接收方响应慢），重新排队发送")
         }
         let outcome = await target.deliver(Delivery(
             id: entry.id, event: entry.event, createdAt: entry.createdAt, attempt: number, sentAt: sentAt, content: content,
             recipients: recipients, snapshot: snapshot))
+        releaseSend()  // the record below waits for its commit without holding a place
         if Task.isCancelled, case .failed = outcome { return nil }
         return await finish(decide(outcome, entry: entry, number: number, sentAt: sentAt, reservation: reservation))
     }

@@ -91,6 +91,30 @@ struct DispatcherTests {
         h.records.events.filter { $0.attempt.target == target }
     }
 
+    @Test("a webhook with concurrency 2 has two sends open at a time however many of its notifications wait; all are delivered")
+    func concurrencyBoundsOpenSends() async throws {
+        let receiver = try await LoopbackHTTPReceiver.start()  // `/hold` answers only when released
+        let h = try DispatchHarness(environment: [
+            "MINQING_WEBHOOK_URL": receiver.url("/hold"), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ], adjust: { config in
+            for i in config.targets.indices where config.targets[i].name == "county-webhook" { config.targets[i].concurrency = 2 }
+        })
+        let clock = ManualClock(Self.t0)
+        for n in 0..<7 { _ = try await ingest(h, "open-\(n)") }
+        try await h.withDispatcher(clock: clock) {
+            for expected in [2, 4, 6, 7] {
+                await receiver.waitUntil { $0.held >= expected }
+                let sent = receiver.snapshot.requests.count
+                #expect(sent == expected, "\(sent) sends reached the receiver, \(expected) expected: two at a time")
+                receiver.releaseHeld()
+            }
+            await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" && $0.state == .delivered }.count == 7 }
+        }
+        #expect(receiver.snapshot.requests.count == 7, "each notification sent once")
+        await receiver.stop()
+        await h.shutdown()
+    }
+
     @Test("a failing receiver is tried again after 5 s and 5 min, then the notification is delivered")
     func retrySchedule() async throws {
         let script = Script(["/webhook": [.json("{}", status: 503), .json("{}", status: 502)]], fallback: Self.robotsOK)
