@@ -47,6 +47,8 @@ public struct LeaderOnly: Service {
             let won: Bool
             do {
                 won = try await leadership.tryLeadership(name)
+            } catch is CancellationError {
+                return  // shutting down
             } catch {
                 logger.warning("leadership check failed; retrying", metadata: ["leader.name": "\(name)", "error": "\(String(describing: error))"])
                 won = false

@@ -161,6 +161,8 @@ actor Lane {
                     DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: slot, result: .sending),
                     horizon: limit.horizon.seconds, now: now,
                     slot: { history, now in max(limit.earliestSend(after: history, now: now), localPause ?? now) })
+            } catch is CancellationError {
+                return nil  // stopping: the lease brings the row back on the next start
             } catch {
                 // Without a reservation the limit cannot be kept: leave the row to its lease and try again later.
                 environment.logger.error("reserving a send slot failed", metadata: [
@@ -201,7 +203,7 @@ actor Lane {
             slot = sentAt
             return await deferred("发送时机已过（系统繁忙），重新排队发送")
         }
-        if sentAt > latest {
+        if reservation == nil, sentAt > latest {
             // Waited for a place past half the lease (a slow receiver): give the row back rather than send it when
             // another dispatcher could already have claimed it again.
             releaseSend()
