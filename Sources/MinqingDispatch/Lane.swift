@@ -126,7 +126,36 @@ actor Lane {
         }
         let clock = environment.clock
         let number = entry.attempts + 1
+        let claimedAt = clock.now()
+        // Given back unsent, due at once: for the new lane after a reload, or for any dispatcher after a long wait.
+        func giveBack(_ detail: String) async -> DeliveryRecord {
+            await finish(DeliveryRecord(
+                attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
+                                         result: .deferred, detail: detail),
+                state: .retrying, nextAttemptAt: clock.now(), lastError: nil))
+        }
+        // A send place first, so that what decides the send — the target's state, whom the case is about, the
+        // citizen's opt-out — is read just before it, never before a wait for a place.
+        guard await acquireSend() else { return await giveBack("通知目标的配置已更新，未发送，重新排队") }
+        var holding = true
+        func free() {
+            if holding {
+                holding = false
+                releaseSend()
+            }
+        }
+        defer { free() }
+        // Stopping while waiting for a place: nothing was sent; the lease brings the row back on the next start.
+        if Task.isCancelled { return nil }
+        // Half the lease gone waiting for a place (a slow receiver): give the row back rather than send it when
+        // another dispatcher could claim it again.
+        let latest = claimedAt.addingTimeInterval(environment.lease.seconds / 2)
+        if clock.now() > latest {
+            free()
+            return await giveBack("等待发送时间过长（接收方响应慢），重新排队发送")
+        }
         if let disabled {
+            free()
             return await finish(DeliveryRecord(
                 attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
                                          result: .suppressed, detail: "通知目标已停用：\(disabled.reason)"),
@@ -143,6 +172,7 @@ actor Lane {
         let content: NotificationContent, snapshot: CaseSnapshot?, recipients: [Contact]
         switch environment.composer.compose(entry, for: settings.audience) {
         case .suppress(let reason):
+            free()
             return await finish(DeliveryRecord(
                 attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
                                          result: .suppressed, detail: reason),
@@ -180,40 +210,28 @@ actor Lane {
                     detail: detail),
                 reservation: reservation, state: .retrying, nextAttemptAt: slot, lastError: nil))
         }
-        let latest = clock.now().addingTimeInterval(environment.lease.seconds / 2)
         if slot > latest {
             if pausedUntil.map({ $0 < slot }) ?? true { pausedUntil = slot }
+            free()
             return await deferred("目标限流或暂停中，延后至 \(HubTime.minutes(slot, in: HubTime.shanghai)) 发送")
         }
         if await environment.stop.wait(until: slot, on: clock) {
             // Stopping before the slot: a reserved send must not count against the limit after the restart.
+            free()
             return reservation == nil ? nil : await deferred("民情通停止运行，未发送；重启后发送")
-        }
-        guard await acquireSend() else { return await deferred("通知目标的配置已更新，未发送，重新排队") }
-        // Stopping while waiting for a place: nothing was sent; the lease brings the row back on the next start.
-        if Task.isCancelled, reservation == nil {
-            releaseSend()
-            return nil
         }
         let sentAt = clock.now()
         if reservation != nil, sentAt.timeIntervalSince(slot) > settings.rateLimit.lateSendTolerance {
             // Ready too long after the slot (a busy machine): sent now, it could arrive within a window of the sends
             // planned after it. Plan again from now.
-            releaseSend()
             slot = sentAt
+            free()
             return await deferred("发送时机已过（系统繁忙），重新排队发送")
-        }
-        if reservation == nil, sentAt > latest {
-            // Waited for a place past half the lease (a slow receiver): give the row back rather than send it when
-            // another dispatcher could already have claimed it again.
-            releaseSend()
-            slot = sentAt
-            return await deferred("等待发送时间过长（接收方响应慢），重新排队发送")
         }
         let outcome = await target.deliver(Delivery(
             id: entry.id, event: entry.event, createdAt: entry.createdAt, attempt: number, sentAt: sentAt, content: content,
             recipients: recipients, snapshot: snapshot))
-        releaseSend()  // the record below waits for its commit without holding a place
+        free()  // the record below waits for its commit without holding a place
         if Task.isCancelled, case .failed = outcome { return nil }
         return await finish(decide(outcome, entry: entry, number: number, sentAt: sentAt, reservation: reservation))
     }
