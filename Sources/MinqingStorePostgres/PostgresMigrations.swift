@@ -315,16 +315,27 @@ enum PostgresMigrations {
     @discardableResult
     static func migrate(_ client: PostgresClient, logger: Logger, steps: [Step] = steps) async throws -> [String] {
         try await client.withConnection { c in
-            // Waits for an instance that is migrating right now; released below or when this connection ends.
-            _ = try await c.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger).collect()
+            // Neither the wait for another instance's migration nor a step (an index built over a large ledger) is a
+            // runaway request: the configured `statement_timeout` (5 s by default) would cancel them and the hub
+            // would not start. Reset below, before the pooled connection serves anything else.
+            _ = try await c.query("SET statement_timeout = 0", logger: logger).collect()
+            let result: Result<[String], any Error>
             do {
-                let applied = try await apply(steps, on: c, logger: logger)
-                _ = try await c.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger).collect()
-                return applied
+                // Waits for an instance that is migrating right now; released below or when this connection ends.
+                _ = try await c.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger).collect()
+                do {
+                    let applied = try await apply(steps, on: c, logger: logger)
+                    _ = try await c.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger).collect()
+                    result = .success(applied)
+                } catch {
+                    _ = try? await c.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger).collect()
+                    throw error
+                }
             } catch {
-                _ = try? await c.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger).collect()
-                throw error
+                result = .failure(error)
             }
+            _ = try? await c.query("RESET statement_timeout", logger: logger).collect()
+            return try result.get()
         }
     }
 
