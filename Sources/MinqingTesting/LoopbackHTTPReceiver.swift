@@ -9,7 +9,7 @@ import Synchronization
 /// - `/status/NNN` — status NNN with a small JSON body.
 /// - `/big/N` — 200 with N bytes of "x".
 /// - `/stall` — reads the request, never answers.
-/// - `/hold` — answers 200 only after `releaseHeld()`.
+/// - `/hold` or `/hold/NNN` — answers 200 (or NNN) only after `releaseHeld()`.
 /// - `/close` — closes the connection without answering.
 ///
 /// With a `responder`, every request is answered by it instead (stand-ins for robots and county systems that
@@ -213,9 +213,10 @@ private final class Handler: ChannelInboundHandler {
         case "close":
             context.close(promise: nil)
         case "hold":
+            let status = parts.count > 1 ? Int(parts[1]) ?? 200 : 200
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.assumeIsolated().whenSuccess {
-                self.respond(context: context, head: head, status: 200, body: Array(#"{"released":true}"#.utf8))
+                self.respond(context: context, head: head, status: status, body: Array(#"{"released":true}"#.utf8))
             }
             receiver.hold(promise)
         default:

@@ -115,6 +115,30 @@ struct DispatcherTests {
         await h.shutdown()
     }
 
+    @Test("notifications waiting for a send place when a 410 disables the target are dead-lettered unsent")
+    func goneWhileWaitingForAPlace() async throws {
+        let receiver = try await LoopbackHTTPReceiver.start()
+        let h = try DispatchHarness(environment: [
+            "MINQING_WEBHOOK_URL": receiver.url("/hold/410"), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ], adjust: { config in
+            for i in config.targets.indices where config.targets[i].name == "county-webhook" { config.targets[i].concurrency = 1 }
+        })
+        let clock = ManualClock(Self.t0)
+        for n in 0..<3 { _ = try await ingest(h, "gone-\(n)") }
+        try await h.withDispatcher(clock: clock) {
+            // One send open; the lane has taken the other two ahead of it (they wait for its place).
+            await receiver.waitUntil { $0.held == 1 }
+            receiver.releaseHeld()  // the receiver answers 410 Gone
+            await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" }.count == 3 }
+        }
+        let records = self.records(h, target: "county-webhook")
+        #expect(receiver.snapshot.requests.count == 1, "nothing sent after the 410")
+        #expect(records.allSatisfy { $0.state == .dead }, "\(records.map(\.state))")
+        #expect(records.filter { $0.attempt.result == .suppressed }.count == 2, "the two that waited: suppressed, target disabled")
+        await receiver.stop()
+        await h.shutdown()
+    }
+
     @Test("a failing receiver is tried again after 5 s and 5 min, then the notification is delivered")
     func retrySchedule() async throws {
         let script = Script(["/webhook": [.json("{}", status: 503), .json("{}", status: 502)]], fallback: Self.robotsOK)
