@@ -91,14 +91,23 @@ struct DispatcherTests {
         h.records.events.filter { $0.attempt.target == target }
     }
 
+    /// The county webhook pointed at `path` on a fresh loopback receiver (`/hold…` answers only when released), with
+    /// `concurrency` send places, over a fresh ledger.
+    func holdingWebhook(_ path: String, concurrency: Int) async throws -> (LoopbackHTTPReceiver, DispatchHarness) {
+        let receiver = try await LoopbackHTTPReceiver.start()
+        let h = try DispatchHarness(environment: [
+            "MINQING_WEBHOOK_URL": receiver.url(path), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ], adjust: { config in
+            for i in config.targets.indices where config.targets[i].name == "county-webhook" {
+                config.targets[i].concurrency = concurrency
+            }
+        })
+        return (receiver, h)
+    }
+
     @Test("a webhook with concurrency 2 has two sends open at a time however many of its notifications wait; all are delivered")
     func concurrencyBoundsOpenSends() async throws {
-        let receiver = try await LoopbackHTTPReceiver.start()  // `/hold` answers only when released
-        let h = try DispatchHarness(environment: [
-            "MINQING_WEBHOOK_URL": receiver.url("/hold"), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        ], adjust: { config in
-            for i in config.targets.indices where config.targets[i].name == "county-webhook" { config.targets[i].concurrency = 2 }
-        })
+        let (receiver, h) = try await holdingWebhook("/hold", concurrency: 2)
         let clock = ManualClock(Self.t0)
         for n in 0..<7 { _ = try await ingest(h, "open-\(n)") }
         try await h.withDispatcher(clock: clock) {
@@ -117,12 +126,7 @@ struct DispatcherTests {
 
     @Test("notifications waiting for a send place when a 410 disables the target are dead-lettered unsent")
     func goneWhileWaitingForAPlace() async throws {
-        let receiver = try await LoopbackHTTPReceiver.start()
-        let h = try DispatchHarness(environment: [
-            "MINQING_WEBHOOK_URL": receiver.url("/hold/410"), "MINQING_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        ], adjust: { config in
-            for i in config.targets.indices where config.targets[i].name == "county-webhook" { config.targets[i].concurrency = 1 }
-        })
+        let (receiver, h) = try await holdingWebhook("/hold/410", concurrency: 1)
         let clock = ManualClock(Self.t0)
         for n in 0..<3 { _ = try await ingest(h, "gone-\(n)") }
         try await h.withDispatcher(clock: clock) {
