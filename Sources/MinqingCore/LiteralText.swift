@@ -12,14 +12,14 @@ extension StringProtocol {
     public func containsLiteral(_ word: some StringProtocol) -> Bool {
         if word.isEmpty { return true }
         let found = utf8.withContiguousStorageIfAvailable { text in
-            word.utf8.withContiguousStorageIfAvailable { needle in Self.memmemFinds(text, needle) }
+            word.utf8.withContiguousStorageIfAvailable { needle in Self.occurs(text, needle) }
         }
         if let found = found ?? nil { return found }
         let text = Array(utf8), needle = Array(word.utf8)
-        return text.withUnsafeBufferPointer { t in needle.withUnsafeBufferPointer { n in Self.memmemFinds(t, n) } }
+        return text.withUnsafeBufferPointer { t in needle.withUnsafeBufferPointer { n in Self.occurs(t, n) } }
     }
 
-    private static func memmemFinds(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func occurs(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let t = text.baseAddress, let n = needle.baseAddress, needle.count <= text.count else { return false }
         // memchr to each place the first byte occurs, memcmp there (glibc's memmem is a GNU extension Swift does not see).
         let last = text.count - needle.count

@@ -127,16 +127,17 @@ actor Lane {
         let clock = environment.clock
         let number = entry.attempts + 1
         let claimedAt = clock.now()
-        // Given back unsent, due at once: for the new lane after a reload, or for any dispatcher after a long wait.
-        func giveBack(_ detail: String) async -> DeliveryRecord {
+        // The row given back unsent, due again at `due`: a `deferred` attempt, which is no send (a reservation made
+        // for it becomes this attempt).
+        func giveBack(_ detail: String, due: Date, reservation: Int64? = nil) async -> DeliveryRecord {
             await finish(DeliveryRecord(
                 attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
                                          result: .deferred, detail: detail),
-                state: .retrying, nextAttemptAt: clock.now(), lastError: nil))
+                reservation: reservation, state: .retrying, nextAttemptAt: due, lastError: nil))
         }
         // A send place first, so that what decides the send — the target's state, whom the case is about, the
         // citizen's opt-out — is read just before it, never before a wait for a place.
-        guard await acquireSend() else { return await giveBack("通知目标的配置已更新，未发送，重新排队") }
+        guard await acquireSend() else { return await giveBack("通知目标的配置已更新，未发送，重新排队", due: clock.now()) }
         var holding = true
         func free() {
             if holding {
@@ -152,7 +153,7 @@ actor Lane {
         let latest = claimedAt.addingTimeInterval(environment.lease.seconds / 2)
         if clock.now() > latest {
             free()
-            return await giveBack("等待发送时间过长（接收方响应慢），重新排队发送")
+            return await giveBack("等待发送时间过长（接收方响应慢），重新排队发送", due: clock.now())
         }
         if let disabled {
             free()
@@ -202,23 +203,16 @@ actor Lane {
         }
         // A slot beyond half the lease (a pause another instance stored, a long queue): give the row back for that
         // time rather than hold it past the lease, when another dispatcher could claim it again.
-        // The row comes back at `slot`; a reservation made for it becomes this `deferred` attempt, which is no send.
-        func deferred(_ detail: String) async -> DeliveryRecord {
-            await finish(DeliveryRecord(
-                attempt: DeliveryAttempt(
-                    notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(), result: .deferred,
-                    detail: detail),
-                reservation: reservation, state: .retrying, nextAttemptAt: slot, lastError: nil))
-        }
         if slot > latest {
             if pausedUntil.map({ $0 < slot }) ?? true { pausedUntil = slot }
             free()
-            return await deferred("目标限流或暂停中，延后至 \(HubTime.minutes(slot, in: HubTime.shanghai)) 发送")
+            return await giveBack(
+                "目标限流或暂停中，延后至 \(HubTime.minutes(slot, in: HubTime.shanghai)) 发送", due: slot, reservation: reservation)
         }
         if await environment.stop.wait(until: slot, on: clock) {
             // Stopping before the slot: a reserved send must not count against the limit after the restart.
             free()
-            return reservation == nil ? nil : await deferred("民情通停止运行，未发送；重启后发送")
+            return reservation == nil ? nil : await giveBack("民情通停止运行，未发送；重启后发送", due: slot, reservation: reservation)
         }
         let sentAt = clock.now()
         if reservation != nil, sentAt.timeIntervalSince(slot) > settings.rateLimit.lateSendTolerance {
@@ -226,7 +220,7 @@ actor Lane {
             // planned after it. Plan again from now.
             slot = sentAt
             free()
-            return await deferred("发送时机已过（系统繁忙），重新排队发送")
+            return await giveBack("发送时机已过（系统繁忙），重新排队发送", due: slot, reservation: reservation)
         }
         let outcome = await target.deliver(Delivery(
             id: entry.id, event: entry.event, createdAt: entry.createdAt, attempt: number, sentAt: sentAt, content: content,
