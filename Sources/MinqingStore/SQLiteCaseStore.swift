@@ -37,6 +37,11 @@ public final class SQLiteCaseStore: CaseStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // GRDB sets `synchronous = NORMAL` on the writer when it switches the file to WAL, after `prepareDatabase`
+        // ran: without this line no commit was fsync'd, only checkpoints were, and a power cut could take back
+        // messages already acknowledged. FULL syncs the log at every commit
+        // (https://www.sqlite.org/pragma.html#pragma_synchronous). Readers never write, so only the writer matters.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.path = path
         self.settings = settings
         intakeRules = settings.rulesSlot
@@ -137,6 +142,11 @@ public final class SQLiteCaseStore: CaseStore {
         registerSearchMigrations(&m)
         registerRepeatQueueMigration(&m)
         return m
+    }
+
+    /// The writer connection's `PRAGMA synchronous` level (2 = FULL: every commit is fsync'd before it returns).
+    public func writerSynchronousLevel() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func checkReady() async throws {

@@ -42,6 +42,8 @@ struct SQLiteCaseStoreTests {
         #expect(mode == "wal")
         let store = try SQLiteCaseStore(path: path)
         try await store.checkReady()
+        // 2 = FULL: the log is fsync'd at every commit (GRDB's WAL setup had silently lowered it to NORMAL).
+        #expect(try await store.writerSynchronousLevel() == 2)
     }
 
     @Test("a write-ahead log past its limit is checkpointed into the ledger and truncated; a small one is left alone")
