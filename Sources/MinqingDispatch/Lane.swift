@@ -164,11 +164,11 @@ actor Lane {
         }
         // Who the case is about may have been recorded after this row was written: check the case as it is now.
         var entry = entry
-        if let id = entry.caseID, let current = try? await environment.store.fetchCase(id) {
+        if let id = entry.caseID, let current = try? await environment.store.sendingFacts(of: id) {
             let known = entry.snapshot?.concerns ?? []
             entry.snapshot?.concerns = Array(Set(known).union(current.concerns)).sorted()
             // A citizen who opted out after the row was written gets nothing either.
-            if current.citizenOptOut == true { entry.snapshot?.citizenOptOut = true }
+            if current.citizenOptOut { entry.snapshot?.citizenOptOut = true }
         }
         let content: NotificationContent, snapshot: CaseSnapshot?, recipients: [Contact]
         switch environment.composer.compose(entry, for: settings.audience) {

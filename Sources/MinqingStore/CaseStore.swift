@@ -36,10 +36,31 @@ public protocol CaseLedger: Sendable {
     func apply(
         _ action: CaseAction, to id: CaseID, actor: String, onBehalfOf: String?, expectedVersion: Int?, at now: Date
     ) async throws -> CaseRecord
+    /// Who case `id` is about now (`concerns`) and whether its citizen opted out of messages; nil when there is no
+    /// such case. The dispatcher asks before every send (回避, opt-out recorded after the row was written); a store
+    /// may read less than the whole case (the default reads it whole).
+    func sendingFacts(of id: CaseID) async throws -> CaseSendingFacts?
     func inboundMessage(channel: Channel, sourceRef: String) async throws -> StoredMessage?
     func attachmentData(sha256: String) async throws -> Data?
     /// Throws when the store cannot serve requests (for `/readyz`).
     func checkReady() async throws
+}
+
+/// What the dispatcher checks of a case before each send (`CaseLedger.sendingFacts(of:)`).
+public struct CaseSendingFacts: Sendable, Equatable {
+    public var concerns: [String]
+    public var citizenOptOut: Bool
+
+    public init(concerns: [String], citizenOptOut: Bool) {
+        self.concerns = concerns
+        self.citizenOptOut = citizenOptOut
+    }
+}
+
+extension CaseLedger {
+    public func sendingFacts(of id: CaseID) async throws -> CaseSendingFacts? {
+        try await fetchCase(id).map { CaseSendingFacts(concerns: $0.concerns, citizenOptOut: $0.citizenOptOut == true) }
+    }
 }
 
 /// The outbox as the dispatcher works it: claim, lease, record. Nothing else writes delivery state.

@@ -87,6 +87,18 @@ public enum CaseStoreConformance {
             try requireEqual(raw?.raw, Data("{\"source_ref\":\"form-1\"}".utf8), "raw message verbatim")
             try requireEqual(raw?.caseID, receipt.caseID, "raw message linked to case")
         },
+        Check(description: "sending facts tell who a case is about and whether its citizen opted out, as the case is now") { open in
+            let store = try await open(settings())
+            let receipt = try await ingestOne(store, message("form-facts"))
+            try requireEqual(try await store.sendingFacts(of: receipt.caseID), CaseSendingFacts(concerns: [], citizenOptOut: false), "as filed")
+            _ = try await store.apply(
+                .classify(Classification(concerns: ["赵红梅", "青山村村委会"], citizenOptOut: true)), to: receipt.caseID,
+                actor: "wang-li", onBehalfOf: nil, expectedVersion: nil, at: start.addingTimeInterval(60))
+            let now = try await store.sendingFacts(of: receipt.caseID)
+            try requireEqual(now?.citizenOptOut, true, "opt-out recorded after intake")
+            try requireEqual(now.map { Set($0.concerns) }, ["赵红梅", "青山村村委会"], "concerns recorded after intake")
+            try requireEqual(try await store.sendingFacts(of: CaseID("MQ-20261122-0999")!), nil, "no such case")
+        },
         Check(description: "a redelivered message returns the existing case and writes nothing new") { open in
             let store = try await open(settings(assignPlanner))
             let first = try await ingestOne(store, message("form-7"))

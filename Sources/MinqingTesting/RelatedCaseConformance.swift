@@ -120,6 +120,25 @@ public enum RelatedCaseConformance {
             try requireEqual(try await store.relatedCases(of: m2).map(\.caseID).contains(m1), false, "masked numbers are not compared")
             _ = a
         },
+        Check(description: "the same resident ID number links whatever the text and phone; an invalid number links nothing") { open in
+            let store = try await open(settings(rules: []))
+            let clock = ManualClock(CaseStoreConformance.start)
+            func withID(_ ref: String, _ body: String, phone: String, _ idNumber: String) -> InboundMessage {
+                var m = message(ref, body, phone: phone)
+                m.complainant.idNumber = idNumber
+                return m
+            }
+            let a = try await ingest(store, withID("i1", waterCut[0], phone: "13800000041", "11010519491231002X"), clock)
+            clock.advance(by: 60)
+            let b = try await ingest(store, withID("i2", streetLight, phone: "13800000042", "11010519491231002x"), clock)
+            try requireEqual(try await store.relatedCases(of: b).map(\.caseID), [a], "same ID number, lower-case x")
+            try requireEqual(try await store.relatedCases(of: b).map(\.reason), [.sameIDNumber], "linked for the ID number")
+            clock.advance(by: 60)
+            let c = try await ingest(store, withID("i3", "拖欠工资三个月", phone: "13800000043", "440524188001010015"), clock)
+            clock.advance(by: 60)
+            let d = try await ingest(store, withID("i4", "路面塌陷", phone: "13800000044", "440524188001010015"), clock)
+            try requireEqual(try await store.relatedCases(of: d).map(\.caseID).contains(c), false, "a number failing its check digit is not compared")
+        },
         Check(description: "a case merged into another drops out of related lists and counts toward no warning; links are never merges") { open in
             let store = try await open(settings())
             let clock = ManualClock(CaseStoreConformance.start)

@@ -46,6 +46,14 @@ struct SQLiteCaseStoreTests {
         #expect(try await store.writerSynchronousLevel() == 2)
     }
 
+    @Test("a grown warning finds its last update through the job-key index, not by walking the target's whole outbox")
+    func warningUpdateLookupUsesJobIndex() async throws {
+        let store = try SQLiteCaseStore(path: Self.tempPath())
+        let plan = try await store.explainLastWarningUpdate()
+        #expect(plan.contains { $0.contains("USING INDEX outbox_job (job_key>? AND job_key<?)") }, "plan: \(plan)")
+        #expect(!plan.contains { $0.contains("outbox_target_due") }, "plan: \(plan)")
+    }
+
     @Test("a write-ahead log past its limit is checkpointed into the ledger and truncated; a small one is left alone")
     func walCheckpointTruncates() async throws {
         let store = try SQLiteCaseStore(path: Self.tempPath())

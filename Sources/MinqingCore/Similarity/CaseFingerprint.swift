@@ -37,16 +37,41 @@ public struct CaseFingerprint: Sendable, Hashable {
 
     /// The fingerprint of `record`, with the signature of its text computed beforehand (`signatureText(of:)`).
     public init(record: CaseRecord, signature: MinHashSignature, groupWords: [String], villageAliases: [String: String] = [:]) {
-        let c = record.complainant
-        let phone = c.phone.flatMap(Self.wholePhone)
-        let text = record.subject + "\n" + record.body
+        self.init(
+            filed: Filed(
+                caseID: record.id, registeredAt: record.registeredAt, village: record.village, category: record.category,
+                phone: record.complainant.phone, idNumber: record.complainant.idNumber, subject: record.subject, body: record.body),
+            signature: signature, groupWords: groupWords, villageAliases: villageAliases)
+    }
+
+    /// What a fingerprint is made of, as the case was filed: enough to make one without the whole record (repeat
+    /// detection reads these columns rather than decoding each queued case's document).
+    public struct Filed: Sendable {
+        public var caseID: CaseID
+        public var registeredAt: Date
+        public var village, category, phone, idNumber: String?
+        public var subject, body: String
+
+        public init(
+            caseID: CaseID, registeredAt: Date, village: String?, category: String?, phone: String?, idNumber: String?,
+            subject: String, body: String
+        ) {
+            (self.caseID, self.registeredAt, self.village, self.category) = (caseID, registeredAt, village, category)
+            (self.phone, self.idNumber, self.subject, self.body) = (phone, idNumber, subject, body)
+        }
+    }
+
+    /// The fingerprint of a case filed as `filed` (the same as `init(record:…)` of its record).
+    public init(filed: Filed, signature: MinHashSignature, groupWords: [String], villageAliases: [String: String] = [:]) {
+        let phone = filed.phone.flatMap(Self.wholePhone)
+        let text = filed.subject + "\n" + filed.body
         var phones = phone.map { [$0] } ?? []
         for p in Self.mobiles(in: text) where !phones.contains(p) { phones.append(p) }
         let folded = ScriptFolding.simplified(text)
         self.init(
-            caseID: record.id, registeredAt: record.registeredAt,
-            village: record.village ?? Self.village(in: folded, aliases: villageAliases), category: record.category,
-            phone: phone, idNumber: c.idNumber.flatMap(Self.wholeID), phones: phones,
+            caseID: filed.caseID, registeredAt: filed.registeredAt,
+            village: filed.village ?? Self.village(in: folded, aliases: villageAliases), category: filed.category,
+            phone: phone, idNumber: filed.idNumber.flatMap(Self.wholeID), phones: phones,
             hasGroupWords: groupWords.contains { !$0.isEmpty && folded.containsLiteral(ScriptFolding.simplified($0)) },
             signature: signature)
     }
