@@ -31,7 +31,7 @@ public enum HubTime {
 
     /// The parse without the range check; nil when the text is not one of the accepted forms.
     static func read(_ text: String, timeZone: TimeZone) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = text.trimmingEdges(.whitespaces)
         guard !s.isEmpty, s.utf8.count <= Checked.maxNumberLength, s.allSatisfy(\.isASCII) else { return nil }
         if let d = try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         if let d = try? Date(s, strategy: Date.ISO8601FormatStyle()) { return d }

@@ -112,7 +112,7 @@ extension InboundMessage {
 
     /// Checks the two things a message must have. Everything else is kept as given and flagged if odd.
     public func validate() throws(InboundValidationError) {
-        let ref = sourceRef.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ref = sourceRef.trimmed
         guard !ref.isEmpty else {
             throw InboundValidationError(field: "source_ref", reason: "不能为空：请填写来源系统中的编号（如表单号、来电编号），用于防止重复登记")
         }

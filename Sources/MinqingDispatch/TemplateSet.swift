@@ -49,11 +49,11 @@ public struct TemplateSet: Sendable {
         guard let template = templates[name] else { return nil }
         let text = template.render(context)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        let title = lines.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? name
+        while let first = lines.first, first.trimmingEdges(.whitespaces).isEmpty { lines.removeFirst() }
+        let title = lines.first.map { $0.trimmingEdges(.whitespaces) } ?? name
         var body = Array(lines.dropFirst())
-        while let first = body.first, first.trimmingCharacters(in: .whitespaces).isEmpty { body.removeFirst() }
-        while let last = body.last, last.trimmingCharacters(in: .whitespaces).isEmpty { body.removeLast() }
+        while let first = body.first, first.trimmingEdges(.whitespaces).isEmpty { body.removeFirst() }
+        while let last = body.last, last.trimmingEdges(.whitespaces).isEmpty { body.removeLast() }
         return NotificationContent(title: title, markdown: body.joined(separator: "\n"), link: context["link"] as? String)
     }
 }

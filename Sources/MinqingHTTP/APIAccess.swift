@@ -54,7 +54,7 @@ public struct APICredentials: Sendable {
     public func principal(of request: Request) throws -> APIPrincipal? {
         guard let header = request.headers[.authorization] else { return nil }
         guard header.lowercased().hasPrefix("bearer "),
-              let principal = principal(forToken: header.dropFirst(7).trimmingCharacters(in: .whitespaces))
+              let principal = principal(forToken: String(header.dropFirst(7)).trimmingEdges(.whitespaces))
         else { throw Problem.unauthorized }
         return principal
     }

@@ -1,3 +1,4 @@
+import Foundation
 import MinqingCore
 import Testing
 
@@ -24,5 +25,19 @@ struct LiteralTextTests {
         #expect(!sub.containsLiteral("反映"))
         #expect("ABC火灾abc".containsLiteral("火灾a"))
         #expect(!"ABC".containsLiteral("abc"))  // byte for byte: no case folding
+    }
+}
+
+@Suite("Trimming field text")
+struct TrimmingTests {
+    @Test("the fast trim answers exactly as Foundation's, for text with and without edges to trim", arguments: [
+        "", " ", "\u{3000}", "\n\t ", "村口道路塌陷", " 村口道路塌陷", "村口道路塌陷\n", "\u{3000}赵红梅\u{3000}", "a b",
+        "\r\n青山村\r\n", "👨‍👩‍👧 家", "e\u{301}", " \u{301}x",
+    ])
+    func sameAsFoundation(_ text: String) {
+        for set in [CharacterSet.whitespaces, .whitespacesAndNewlines] {
+            #expect(text.trimmingEdges(set) == text.trimmingCharacters(in: set), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(text.nonEmpty == (text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 }

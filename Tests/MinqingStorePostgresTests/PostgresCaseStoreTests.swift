@@ -94,7 +94,13 @@ struct PostgresCaseStoreTests {
             for (i, store) in stores.enumerated() {
                 let intake = IntakeService(store: store, clock: ManualClock(Self.start), maxBatch: 16)
                 for m in messages.shuffled() {
-                    group.addTask { (i, m.sourceRef, try await intake.submit(m)) }
+                    group.addTask {
+                        do { return (i, m.sourceRef, try await intake.submit(m)) } catch {
+                            // PSQLError's description hides the server's message: show all of it (a rare CI failure
+                            // here needs the SQLSTATE and the statement to be understood).
+                            throw ConformanceFailure("instance \(i), \(m.sourceRef): \(String(reflecting: error))")
+                        }
+                    }
                 }
             }
             return try await group.reduce(into: [(Int, String, IntakeReceipt)]()) { $0.append($1) }

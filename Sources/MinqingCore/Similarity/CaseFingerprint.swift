@@ -92,7 +92,7 @@ public struct CaseFingerprint: Sendable, Hashable {
     }
 
     public static func wholeID(_ text: String) -> String? {
-        let id = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let id = text.trimmingEdges(.whitespaces).uppercased()
         return ResidentID.isValid(id) ? id : nil
     }
 
