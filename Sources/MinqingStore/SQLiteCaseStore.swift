@@ -25,9 +25,12 @@ public final class SQLiteCaseStore: CaseStore {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // SQLite's default page cache is 2 MB per connection: a group commit of 64 cases touches more pages
             // than that (case, fingerprint, band and outbox indexes), so it spilled dirty pages into the log mid-
-            // transaction and read them back. 64 MB each (memory is only taken as pages are used); savepoint
-            // journals in memory, not temporary files (https://www.sqlite.org/pragma.html#pragma_cache_size).
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // transaction and read them back. The writer gets 64 MB (memory is only taken as pages are used). A
+            // reader never spills, and the kernel's page cache keeps the file's hot pages anyway: 8 MB each, so the
+            // caches stay under 64 + 5 × 8 MB however large the ledger grows (at 1M cases a 64 MB cache per reader
+            // would have filled and passed the 250 MB memory budget on its own). Savepoint journals in memory, not
+            // temporary files (https://www.sqlite.org/pragma.html#pragma_cache_size).
+            try db.execute(sql: "PRAGMA cache_size = \(db.configuration.readonly ? -8192 : -65536)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // A restarted log is trimmed back to this size instead of keeping its largest size for ever.
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walLimitBytes)")
@@ -147,6 +150,13 @@ public final class SQLiteCaseStore: CaseStore {
     /// The writer connection's `PRAGMA synchronous` level (2 = FULL: every commit is fsync'd before it returns).
     public func writerSynchronousLevel() async throws -> Int {
         try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// `PRAGMA cache_size` of the writer and of a reader (negative: KiB), for the test that keeps memory bounded.
+    public func pageCacheSizes() async throws -> (writer: Int, reader: Int) {
+        let writer = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+        let reader = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+        return (writer, reader)
     }
 
     public func checkReady() async throws {

@@ -46,6 +46,13 @@ struct SQLiteCaseStoreTests {
         #expect(try await store.writerSynchronousLevel() == 2)
     }
 
+    @Test("the writer's page cache is large enough for a group commit; each reader's is small, so memory stays bounded")
+    func pageCachesBounded() async throws {
+        let sizes = try await SQLiteCaseStore(path: Self.tempPath()).pageCacheSizes()
+        #expect(sizes.writer == -65536, "64 MB")
+        #expect(sizes.reader == -8192, "8 MB")
+    }
+
     @Test("a grown warning finds its last update through the job-key index, not by walking the target's whole outbox")
     func warningUpdateLookupUsesJobIndex() async throws {
         let store = try SQLiteCaseStore(path: Self.tempPath())
