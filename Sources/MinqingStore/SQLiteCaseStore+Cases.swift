@@ -16,8 +16,12 @@ extension SQLiteCaseStore {
                 cached: "SELECT json_extract(doc, '$.concerns'), json_extract(doc, '$.citizen_opt_out') FROM cases WHERE id = ?",
                 arguments: [id.description])
             else { return nil }
-            let concerns = (row[0] as String?).map { $0 == "[]" ? [] : ((try? self.decoder.decode([String].self, from: Data($0.utf8))) ?? []) }
-            return CaseSendingFacts(concerns: concerns ?? [], citizenOptOut: (row[1] as Bool?) == true)
+            // A document that does not decode throws, as reading the whole case would: the caller then keeps the
+            // row's own copy rather than trusting an empty list.
+            let concerns: String = row[0] ?? "[]"
+            return CaseSendingFacts(
+                concerns: concerns == "[]" ? [] : try self.decoder.decode([String].self, from: Data(concerns.utf8)),
+                citizenOptOut: (row[1] as Bool?) == true)
         }
     }
 
