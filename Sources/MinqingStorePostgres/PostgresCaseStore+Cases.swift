@@ -4,11 +4,13 @@ import MinqingStore
 import PostgresNIO
 
 extension PostgresCaseStore {
-    /// One transaction per batch. It first takes the day's counter row (`case_sequences`), so intake batches of one
-    /// day commit one after another across instances — they cannot deadlock on each other's new messages — and a
-    /// case number is handed out only inside that lock. Each message runs in a savepoint: a bad one rolls back
-    /// alone, and one that another instance stored meanwhile (unique `(channel, source_ref)`) rolls back its
-    /// number too and answers with the stored case.
+    /// One transaction per batch. It takes the day's counter row (`case_sequences`) before it inserts anything, so
+    /// intake batches of one day commit one after another across instances — they cannot deadlock on each other's
+    /// new messages — and a case number is handed out only inside that lock. The batch's plain new messages are
+    /// stored together (`ingestTogether`: a few multi-row statements); every other message — a follow-up, one with
+    /// attachments, a malformed one, or all of them when storing together failed — runs in a savepoint of its own:
+    /// a bad one rolls back alone, and one that another instance stored meanwhile (unique `(channel, source_ref)`)
+    /// rolls back its number too and answers with the stored case.
     public func ingest(_ messages: [InboundMessage], at now: Date) async throws -> [Result<IntakeReceipt, any Error>] {
         guard !messages.isEmpty else { return [] }
         defer {
@@ -26,14 +28,25 @@ extension PostgresCaseStore {
             if let ms = Self.intakeStatementTimeout(configured: self.connection.statementTimeout) {
                 try await self.exec(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(ms)"), c)
             }
-            try await self.exec("""
-                INSERT INTO case_sequences (day, last) VALUES (\(day), 0)
-                ON CONFLICT (day) DO UPDATE SET last = case_sequences.last
-                """, c)
+            // Plain new messages first, together: a handful of statements for the whole batch instead of ten per
+            // message (each a round trip, all while this batch holds the day's counter).
+            let together = try await self.ingestTogether(messages, day: day, rules, at: now, c)
             var results: [Result<IntakeReceipt, any Error>] = []
-            var outbox = 0
-            var changed = false
-            for message in messages {
+            var outbox = together.outbox
+            var changed = together.receipts.values.contains { $0.created }
+            let rest = messages.indices.filter { together.receipts[$0] == nil }
+            if !rest.isEmpty {
+                // Already held when `ingestTogether` numbered cases; otherwise taken here, before any insert.
+                try await self.exec("""
+                    INSERT INTO case_sequences (day, last) VALUES (\(day), 0)
+                    ON CONFLICT (day) DO UPDATE SET last = case_sequences.last
+                    """, c)
+            }
+            for (index, message) in messages.enumerated() {
+                if let receipt = together.receipts[index] {
+                    results.append(.success(receipt))
+                    continue
+                }
                 try await self.exec("SAVEPOINT message", c)
                 do {
                     let (receipt, written) = try await self.ingestOne(message, day: day, rules, at: now, c)
@@ -52,6 +65,169 @@ extension PostgresCaseStore {
             }
             try await self.notifyPeers(outbox: outbox > 0, cases: changed, c)
             return results
+        }
+    }
+
+    /// Stores the batch's plain new messages — well-formed, not follow-ups, without attachments, first of their
+    /// `(channel, source_ref)` in the batch — in one savepoint with one multi-row statement per table: the stored
+    /// receipts of those already in the ledger, the day's counter raised once for the rest, then their cases,
+    /// messages, audit events, notifications and repeat-queue rows. Returns the receipts by batch index; every
+    /// message it leaves out (or all of them, when any statement fails — e.g. another instance stored one of them
+    /// meanwhile) goes through `ingestOne`, which answers each as before.
+    private func ingestTogether(
+        _ messages: [InboundMessage], day: String, _ rules: IntakeRules, at now: Date, _ c: PostgresConnection
+    ) async throws -> (receipts: [Int: IntakeReceipt], outbox: Int) {
+        var seen = Set<MessageKey>()
+        let plain = messages.indices.filter { i in
+            let m = messages[i]
+            guard m.followUpOf == nil, m.attachments.isEmpty, (try? m.validate()) != nil else { return false }
+            return seen.insert(MessageKey(channel: m.channel.rawValue, sourceRef: m.sourceRef)).inserted
+        }
+        guard !plain.isEmpty else { return ([:], 0) }
+        try await exec("SAVEPOINT together", c)
+        do {
+            var receipts = try await storedReceipts(of: plain.map { messages[$0] }, c)
+                .reduce(into: [Int: IntakeReceipt]()) { out, stored in out[plain[stored.offset]] = stored.receipt }
+            let fresh = plain.filter { receipts[$0] == nil }
+            var outbox = 0
+            if !fresh.isEmpty {
+                let last = try await rows("""
+                    INSERT INTO case_sequences (day, last) VALUES (\(day), \(fresh.count))
+                    ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + \(fresh.count) RETURNING last
+                    """, c).first!.value("last", as: Int.self)
+                var cases: [NewCase] = []
+                for (offset, index) in fresh.enumerated() {
+                    let message = messages[index]
+                    let id = CaseID(prefix: settings.caseIDPrefix, day: day, sequence: last - fresh.count + 1 + offset)
+                    let (record, event) = rules.factory.makeCase(from: message, id: id, registeredAt: now, attachments: [])
+                    let change = CaseChange(before: nil, after: record, event: event)
+                    cases.append(NewCase(
+                        message: message, record: record, event: event, document: try document(record),
+                        drafts: settings.planner.plan(for: change),
+                        signature: rules.warnings == nil ? nil : MinHashSignature(
+                            text: CaseFingerprint.signatureText(subject: message.subject, body: message.body))))
+                    receipts[index] = IntakeReceipt(caseID: id, status: record.status, created: true)
+                }
+                try await insertNewCases(cases, at: now, c)
+                outbox = cases.reduce(0) { $0 + $1.drafts.count }
+            }
+            try await exec("RELEASE SAVEPOINT together", c)
+            return (receipts, outbox)
+        } catch {
+            try await exec("ROLLBACK TO SAVEPOINT together", c)
+            logger.debug("intake batch stored message by message", metadata: ["error": "\(String(reflecting: error))"])
+            return ([:], 0)
+        }
+    }
+
+    private struct MessageKey: Hashable {
+        let channel: String
+        let sourceRef: String
+    }
+
+    /// A new case of `ingestTogether`, with everything its rows need.
+    private struct NewCase {
+        let message: InboundMessage
+        let record: CaseRecord
+        let event: AuditEvent
+        let document: String
+        let drafts: [OutboxDraft]
+        let signature: MinHashSignature?
+    }
+
+    /// The receipts of those `messages` already stored (by their `(channel, source_ref)`), with their offsets.
+    private func storedReceipts(
+        of messages: [InboundMessage], _ c: PostgresConnection
+    ) async throws -> [(offset: Int, receipt: IntakeReceipt)] {
+        var q = DynamicQuery()
+        let keys = messages.map { "(\(q.bind($0.channel.rawValue)), \(q.bind($0.sourceRef)))" }.joined(separator: ", ")
+        let found = try await rows(q.query("""
+            SELECT m.channel AS m_channel, m.source_ref AS m_source_ref, c.id, c.status,
+              (c.channel <> m.channel OR c.source_ref <> m.source_ref) AS follow_up
+            FROM inbound_messages m JOIN cases c ON c.id = m.case_id
+            WHERE (m.channel, m.source_ref) IN (\(keys))
+            """), c)
+        guard !found.isEmpty else { return [] }
+        var offsets: [MessageKey: Int] = [:]
+        for (offset, m) in messages.enumerated() { offsets[MessageKey(channel: m.channel.rawValue, sourceRef: m.sourceRef)] = offset }
+        return try found.compactMap { row in
+            let key = MessageKey(channel: try row.value("m_channel"), sourceRef: try row.value("m_source_ref"))
+            guard let offset = offsets[key], let id = CaseID(try row.value("id", as: String.self)),
+                  let status = CaseStatus(rawValue: try row.value("status", as: String.self))
+            else { return nil }
+            return (offset, IntakeReceipt(caseID: id, status: status, created: false, followUp: try row.value("follow_up", as: Bool.self)))
+        }
+    }
+
+    /// The rows of `cases` — the same rows `insertCase`, `insertInboundMessage`, `insertEvent`,
+    /// `enqueueNotifications` and `queueRepeatDetection` write for one — one multi-row statement per table.
+    private func insertNewCases(_ cases: [NewCase], at now: Date, _ c: PostgresConnection) async throws {
+        var q = DynamicQuery()
+        let caseRows = cases.map { n in
+            let r = n.record
+            let values: [String] = [
+                q.bind(r.id.description), q.bind(r.id.day), q.bind(r.id.sequence), q.bind(r.channel.rawValue),
+                q.bind(r.sourceRef), q.bind(r.status.rawValue), q.bind(r.village), q.bind(r.category), q.bind(r.leader),
+                q.bind(r.staff), q.bind(r.complainant.phone.map(PhoneNumber.normalised)), q.bind(r.subject), q.bind(r.body),
+                q.bind(r.deadline?.timeIntervalSince1970), q.bind(r.receivedAt.timeIntervalSince1970),
+                q.bind(r.registeredAt.timeIntervalSince1970), q.bind(r.updatedAt.timeIntervalSince1970), q.bind(r.version),
+                q.bind(n.document), "array_to_tsvector(\(q.bind(CaseTextSearch.tokens(of: r)))::text[])",
+            ]
+            return "(" + values.joined(separator: ", ") + ")"
+        }
+        try await exec(q.query("""
+            INSERT INTO cases (id, day, seq, channel, source_ref, status, village, category, leader, staff,
+              complainant_phone, subject, body, deadline, received_at, registered_at, updated_at, version, doc, search)
+            VALUES \(caseRows.joined(separator: ", "))
+            """), c)
+
+        q = DynamicQuery()
+        let at = now.timeIntervalSince1970
+        let messageRows = cases.map { n in
+            let m = n.message
+            return "(\(q.bind(m.channel.rawValue)), \(q.bind(m.sourceRef)), \(q.bind(n.record.id.description)), \(q.bind(at)), "
+                + "\(q.bind(m.rawContentType)), \(q.bind(m.raw)))"
+        }
+        try await exec(q.query("""
+            INSERT INTO inbound_messages (channel, source_ref, case_id, registered_at, content_type, raw)
+            VALUES \(messageRows.joined(separator: ", "))
+            """), c)
+
+        q = DynamicQuery()
+        let eventRows = try cases.map { n in
+            let e = n.event
+            let details = String(decoding: try encoder.encode(e.details), as: UTF8.self)
+            return "(\(q.bind(e.caseID.description)), \(q.bind(e.at.timeIntervalSince1970)), \(q.bind(e.actor)), "
+                + "\(q.bind(e.action)), \(q.bind(e.from?.rawValue)), \(q.bind(e.to.rawValue)), \(q.bind(e.reason)), \(q.bind(details)))"
+        }
+        try await exec(q.query("""
+            INSERT INTO audit_events (case_id, at, actor, action, from_status, to_status, reason, details)
+            VALUES \(eventRows.joined(separator: ", "))
+            """), c)
+
+        q = DynamicQuery()
+        var outboxRows: [String] = []
+        for n in cases {
+            for d in n.drafts {
+                let recipients = String(decoding: try encoder.encode(d.recipients), as: UTF8.self)
+                outboxRows.append(
+                    "(\(q.bind(UUID().uuidString.lowercased())), \(q.bind(n.record.id.description)), \(q.bind(d.target)), "
+                        + "\(q.bind(d.event)), \(q.bind(recipients)), \(q.bind(n.document)), 'pending', \(q.bind(at)), \(q.bind(at)), \(q.bind(at)))")
+            }
+        }
+        if !outboxRows.isEmpty {
+            try await exec(q.query("""
+                INSERT INTO outbox (id, case_id, target, event, recipients, snapshot, state, next_attempt_at, created_at, updated_at)
+                VALUES \(outboxRows.joined(separator: ", "))
+                """), c)
+        }
+
+        q = DynamicQuery()
+        let pendingRows = cases.compactMap { n in
+            n.signature.map { "(\(q.bind(n.record.id.description)), \(q.bind(Data($0.bytes))))" }
+        }
+        if !pendingRows.isEmpty {
+            try await exec(q.query("INSERT INTO repeat_pending (case_id, signature) VALUES \(pendingRows.joined(separator: ", "))"), c)
         }
     }
 

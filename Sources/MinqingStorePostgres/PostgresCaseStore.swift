@@ -263,6 +263,18 @@ struct DynamicQuery {
         return "$\(binds.count)"
     }
 
+    /// The placeholder of newly bound bytes (`bytea`).
+    mutating func bind(_ value: Data) -> String {
+        binds.append(ByteBuffer(bytes: value))
+        return "$\(binds.count)"
+    }
+
+    /// The placeholder of a newly bound value or NULL.
+    mutating func bind<T: PostgresDynamicTypeEncodable>(_ value: T?) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
     func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
 }
 

@@ -147,6 +147,48 @@ public enum CaseStoreConformance {
             try requireEqual(receipts[0].caseID, receipts[1].caseID, "same case")
             try requireEqual(try await store.searchCases(CaseQuery()).total, 2, "case count")
         },
+        Check(description: "a mixed batch answers every message in order and stores each new one whole") { open in
+            // A store may take a batch's plain new messages together (PostgreSQL does): the answers and the rows
+            // must be those of taking them one by one.
+            let store = try await open(settings(assignPlanner))
+            let stored = try await ingestOne(store, message("mix-old"))
+            var followUp = message("mix-reply", body: "补充：塌陷处旁边的排水沟也堵了。")
+            followUp.channel = .mailbox
+            followUp.followUpOf = stored.caseID
+            var withPhoto = message("mix-photo", body: "现场照片见附件。")
+            withPhoto.attachments = [InboundAttachment(filename: "现场.jpg", contentType: "image/jpeg", data: Data([7, 8, 9]))]
+            let batch = [
+                message("mix-1", body: "河西村三组自来水停了两天。", village: "河西村"), message("mix-old"), followUp,
+                message("", body: "没有来源编号"), withPhoto, message("mix-1"), message("mix-2", category: "劳资"),
+            ]
+            let results = try await store.ingest(batch, at: start.addingTimeInterval(60))
+            try requireEqual(results.count, batch.count, "one answer per message")
+            try require((try? results[3].get()) == nil, "the message without a source reference is refused alone")
+            let r = try [0, 1, 2, 4, 5, 6].map { try results[$0].get() }
+            try requireEqual(r.map(\.created), [true, false, true, true, false, true], "created flags, in order")
+            try requireEqual(r[1].caseID, stored.caseID, "the stored message answers with its case")
+            try requireEqual(r[2], IntakeReceipt(caseID: stored.caseID, status: .received, created: true, followUp: true), "follow-up")
+            try requireEqual(r[4].caseID, r[0].caseID, "the batch's own duplicate answers with the batch's case")
+            let new = [r[0].caseID, r[3].caseID, r[5].caseID]
+            try requireEqual(Set(new.map(\.sequence)), [2, 3, 4], "new cases numbered after the stored one, none skipped")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 4, "case count")
+            let first = try await store.fetchCase(r[0].caseID)
+            try requireEqual(first?.village, "hexi", "village resolved")
+            try requireEqual(first?.body, "河西村三组自来水停了两天。", "text kept")
+            try requireEqual(try await store.fetchCase(r[5].caseID)?.category, "wages", "category resolved")
+            try requireEqual(try await store.fetchCase(r[3].caseID)?.attachments.map(\.filename), ["现场.jpg"], "attachment kept")
+            for id in new {
+                try requireEqual(try await store.auditTrail(of: id).map(\.action), ["received"], "audit trail of \(id)")
+            }
+            try requireEqual(try await store.inboundMessage(channel: .webform, sourceRef: "mix-2")?.caseID, r[5].caseID, "raw kept")
+            let outbox = try await store.outboxEntries(state: nil, limit: 20)
+            try requireEqual(outbox.filter { $0.event == "case.created" }.compactMap(\.caseID).count, 4, "one notification per new case")
+            try requireEqual(outbox.first { $0.caseID == r[0].caseID }?.snapshot?.id, r[0].caseID, "the notification's snapshot")
+            var text = CaseQuery()
+            text.text = "自来水"
+            let search = try await store.searchCases(text)
+            try requireEqual(search.items.map(\.id), [r[0].caseID], "new case found by its text")
+        },
         Check(description: "the same source reference on another channel is another message") { open in
             let store = try await open(settings())
             var mail = message("42")
