@@ -139,14 +139,15 @@ extension PostgresCaseStore {
     private func storedReceipts(
         of messages: [InboundMessage], _ c: PostgresConnection
     ) async throws -> [(offset: Int, receipt: IntakeReceipt)] {
-        var q = DynamicQuery()
-        let keys = messages.map { "(\(q.bind($0.channel.rawValue)), \(q.bind($0.sourceRef)))" }.joined(separator: ", ")
-        let found = try await rows(q.query("""
+        // Joined with the keys as a table, so each key is one probe of the unique index (a row-value `IN` list
+        // of 64 pairs was planned as a scan: 20 ms per batch).
+        let found = try await rows("""
             SELECT m.channel AS m_channel, m.source_ref AS m_source_ref, c.id, c.status,
               (c.channel <> m.channel OR c.source_ref <> m.source_ref) AS follow_up
-            FROM inbound_messages m JOIN cases c ON c.id = m.case_id
-            WHERE (m.channel, m.source_ref) IN (\(keys))
-            """), c)
+            FROM unnest(\(messages.map(\.channel.rawValue))::text[], \(messages.map(\.sourceRef))::text[]) AS k(channel, source_ref)
+            JOIN inbound_messages m ON m.channel = k.channel AND m.source_ref = k.source_ref
+            JOIN cases c ON c.id = m.case_id
+            """, c)
         guard !found.isEmpty else { return [] }
         var offsets: [MessageKey: Int] = [:]
         for (offset, m) in messages.enumerated() { offsets[MessageKey(channel: m.channel.rawValue, sourceRef: m.sourceRef)] = offset }

@@ -309,6 +309,15 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The due queue of each target in claim order: `outbox_target_due` serves `state IN (…)` as two ranges
+        // that must be merged and sorted, so every claim read the target's whole backlog (1.1 ms per claim at a
+        // 13,000-row backlog). Delivered and dead rows leave this index.
+        Step(name: "pg5-outbox-due", statements: [
+            """
+            CREATE INDEX outbox_due ON outbox (target, next_attempt_at, created_at)
+            WHERE state IN ('pending', 'retrying')
+            """,
+        ]),
     ]
 
     /// Applies the steps not yet applied; returns their names (empty when the schema was current).

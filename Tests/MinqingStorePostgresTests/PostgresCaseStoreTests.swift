@@ -312,6 +312,17 @@ struct PostgresCaseStoreTests {
         await fixture.closeAll()
     }
 
+    @Test("a claim reads the target's due rows through outbox_due in claim order, without sorting the backlog")
+    func claimPlan() async throws {
+        let fixture = try await PostgresFixture()
+        let store = try await fixture.open(LedgerSettings(planner: Self.wecomPlanner))
+        try await Self.backlog(store, count: 50)
+        let plan = try await store.explainClaim(target: "wecom", limit: 8, at: Self.start)
+        #expect(plan.contains { $0.contains("outbox_due") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
+        await fixture.closeAll()
+    }
+
     @Test("instances starting at once migrate the schema exactly once")
     func concurrentMigrations() async throws {
         let fixture = try await PostgresFixture()
