@@ -8,6 +8,10 @@
 # Usage: Benchmarks/ledger-size.sh [SIZES...]        e.g. Benchmarks/ledger-size.sh 10000 100000 1000000
 #   STORE=postgres  measure on PostgreSQL: a fresh cluster on loopback, one new database per size
 #   SECONDS_PER_URL (default 5), INGEST_SECONDS (default 10)
+#   GROW=api        grow each ledger through the API instead of the loader (SQLite only): the example township with
+#                   its targets on nginx and repeat detection on, wrk -t2 -c64 in 30 s rounds until the ledger holds
+#                   the size — each round prints messages/s, WAL, ledger and RSS — then the requests above are
+#                   measured on that same running hub (the detection queue still draining, as after a real flood)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/lib.sh
@@ -67,28 +71,72 @@ requests=(
   "q=村民反映 (every case)|limit=20&q=$(enc 村民反映)"
 )
 
+grow="${GROW:-loader}"
+if [ "$grow" = api ]; then
+  [ "$store" = sqlite ] || { echo "GROW=api 只支持 SQLite / GROW=api measures SQLite only" >&2; exit 2; }
+  start_nginx
+  point_targets_at_nginx
+fi
+mb() { stat -c %s "$1" 2>/dev/null | awk '{printf "%.0f", $1 / 1048576}'; }
+created() { curl -s "http://127.0.0.1:$1/metrics" | awk '$1 == "minqing_intake_messages_total{result=\"created\"}" {printf "%d", $2}'; }
+
+# grow_by_api N DATA: starts the hub on DATA (sets $port) and posts messages until it stored N cases; sets
+# $first_rate and $last_rate (the first and last round's messages/s) and $deep (a cursor half-way down).
+grow_by_api() {
+  local n="$1" data="$2" round=0 stored=0
+  "$bin" serve --config Config/example --data "$data" --port 0 >"$data/serve.log" 2>&1 &
+  hub_pids+=($!)
+  local pid=$!
+  for _ in $(seq 1 600); do grep -q "已启动" "$data/serve.log" && break; sleep 0.1; done
+  port=$(grep -o '已启动：http://127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | sed 's/.*://')
+  [ -n "$port" ] || { cat "$data/serve.log" >&2; exit 1; }
+  echo "   | round | stored | messages/s | p99 | WAL MB | ledger MB | RSS MB | detection queue |" >&2
+  while [ "$stored" -lt "$n" ]; do
+    round=$((round + 1))
+    BENCH_PREFIX="grow$n-$round" wrk -t2 -c64 -d30s --latency -s Benchmarks/post-message.lua \
+      "http://127.0.0.1:$port/api/v1/messages" >"$work/grow.txt" 2>&1
+    stored=$(created "$port")
+    [ "$round" = 1 ] && first_rate=$(wrk_rate "$work/grow.txt")
+    last_rate=$(wrk_rate "$work/grow.txt")
+    echo "   | $round | $stored | $last_rate | $(wrk_pct "$work/grow.txt" 99) | $(mb "$data/minqing.sqlite-wal") |" \
+      "$(mb "$data/minqing.sqlite") | $(rss_mb "$pid") |" \
+      "$(curl -s "http://127.0.0.1:$port/metrics" | awk '$1 == "minqing_repeat_backlog" {printf "%d", $2}') |" >&2
+  done
+  deep=$(sqlite3 "file:$data/minqing.sqlite?mode=ro" \
+    "SELECT registered_at, seq FROM cases ORDER BY registered_at DESC, seq DESC LIMIT 1 OFFSET $((stored / 2))" |
+    python3 -c 'import struct, sys; t, s = sys.stdin.read().strip().split("|"); print("c1.%x.%s" % (struct.unpack(">Q", struct.pack(">d", float(t)))[0], s))')
+}
+
 declare -A p50 p99 totals
 rates=()
 for n in "${sizes[@]}"; do
   new_database "$n"
   data="$work/ledger-$n"
   mkdir -p "$data"
+  hub_ports=()
+  if [ "$grow" = api ]; then
+    echo "== $n cases: growing through the API" >&2
+    grow_by_api "$n" "$data"
+  else
   echo "== $n cases: loading" >&2
   load_out=$(MINQING_DATABASE_URL="$database_url" "$loader" --config Config/example --data "$data" --count "$n" 2>&2)
   echo "$load_out" >&2
   deep=$(echo "$load_out" | sed -n 's/^deep_cursor=//p')
+  fi
   if [ "$store" = sqlite ]; then
     echo "   ledger file: $(du -sh "$data" | cut -f1); largest parts (MB):" \
       "$(sqlite3 "$data/minqing.sqlite" "SELECT group_concat(name || ' ' || mb, ', ') FROM (SELECT name, sum(pgsize) / 1048576 AS mb FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 10)" 2>/dev/null)" >&2
   fi
-  hub_ports=()
+  if [ "$grow" != api ]; then
   [ "$store" = postgres ] && psql -q -h 127.0.0.1 -p "$pg_port" -U "$pg_user" "ledger_$n" -c "VACUUM ANALYZE" >/dev/null
   MINQING_DATABASE_URL="$database_url" "$bin" serve --config Config/example --data "$data" --port 0 >"$data/serve.log" 2>&1 &
   hub_pids+=($!)
   for _ in $(seq 1 600); do grep -q "已启动" "$data/serve.log" && break; sleep 0.1; done
   port=$(grep -o '已启动：http://127.0.0.1:[0-9]*' "$data/serve.log" | head -1 | sed 's/.*://')
   [ -n "$port" ] || { cat "$data/serve.log" >&2; exit 1; }
+  fi
   week_to=$(date -u +%Y-%m-%d)
+  [ "$grow" = api ] && week_to=$(date -u -d '+2 days' +%Y-%m-%d)  # the API's cases are all of today (office time, up to UTC+14)
   week_from=$(date -u -d '-7 days' +%Y-%m-%d)
   for entry in "${requests[@]}"; do
     name="${entry%%|*}"
@@ -107,6 +155,10 @@ for n in "${sizes[@]}"; do
   BENCH_PREFIX="size$n" wrk -t2 -c64 -d"${ingest_seconds}s" --latency -s Benchmarks/post-message.lua \
     "http://127.0.0.1:$port/api/v1/messages" >"$work/ingest.txt"
   rates+=("$(wrk_rate "$work/ingest.txt")/s, p50 $(wrk_pct "$work/ingest.txt" 50)")
+  if [ "$grow" = api ]; then
+    rates[-1]+=" (growing: first round ${first_rate}/s, last ${last_rate}/s; RSS $(rss_mb "${hub_pids[-1]}") MB,"
+    rates[-1]+=" WAL $(mb "$data/minqing.sqlite-wal") MB, ledger $(mb "$data/minqing.sqlite") MB)"
+  fi
   echo "   ingest: ${rates[-1]}" >&2
   stop_hubs
 done

@@ -77,6 +77,30 @@ extension CaseStoreConformance {
             let afterDue = try await store.claimNotifications(dueAt: retryAt, leaseUntil: retryAt.addingTimeInterval(300), limits: ["a": 5])
             try requireEqual(afterDue.map(\.id), [claimed[1].id], "only the retrying row comes back")
         },
+        Check(description: "a batch of delivery records: every attempt kept, each row as its last record says") { open in
+            // A store may write a batch's records together (PostgreSQL does): the outcome must be that of writing
+            // them one after another.
+            let (store, _) = try await outboxFixture(open, cases: 3, targets: ["a"])
+            let now = start.addingTimeInterval(60)
+            let claimed = try await store.claimNotifications(dueAt: now, leaseUntil: now.addingTimeInterval(300), limits: ["a": 3])
+            try requireEqual(claimed.count, 3, "all claimed")
+            try await store.recordDeliveries([
+                DeliveryRecord(attempt: attempt(claimed[0], at: now, .failed), state: .retrying, nextAttemptAt: now.addingTimeInterval(30), lastError: "HTTP 503"),
+                DeliveryRecord(attempt: attempt(claimed[1], at: now, .failed), state: .dead, lastError: "HTTP 404：地址错误"),
+                DeliveryRecord(attempt: attempt(claimed[2], at: now, .delivered), state: .delivered),
+                DeliveryRecord(attempt: attempt(claimed[0], at: now.addingTimeInterval(1), .delivered, number: 2), state: .delivered),
+            ])
+            let first = try await store.outboxEntry(id: claimed[0].id)
+            try requireEqual(first?.state, .delivered, "the later record decides")
+            try requireEqual(first?.attempts, 2, "attempt number of the later record")
+            try requireEqual(first?.lastError, nil, "no error left from the earlier record")
+            try requireEqual(try await store.deliveryAttempts(notificationID: claimed[0].id).map(\.result), [.failed, .delivered], "both attempts")
+            try requireEqual(try await store.outboxEntry(id: claimed[1].id)?.state, .dead, "dead")
+            try requireEqual(try await store.outboxEntry(id: claimed[1].id)?.lastError, "HTTP 404：地址错误", "its reason")
+            try requireEqual(try await store.outboxEntry(id: claimed[2].id)?.state, .delivered, "delivered")
+            let again = try await store.claimNotifications(dueAt: now.addingTimeInterval(3600), leaseUntil: now.addingTimeInterval(4000), limits: ["a": 5])
+            try requireEqual(again.count, 0, "none comes back: every lease ended with its record")
+        },
         Check(description: "reserved sends count against a target's rate limit until recorded, and after a reopen") { open in
             let (store, _) = try await outboxFixture(open, cases: 2, targets: ["robot"])
             let now = start.addingTimeInterval(60)
