@@ -108,7 +108,7 @@ let package = Package(
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
                 "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter", "HotlineAdapter", "MinqingRouting",
-                "WebFormAdapter", "MinqingStorePostgres",
+                "WebFormAdapter", "MinqingStorePostgres", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -118,6 +118,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",

@@ -83,7 +83,27 @@ extension PostgresCaseStore {
             guard m.followUpOf == nil, m.attachments.isEmpty, (try? m.validate()) != nil else { return false }
             return seen.insert(MessageKey(channel: m.channel.rawValue, sourceRef: m.sourceRef)).inserted
         }
-        guard !plain.isEmpty else { return ([:], 0) }
+        var receipts: [Int: IntakeReceipt] = [:]
+        var outbox = 0
+        // Chunks keep every statement well under PostgreSQL's 65,535 parameters, whatever the batch size.
+        for start in stride(from: 0, to: plain.count, by: Self.togetherChunk) {
+            let chunk = Array(plain[start..<min(plain.count, start + Self.togetherChunk)])
+            let stored = try await ingestTogetherChunk(chunk, of: messages, day: day, rules, at: now, c)
+            receipts.merge(stored.receipts) { a, _ in a }
+            outbox += stored.outbox
+        }
+        return (receipts, outbox)
+    }
+
+    /// Messages stored together in one savepoint (20 parameters each in the cases statement).
+    static let togetherChunk = 128
+    /// Outbox rows per statement (10 parameters each).
+    static let outboxRowsPerStatement = 4_000
+
+    /// One chunk of `ingestTogether`: the messages at `plain` (indices into `messages`), in one savepoint.
+    private func ingestTogetherChunk(
+        _ plain: [Int], of messages: [InboundMessage], day: String, _ rules: IntakeRules, at now: Date, _ c: PostgresConnection
+    ) async throws -> (receipts: [Int: IntakeReceipt], outbox: Int) {
         try await exec("SAVEPOINT together", c)
         do {
             var receipts = try await storedReceipts(of: plain.map { messages[$0] }, c)
@@ -208,20 +228,25 @@ extension PostgresCaseStore {
 
         q = DynamicQuery()
         var outboxRows: [String] = []
+        func flushOutbox() async throws {
+            guard !outboxRows.isEmpty else { return }
+            try await exec(q.query("""
+                INSERT INTO outbox (id, case_id, target, event, recipients, snapshot, state, next_attempt_at, created_at, updated_at)
+                VALUES \(outboxRows.joined(separator: ", "))
+                """), c)
+            q = DynamicQuery()
+            outboxRows = []
+        }
         for n in cases {
             for d in n.drafts {
                 let recipients = String(decoding: try encoder.encode(d.recipients), as: UTF8.self)
                 outboxRows.append(
                     "(\(q.bind(UUID().uuidString.lowercased())), \(q.bind(n.record.id.description)), \(q.bind(d.target)), "
                         + "\(q.bind(d.event)), \(q.bind(recipients)), \(q.bind(n.document)), 'pending', \(q.bind(at)), \(q.bind(at)), \(q.bind(at)))")
+                if outboxRows.count >= Self.outboxRowsPerStatement { try await flushOutbox() }
             }
         }
-        if !outboxRows.isEmpty {
-            try await exec(q.query("""
-                INSERT INTO outbox (id, case_id, target, event, recipients, snapshot, state, next_attempt_at, created_at, updated_at)
-                VALUES \(outboxRows.joined(separator: ", "))
-                """), c)
-        }
+        try await flushOutbox()
 
         q = DynamicQuery()
         let pendingRows = cases.compactMap { n in

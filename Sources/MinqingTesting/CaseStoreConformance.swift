@@ -189,6 +189,16 @@ public enum CaseStoreConformance {
             let search = try await store.searchCases(text)
             try requireEqual(search.items.map(\.id), [r[0].caseID], "new case found by its text")
         },
+        Check(description: "a batch of 300 new messages stores each once, numbered without gaps, each notified once") { open in
+            let store = try await open(settings(assignPlanner))
+            let batch = (0..<300).map { message("big-\($0)", body: "第 \($0) 件：村道路灯不亮，晚上出行不便。") }
+            let receipts = try await store.ingest(batch, at: start).map { try $0.get() }
+            try require(receipts.allSatisfy(\.created), "every message opens a case")
+            try requireEqual(Set(receipts.map(\.caseID.sequence)), Set(1...300), "numbers 1…300, none twice, none skipped")
+            try requireEqual(try await store.searchCases(CaseQuery()).total, 300, "case count")
+            try requireEqual(try await store.outboxEntries(state: nil, limit: 500).count, 300, "one notification each")
+            try requireEqual(try await store.inboundMessage(channel: .webform, sourceRef: "big-299")?.caseID, receipts[299].caseID, "last raw kept")
+        },
         Check(description: "the same source reference on another channel is another message") { open in
             let store = try await open(settings())
             var mail = message("42")
