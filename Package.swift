@@ -108,7 +108,7 @@ let package = Package(
             dependencies: [
                 "MinqingCore", "MinqingConfig", "MinqingStore", "MinqingWeb", "JSONIntakeAdapter", "MinqingHTTP",
                 "MinqingApp", "MinqingDispatch", "MinqingCurl", "MailboxAdapter", "HotlineAdapter", "MinqingRouting",
-                "WebFormAdapter", "MinqingStorePostgres", "CMalloc",
+                "WebFormAdapter", "MinqingStorePostgres", .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -106,8 +106,18 @@ func message(_ i: Int, _ r: inout Rand) -> InboundMessage {
 
 @main
 struct LedgerLoad {
-    static func main() async throws {
-        let options = Options(CommandLine.arguments)
+    /// A configuration or store error is printed as the hub prints it, with exit status 1 (a thrown error at the
+    /// top level would end in a crash report).
+    static func main() async {
+        do {
+            try await load(Options(CommandLine.arguments))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func load(_ options: Options) async throws {
         var config = try ConfigLoader.load(from: URL(fileURLWithPath: options.config), needsSecrets: false)
         config.warnings = nil
         // Without `--routing` cases are filed with the office's vocabulary but not routed: the routing tree's

@@ -4,7 +4,7 @@ import Logging
 import Metrics
 import MinqingApp
 import Prometheus
-#if canImport(CMalloc)
+#if os(Linux)
 import CMalloc
 #endif
 
@@ -51,10 +51,10 @@ struct Serve: AsyncParsableCommand {
 extension Serve {
     /// glibc's malloc gives threads that contend for it arenas of their own, up to eight per core, and memory freed in
     /// one arena is not reused by another: under sustained load the hub held ≈ 35 MB more at 80,000 cases than with
-    /// four arenas, at the same throughput (BENCHMARKS.md, "RSS"). Four arenas for the serving process; an operator's
-    /// `MALLOC_ARENA_MAX` wins.
+    /// four arenas, at the same throughput (BENCHMARKS.md, "RSS with four malloc arenas"). Four arenas for the serving
+    /// process; an operator's `MALLOC_ARENA_MAX` wins. Linux (glibc) only: other systems' allocators have no such knob.
     static func limitMallocArenas() {
-        #if canImport(CMalloc)
+        #if os(Linux)
         guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
         _ = mallopt(M_ARENA_MAX, 4)
         #endif
