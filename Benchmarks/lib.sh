@@ -51,7 +51,9 @@ point_targets_at_nginx() {
   export MINQING_FEISHU_URL="http://127.0.0.1:$nginx_port/open-apis/bot/v2/hook/bench"
 }
 
+# build_release_hub: this checkout's release `minqing` in $bin — or, to measure another build, BENCH_BIN=path.
 build_release_hub() {
+  if [ -n "${BENCH_BIN:-}" ]; then bin="$BENCH_BIN"; return; fi
   swift build -c release --product minqing >/dev/null
   bin="$(swift build -c release --show-bin-path)/minqing"
 }
@@ -79,6 +81,11 @@ stop_hubs() {
 # hub_delivered PORT: notifications the hub on PORT counted as delivered (its /metrics, served to loopback).
 hub_delivered() {
   curl -s "http://127.0.0.1:$1/metrics" | awk '/^minqing_deliveries_total\{.*result="delivered"/ {s += $NF} END {printf "%d", s}'
+}
+
+# hub_compared PORT: new cases repeat detection has compared so far on the hub on PORT.
+hub_compared() {
+  curl -s "http://127.0.0.1:$1/metrics" | awk '/^minqing_repeat_detected_total/ {s += $NF} END {printf "%d", s}'
 }
 
 # rss_mb PID: resident memory in MB.

@@ -5,7 +5,8 @@
 # Every run: a fresh ledger (SQLite file or PostgreSQL database), the example township's configuration with its
 # county webhook and WeCom/DingTalk/Feishu robots pointed at one nginx, and 64 wrk connections posting distinct
 # messages for SECONDS, split evenly over the instances (a wrk per instance, as a round-robin balancer would).
-# Deliveries are read from every instance's /metrics at the end of the load and 10 s later.
+# Deliveries and repeat detection's compared cases are read from every instance's /metrics at the end of the load
+# and 10 s later.
 # PostgreSQL runs durably (fsync on, synchronous_commit on), as SQLite does (synchronous=FULL).
 #
 # Usage: Benchmarks/scale-out.sh [seconds=20]
@@ -40,7 +41,7 @@ echo "INSERT INTO rows (v) VALUES ('村口垃圾堆积多日无人清运');" >"$
 pgbench_tps=$(pgbench -n -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -c 64 -j 2 -T "$duration" -f "$work/insert.sql" pgbench_limit 2>/dev/null \
   | awk '/^tps/ {printf "%d", $3; exit}')
 
-row() { printf "| %-24s | %9s | %8s | %8s | %13s | %14s | %7s |\n" "$@"; }
+row() { printf "| %-24s | %9s | %8s | %8s | %13s | %14s | %10s | %10s | %7s |\n" "$@"; }
 
 # run LABEL INSTANCES [DATABASE]
 run() {
@@ -59,26 +60,32 @@ run() {
     loads+=($!)
   done
   wait "${loads[@]}"
-  local at_end=0 later=0 rate p50 p99 errors
-  for port in "${hub_ports[@]}"; do at_end=$((at_end + $(hub_delivered "$port"))); done
+  local at_end=0 later=0 compared=0 compared_later=0 rate p50 p99 errors
+  for port in "${hub_ports[@]}"; do
+    at_end=$((at_end + $(hub_delivered "$port"))); compared=$((compared + $(hub_compared "$port")))
+  done
   sleep 10
-  for port in "${hub_ports[@]}"; do later=$((later + $(hub_delivered "$port"))); done
+  for port in "${hub_ports[@]}"; do
+    later=$((later + $(hub_delivered "$port"))); compared_later=$((compared_later + $(hub_compared "$port")))
+  done
   rate=$(cat "$work"/wrk-*.txt | awk '/^Requests\/sec/ {s += $2} END {printf "%d", s}')
   p50=$(cat "$work"/wrk-*.txt | awk '$1 == "50%" {print $2}' | sort -h | tail -1)
   p99=$(cat "$work"/wrk-*.txt | awk '$1 == "99%" {print $2}' | sort -h | tail -1)
   errors=$(cat "$work"/wrk-*.err | grep -c "unexpected status" || true)
   rm -f "$work"/wrk-*
-  row "$label" "$rate" "$p50" "$p99" "$((at_end / duration))" "$((later / (duration + 10)))" "$errors"
+  row "$label" "$rate" "$p50" "$p99" "$((at_end / duration))" "$((later / (duration + 10)))" \
+    "$((compared / duration))" "$(((compared_later - compared) / 10))" "$errors"
   stop_hubs
 }
 
 echo
-row "store" "ingest/s" "p50*" "p99*" "delivered/s¹" "delivered/s²" "non-2xx"
-echo "|---|---|---|---|---|---|---|"
+row "store" "ingest/s" "p50*" "p99*" "delivered/s¹" "delivered/s²" "compared/s¹" "compared/s³" "non-2xx"
+echo "|---|---|---|---|---|---|---|---|---|"
 run "SQLite, 1 instance" 1
 run "PostgreSQL, 1 instance" 1 bench_one
 run "PostgreSQL, 2 instances" 2 bench_two
 run "PostgreSQL, 3 instances" 3 bench_three
-row "pgbench INSERT (limit)" "$pgbench_tps" "" "" "" "" ""
+row "pgbench INSERT (limit)" "$pgbench_tps" "" "" "" "" "" "" ""
 echo
-echo "* the slowest instance's; ¹ during the load, per second of load; ² by 10 s after it, per second of load + 10 s"
+echo "* the slowest instance's; ¹ during the load, per second of load; ² by 10 s after it, per second of load + 10 s;"
+echo "compared: new cases repeat detection compared (its queue drains behind intake); ³ in the 10 s after the load"

@@ -166,8 +166,15 @@ extension SQLiteCaseStore: RelatedCaseStore {
             var stored: [CaseFingerprint] = []
             if let warnings {
                 let grown = GrownWarnings()
-                for p in queued.prepared where still.contains(p.seq) {
-                    if self.recordRepeats(p, warnings, grown, at: now, db) { stored.append(p.fingerprint) }
+                var failed = Set<CaseID>()
+                for var p in queued.prepared where still.contains(p.seq) {
+                    // A case that failed is not stored: the later ones are not linked to it or warned with it.
+                    p.neighbours.removeAll { failed.contains($0.caseID) }
+                    if self.recordRepeats(p, warnings, grown, at: now, db) {
+                        stored.append(p.fingerprint)
+                    } else {
+                        failed.insert(p.fingerprint.caseID)
+                    }
                 }
                 self.enqueueWarningUpdates(grown, warnings, at: now, db)
             }
@@ -189,59 +196,30 @@ extension SQLiteCaseStore: RelatedCaseStore {
         return messages.map { MinHashSignature(text: CaseFingerprint.signatureText(subject: $0.subject, body: $0.body)) }
     }
 
-    /// A queued case ready for the write: its fingerprint and band keys, and the fingerprints of the cases to
-    /// compare it with (`prepareRepeat`).
-    struct PreparedRepeat {
-        let seq: Int64
-        let fingerprint: CaseFingerprint
-        let bandKeys: [Int64]
-        /// Start of the comparison window (`related.window` before the case's registration); band rows older than
-        /// it are pruned.
-        let since: Date
-        let neighbours: [CaseFingerprint]
-    }
-
-    /// Finds the candidates of `fp` — the newest cases sharing its LSH bands (the `byText` sharing most), and the
-    /// newest of its phone, ID number, village and category within their windows — among the stored fingerprints
-    /// and the batch's `earlier` cases (newer than any stored one, so they come first, as if already stored), and
-    /// reads the stored ones' fingerprints, leaving out merged cases. Reads only.
+    /// Finds the candidates of `fp` (`RepeatBatch.candidates`) among the stored fingerprints and the batch's
+    /// `earlier` cases, and reads the stored ones' fingerprints, leaving out merged cases. Reads only.
     func prepareRepeat(
         seq: Int64, _ fp: CaseFingerprint, earlier: [PreparedRepeat], _ warnings: WarningSettings, _ db: Database
     ) throws -> PreparedRepeat {
-        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window)
+        let since = RepeatBatch.since(of: fp, warnings)
         let bandKeys = LSHBands.keys(fp.signature)
-        let newestEarlier = earlier.reversed().filter { $0.fingerprint.registeredAt >= since }
-        let perBand = try bandKeys.map { key in
-            let inBatch = newestEarlier.filter { $0.bandKeys.contains(key) }.prefix(RepeatCandidates.perBand).map(\.fingerprint.caseID.description)
-            let stored = inBatch.count >= RepeatCandidates.perBand ? [] : try String.fetchAll(
-                db,
-                cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [key, since.timeIntervalSince1970, RepeatCandidates.perBand - inBatch.count])
-            return inBatch + stored
-        }
-        var ids = Set(RepeatCandidates.strongest(perBand))
-        func byKey(_ column: String, _ value: String?, _ field: KeyPath<CaseFingerprint, String?>, since: Date) throws {
-            guard let value else { return }
-            let inBatch = newestEarlier.filter { $0.fingerprint[keyPath: field] == value && $0.fingerprint.registeredAt >= since }
-                .prefix(RepeatCandidates.perKey).map(\.fingerprint.caseID.description)
-            ids.formUnion(inBatch)
-            guard inBatch.count < RepeatCandidates.perKey else { return }
-            ids.formUnion(try String.fetchAll(
-                db,
-                cached: "SELECT case_id FROM case_fingerprints WHERE \(column) = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
-                arguments: [value, since.timeIntervalSince1970, RepeatCandidates.perKey - inBatch.count]))
-        }
-        try byKey("phone", fp.phone, \.phone, since: since)
-        try byKey("id_number", fp.idNumber, \.idNumber, since: since)
-        for rule in warnings.rules {
-            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within)
-            switch rule.kind {
-            case .similarInVillage: try byKey("village", fp.village, \.village, since: ruleSince)
-            case .categoryInTownship(let category, _, _) where category == fp.category: try byKey("category", category, \.category, since: ruleSince)
-            default: break
-            }
-        }
-        ids.remove(fp.caseID.description)
+        let ids = try RepeatBatch.candidates(
+            for: fp, bandKeys: bandKeys, since: since, earlier: earlier, warnings,
+            band: { key, since, limit in
+                try String.fetchAll(
+                    db,
+                    cached: "SELECT case_id FROM case_bands WHERE band_key = ? AND registered_at >= ? ORDER BY registered_at DESC LIMIT ?",
+                    arguments: [key, since.timeIntervalSince1970, limit])
+            },
+            key: { column, value, since, limit in
+                try String.fetchAll(
+                    db,
+                    cached: """
+                        SELECT case_id FROM case_fingerprints WHERE \(column.rawValue) = ? AND registered_at >= ?
+                        ORDER BY registered_at DESC LIMIT ?
+                        """,
+                    arguments: [value, since.timeIntervalSince1970, limit])
+            })
         let batch = Dictionary(earlier.map { ($0.fingerprint.caseID.description, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
         let fromBatch = ids.compactMap { batch[$0] }
         let stored = try fingerprints(ids.filter { batch[$0] == nil }, excludingMerged: true, db)

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import MinqingCore
 import MinqingStore
 import PostgresNIO
@@ -20,18 +21,17 @@ extension PostgresCaseStore {
         let warnings = intakeRules.rules.warnings
         let taken = try await transaction { c -> Int in
             try await self.exec("SELECT pg_advisory_xact_lock(hashtextextended(\(Self.repeatLock), 0))", c)
-            let queued = try await self.rows(
-                "SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT \(max(1, limit))", c)
+            // The queued cases with the columns their fingerprints are made of, not their whole documents.
+            let queued = try await self.rows("""
+                SELECT q.seq, q.signature, c.id, c.registered_at, c.village, c.category, c.subject, c.body,
+                  c.doc::jsonb #>> '{complainant,phone}' AS phone, c.doc::jsonb #>> '{complainant,id_number}' AS id_number
+                FROM (SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT \(max(1, limit))) q
+                LEFT JOIN cases c ON c.id = q.case_id ORDER BY q.seq
+                """, c)
             guard let last = queued.last else { return 0 }
-            if let warnings {
-                let grown = GrownWarnings()
-                for row in queued {
-                    guard let record = try await self.loadCase(try row.value("case_id", as: String.self), c) else { continue }
-                    let blob = try row.value("signature", as: Data.self)
-                    try await self.recordRepeats(
-                        of: record, signature: MinHashSignature(bytes: [UInt8](blob)), warnings, grown, at: now, c)
-                }
-                _ = try await self.enqueueWarningUpdates(grown, warnings, at: now, c)
+            if let warnings, !queued.isEmpty {
+                let prepared = try await self.prepareRepeats(queued, warnings, c)
+                try await self.storeRepeats(prepared, warnings, at: now, c)
             }
             try await self.exec("DELETE FROM repeat_pending WHERE seq <= \(try last.value("seq", as: Int64.self))", c)
             try await self.notifyPeers(outbox: true, cases: false, c)
@@ -45,90 +45,170 @@ extension PostgresCaseStore {
         try await read { c in try await self.rows("SELECT COUNT(*) AS n FROM repeat_pending", c).first?.value("n", as: Int.self) ?? 0 }
     }
 
-    /// Stores the fingerprint of a queued case, links it and raises or grows warnings, in a savepoint of its own:
-    /// if anything here fails the case stays as it is, without links.
-    func recordRepeats(
-        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
-        _ c: PostgresConnection
-    ) async throws {
-        try await exec("SAVEPOINT repeats", c)
-        do {
-            try await detectRepeats(of: record, signature: signature, warnings, grown, at: now, c)
-            try await exec("RELEASE SAVEPOINT repeats", c)
-        } catch {
-            try await exec("ROLLBACK TO SAVEPOINT repeats", c)
-            logger.warning("repeat detection failed; the case is stored without links", metadata: [
-                "case.id": "\(record.id)", "error": "\(String(reflecting: error))",
-            ])
+    /// The batch's fingerprints and, for each, its neighbours (`RepeatBatch.candidates`), in a fixed number of
+    /// statements whatever the batch's size: every band's and key's newest candidates are read at once
+    /// (`PrefetchedCandidates`), then the fingerprints of all the stored ones.
+    private func prepareRepeats(
+        _ queued: [PostgresRandomAccessRow], _ warnings: WarningSettings, _ c: PostgresConnection
+    ) async throws -> [PreparedRepeat] {
+        var batch: [(seq: Int64, fp: CaseFingerprint, bandKeys: [Int64], since: Date)] = []
+        for row in queued {
+            guard let id = (try row.value("id", as: String?.self)).flatMap(CaseID.init) else { continue }
+            let signature = MinHashSignature(bytes: [UInt8](try row.value("signature", as: Data.self)))
+            let fp = CaseFingerprint(
+                filed: .init(
+                    caseID: id, registeredAt: try row.date("registered_at"), village: try row.value("village"),
+                    category: try row.value("category"), phone: try row.value("phone"), idNumber: try row.value("id_number"),
+                    subject: try row.value("subject"), body: try row.value("body")),
+                signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
+            batch.append((try row.value("seq"), fp, LSHBands.keys(signature), RepeatBatch.since(of: fp, warnings)))
         }
-    }
-
-    private func detectRepeats(
-        of record: CaseRecord, signature: MinHashSignature, _ warnings: WarningSettings, _ grown: GrownWarnings, at now: Date,
-        _ c: PostgresConnection
-    ) async throws {
-        let fp = CaseFingerprint(record: record, signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
-        let since = fp.registeredAt.addingTimeInterval(-warnings.related.window).timeIntervalSince1970
-        let bandKeys = LSHBands.keys(signature)
-        var ids = Set<String>()
-        // Every band's newest candidates in one round trip, those sharing the most bands kept
-        // (`RepeatCandidates.strongest`, the same choice in SQL).
-        for row in try await rows("""
-            SELECT b.case_id FROM unnest(\(bandKeys)::bigint[]) AS k(key)
-            CROSS JOIN LATERAL (
-              SELECT case_id FROM case_bands WHERE band_key = k.key AND registered_at >= \(since)
-              ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perBand)) b
-            GROUP BY b.case_id ORDER BY COUNT(*) DESC, b.case_id DESC LIMIT \(RepeatCandidates.byText)
-            """, c) { ids.insert(try row.value("case_id")) }
-        func byKey(_ column: String, _ value: String?, since: Double) async throws {
-            guard let value else { return }
-            var q = DynamicQuery()
-            let sql = """
-                SELECT case_id FROM case_fingerprints WHERE \(column) = \(q.bind(value)) AND registered_at >= \(q.bind(since))
-                ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perKey)
-                """
-            for row in try await rows(q.query(sql), c) { ids.insert(try row.value("case_id")) }
-        }
-        try await byKey("phone", fp.phone, since: since)
-        try await byKey("id_number", fp.idNumber, since: since)
-        for rule in warnings.rules {
-            let ruleSince = fp.registeredAt.addingTimeInterval(-rule.within).timeIntervalSince1970
-            switch rule.kind {
-            case .similarInVillage: try await byKey("village", fp.village, since: ruleSince)
-            case .categoryInTownship(let category, _, _) where category == fp.category: try await byKey("category", category, since: ruleSince)
-            default: break
+        let wanted = PrefetchedCandidates.wanted(batch.map { ($0.fp, $0.bandKeys, $0.since) }, warnings)
+        var stored = PrefetchedCandidates()
+        if !wanted.bands.isEmpty {
+            let keys = Array(wanted.bands.keys)
+            for row in try await rows("""
+                SELECT k.key, b.case_id, b.registered_at FROM unnest(\(keys)::bigint[], \(keys.map { wanted.bands[$0]!.timeIntervalSince1970 })::double precision[]) AS k(key, since)
+                CROSS JOIN LATERAL (
+                  SELECT case_id, registered_at FROM case_bands WHERE band_key = k.key AND registered_at >= k.since
+                  ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perBand)) b
+                ORDER BY k.key, b.registered_at DESC
+                """, c) {
+                stored.bands[try row.value("key", as: Int64.self), default: []].append(
+                    .init(caseID: try row.value("case_id"), registeredAt: try row.date("registered_at")))
             }
         }
-        ids.remove(record.id.description)
-        let neighbours = try await fingerprints(Array(ids), c)
+        for (column, values) in wanted.keys where !values.isEmpty {
+            let names = Array(values.keys)
+            for row in try await rows(PostgresQuery(unsafeSQL: """
+                SELECT k.value, f.case_id, f.registered_at FROM unnest($1::text[], $2::double precision[]) AS k(value, since)
+                CROSS JOIN LATERAL (
+                  SELECT case_id, registered_at FROM case_fingerprints WHERE \(column.rawValue) = k.value AND registered_at >= k.since
+                  ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perKey)) f
+                ORDER BY k.value, f.registered_at DESC
+                """, binds: try Self.binds(names, names.map { values[$0]!.timeIntervalSince1970 })), c) {
+                stored.keys[column, default: [:]][try row.value("value", as: String.self), default: []].append(
+                    .init(caseID: try row.value("case_id"), registeredAt: try row.date("registered_at")))
+            }
+        }
+        var prepared: [PreparedRepeat] = []
+        var candidates: [Set<String>] = []
+        for (seq, fp, bandKeys, since) in batch {
+            let ids = RepeatBatch.candidates(
+                for: fp, bandKeys: bandKeys, since: since, earlier: prepared, warnings,
+                band: { stored.band($0, since: $1, limit: $2) }, key: { stored.key($0, $1, since: $2, limit: $3) })
+            candidates.append(ids)
+            prepared.append(PreparedRepeat(seq: seq, fingerprint: fp, bandKeys: bandKeys, since: since, neighbours: []))
+        }
+        let inBatch = Dictionary(prepared.map { ($0.fingerprint.caseID.description, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
+        let neededStored = Set(candidates.joined()).filter { inBatch[$0] == nil }
+        let storedPrints = Dictionary(
+            try await fingerprints(Array(neededStored), c).map { ($0.caseID.description, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in prepared.indices {
+            prepared[i].neighbours = candidates[i].compactMap { storedPrints[$0] ?? inBatch[$0] }
+        }
+        return prepared
+    }
 
-        let phones = String(decoding: try JSONEncoder().encode(fp.phones), as: UTF8.self)
-        try await exec("""
+    private static func binds(_ values: [String], _ sinces: [Double]) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(values)
+        binds.append(sinces)
+        return binds
+    }
+
+    /// Stores the batch's fingerprints, band rows and links in one statement each, then raises or grows warnings case
+    /// by case (each depends on the previous ones). If any of it fails, it is undone and done again case by case,
+    /// each in a savepoint of its own, so a failing case stays as it is — without links — and the rest are stored.
+    private func storeRepeats(_ prepared: [PreparedRepeat], _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection) async throws {
+        guard !prepared.isEmpty else { return }
+        try await exec("SAVEPOINT repeats_batch", c)
+        do {
+            let grown = GrownWarnings()
+            try await writeRepeats(prepared, warnings, at: now, c)
+            for p in prepared { try await raiseWarnings(for: p.fingerprint, neighbours: p.neighbours, warnings, grown, at: now, c) }
+            _ = try await enqueueWarningUpdates(grown, warnings, at: now, c)
+            try await exec("RELEASE SAVEPOINT repeats_batch", c)
+            return
+        } catch {
+            try await exec("ROLLBACK TO SAVEPOINT repeats_batch", c)
+            logger.warning("repeat detection of a batch failed; comparing its cases one by one", metadata: [
+                "error": "\(String(reflecting: error))"])
+        }
+        let grown = GrownWarnings()
+        var failed = Set<CaseID>()
+        for var p in prepared {
+            // A case that failed is not stored: the later ones are not linked to it or warned with it.
+            p.neighbours.removeAll { failed.contains($0.caseID) }
+            try await exec("SAVEPOINT repeats", c)
+            do {
+                try await writeRepeats([p], warnings, at: now, c)
+                try await raiseWarnings(for: p.fingerprint, neighbours: p.neighbours, warnings, grown, at: now, c)
+                try await exec("RELEASE SAVEPOINT repeats", c)
+            } catch {
+                failed.insert(p.fingerprint.caseID)
+                try await exec("ROLLBACK TO SAVEPOINT repeats", c)
+                Counter(label: "minqing_repeat_detection_failures_total").increment()
+                logger.warning("repeat detection failed; the case is stored without links", metadata: [
+                    "case.id": "\(p.fingerprint.caseID)", "error": "\(String(reflecting: error))",
+                ])
+            }
+        }
+        _ = try await enqueueWarningUpdates(grown, warnings, at: now, c)
+    }
+
+    /// The fingerprints, band rows (old ones pruned) and links of `prepared`, one statement each.
+    private func writeRepeats(_ prepared: [PreparedRepeat], _ warnings: WarningSettings, at now: Date, _ c: PostgresConnection) async throws {
+        var q = DynamicQuery()
+        var values: [String] = []
+        for p in prepared {
+            let fp = p.fingerprint
+            let phones = String(decoding: try JSONEncoder().encode(fp.phones), as: UTF8.self)
+            values.append("""
+                (\(q.bind(fp.caseID.description)), \(q.bind(fp.registeredAt.timeIntervalSince1970)), \(q.bind(fp.village)),
+                 \(q.bind(fp.category)), \(q.bind(fp.phone)), \(q.bind(fp.idNumber)), \(q.bind(phones)), \(q.bind(fp.hasGroupWords)),
+                 \(q.bind(Data(fp.signature.bytes))))
+                """)
+        }
+        try await exec(q.query("""
             INSERT INTO case_fingerprints (case_id, registered_at, village, category, phone, id_number, phones, group_words, signature)
-            VALUES (\(record.id.description), \(fp.registeredAt.timeIntervalSince1970), \(fp.village), \(fp.category), \(fp.phone),
-              \(fp.idNumber), \(phones), \(fp.hasGroupWords), \(Data(signature.bytes)))
-            """, c)
+            VALUES \(values.joined(separator: ", "))
+            """), c)
+        var bandKeys: [Int64] = [], bandTimes: [Double] = [], bandIDs: [String] = []
+        for p in prepared {
+            for key in Set(p.bandKeys) {
+                bandKeys.append(key)
+                bandTimes.append(p.fingerprint.registeredAt.timeIntervalSince1970)
+                bandIDs.append(p.fingerprint.caseID.description)
+            }
+        }
         try await exec("""
             INSERT INTO case_bands (band_key, registered_at, case_id)
-            SELECT DISTINCT key, \(fp.registeredAt.timeIntervalSince1970)::double precision, \(record.id.description)::text
-            FROM unnest(\(bandKeys)::bigint[]) AS k(key) ON CONFLICT DO NOTHING
+            SELECT * FROM unnest(\(bandKeys)::bigint[], \(bandTimes)::double precision[], \(bandIDs)::text[]) ON CONFLICT DO NOTHING
             """, c)
+        // Rows older than the earliest window of the batch; later cases' windows start later still.
+        let since = prepared.map(\.since).min()!.timeIntervalSince1970
         try await exec("""
             DELETE FROM case_bands WHERE (band_key, registered_at, case_id) IN
               (SELECT band_key, registered_at, case_id FROM case_bands WHERE registered_at < \(since)
-               ORDER BY registered_at LIMIT \(RepeatCandidates.prunePerCase))
+               ORDER BY registered_at LIMIT \(RepeatCandidates.prunePerCase * prepared.count))
             """, c)
-        let links = RelatedCases.links(for: fp, among: neighbours, settings: warnings.related)
-        if !links.isEmpty {
-            try await exec("""
-                INSERT INTO related_cases (case_id, related_id, reason, score, at)
-                SELECT \(record.id.description)::text, related, reason, score, \(now.timeIntervalSince1970)::double precision
-                FROM unnest(\(links.map(\.caseID.description))::text[], \(links.map(\.reason.rawValue))::text[],
-                            \(links.map(\.score))::double precision[]) AS l(related, reason, score)
-                ON CONFLICT DO NOTHING
-                """, c)
+        var from: [String] = [], to: [String] = [], reasons: [String] = [], scores: [Double] = []
+        for p in prepared {
+            for link in RelatedCases.links(for: p.fingerprint, among: p.neighbours, settings: warnings.related) {
+                from.append(p.fingerprint.caseID.description)
+                to.append(link.caseID.description)
+                reasons.append(link.reason.rawValue)
+                scores.append(link.score)
+            }
         }
-        try await raiseWarnings(for: fp, neighbours: neighbours, warnings, grown, at: now, c)
+        guard !from.isEmpty else { return }
+        try await exec("""
+            INSERT INTO related_cases (case_id, related_id, reason, score, at)
+            SELECT case_id, related, reason, score, \(now.timeIntervalSince1970)::double precision
+            FROM unnest(\(from)::text[], \(to)::text[], \(reasons)::text[], \(scores)::double precision[]) AS l(case_id, related, reason, score)
+            ON CONFLICT DO NOTHING
+            """, c)
     }
 
     /// Fingerprints of `ids` (any order), those of merged cases left out.

@@ -38,12 +38,25 @@ extension PostgresCaseStore: WarningStore {
                 }
             case .grow(let id, let ruleName, let added):
                 guard let rule = warnings.rules.first(where: { $0.name == ruleName }) else { continue }
-                guard try await addWarningMember(id, added, at: at, c) else { continue }
-                try await exec("""
-                    UPDATE warnings SET member_count = member_count + 1, updated_at = \(at),
-                      last_case_at = GREATEST(last_case_at, \(fp.registeredAt.timeIntervalSince1970)) WHERE id = \(id)
+                // Member, village, count and event in one statement (a wave grows a warning with nearly every case).
+                let added = added.description
+                let joined = try await rows("""
+                    WITH m AS (
+                      INSERT INTO warning_members (warning_id, case_id, added_at, registered_at)
+                      SELECT \(id), id, \(at), registered_at FROM cases WHERE id = \(added)
+                      ON CONFLICT DO NOTHING RETURNING case_id),
+                    v AS (
+                      INSERT INTO warning_villages (warning_id, village)
+                      SELECT \(id), COALESCE(f.village, '') FROM case_fingerprints f JOIN m ON m.case_id = f.case_id
+                      ON CONFLICT DO NOTHING),
+                    w AS (
+                      UPDATE warnings SET member_count = member_count + 1, updated_at = \(at),
+                        last_case_at = GREATEST(last_case_at, \(fp.registeredAt.timeIntervalSince1970))
+                      WHERE id = \(id) AND EXISTS (SELECT 1 FROM m))
+                    INSERT INTO warning_events (warning_id, at, actor, action, detail)
+                    SELECT \(id), \(at), '系统', 'grown', \("新增 " + added) FROM m RETURNING warning_id
                     """, c)
-                try await insertWarningEvent(id, actor: "系统", action: "grown", detail: "新增 \(added)", at: now, c)
+                guard !joined.isEmpty else { continue }
                 grown.note(id, rule: rule)
             }
         }
@@ -53,22 +66,24 @@ extension PostgresCaseStore: WarningStore {
         rules: [String], scopes: [String], since: Date, members: [String], _ c: PostgresConnection
     ) async throws -> [ActiveWarning] {
         guard !rules.isEmpty, !scopes.isEmpty else { return [] }
-        let found = try await rows("""
-            SELECT id, rule, scope, last_case_at FROM warnings
-            WHERE rule = ANY(\(rules)) AND scope = ANY(\(scopes)) AND last_case_at >= \(since.timeIntervalSince1970)
-            """, c)
-        guard !found.isEmpty else { return [] }
-        var known: [String: [CaseID]] = [:]
-        if !members.isEmpty {
-            for row in try await rows("SELECT warning_id, case_id FROM warning_members WHERE case_id = ANY(\(members))", c) {
-                if let id = CaseID(try row.value("case_id", as: String.self)) { known[try row.value("warning_id"), default: []].append(id) }
-            }
-        }
-        return try found.map { row in
+        // The warnings and which of the neighbours each already holds, in one round trip.
+        var order: [String] = []
+        var found: [String: ActiveWarning] = [:]
+        for row in try await rows("""
+            SELECT w.id, w.rule, w.scope, w.last_case_at, m.case_id FROM warnings w
+            LEFT JOIN warning_members m ON m.warning_id = w.id AND m.case_id = ANY(\(members))
+            WHERE w.rule = ANY(\(rules)) AND w.scope = ANY(\(scopes)) AND w.last_case_at >= \(since.timeIntervalSince1970)
+            ORDER BY w.id
+            """, c) {
             let id: String = try row.value("id")
-            return ActiveWarning(id: id, rule: try row.value("rule"), scope: try row.value("scope"), members: known[id] ?? [],
-                                 lastCaseAt: try row.date("last_case_at"))
+            if found[id] == nil {
+                order.append(id)
+                found[id] = ActiveWarning(id: id, rule: try row.value("rule"), scope: try row.value("scope"), members: [],
+                                          lastCaseAt: try row.date("last_case_at"))
+            }
+            if let member = (try row.value("case_id", as: String?.self)).flatMap(CaseID.init) { found[id]?.members.append(member) }
         }
+        return order.compactMap { found[$0] }
     }
 
     /// A grown warning's update to each target, throttled as in the SQLite ledger (`WarningUpdateThrottle`). The

@@ -54,6 +54,35 @@ public enum RelatedCaseConformance {
         while try await store.detectPendingRepeats(limit: 100, at: clock.now()) > 0 {}
     }
 
+    /// A detection batch in which one case's comparison fails (`refuse` makes the store refuse to store that case's
+    /// fingerprint — each store's test does it its own way, e.g. with a trigger): that case stays stored, without
+    /// fingerprint, links or warning membership; the rest of the batch is linked and warned as if it were not there.
+    public static func oneFailingCaseInABatch(_ open: Opener, refuse: @Sendable (CaseID) async throws -> Void) async throws {
+        let store = try await open(settings())
+        let clock = ManualClock(CaseStoreConformance.start)
+        let bodies = [waterCut[0], waterCut[1], waterCut[2], waterCut[3]]
+        var ids: [CaseID] = []
+        for (i, body) in bodies.enumerated() {
+            ids.append(try await store.ingest([message("batch-\(i)", body, phone: "1380000000\(i)")], at: clock.now())[0].get().caseID)
+            clock.advance(by: 60)
+        }
+        let bad = ids[1], good = [ids[0], ids[2], ids[3]]
+        try await refuse(bad)
+        try requireEqual(try await store.detectPendingRepeats(limit: 100, at: clock.now()), 4, "one batch takes all four")
+        try requireEqual(try await store.pendingRepeatCount(), 0, "the failing case is not retried forever")
+        try require(try await store.fetchCase(bad) != nil, "the failing case itself is untouched")
+        try require(try await store.fingerprint(of: bad) == nil, "the failing case has no fingerprint")
+        try requireEqual(try await store.relatedCases(of: bad).map(\.caseID), [], "the failing case has no links, either way")
+        for id in good {
+            try require(try await store.fingerprint(of: id) != nil, "\(id) has its fingerprint")
+            try requireEqual(
+                Set(try await store.relatedCases(of: id).map(\.caseID)), Set(good).subtracting([id]), "\(id) is linked to the other two")
+        }
+        let warnings = try await store.warnings(containing: good[0])
+        try requireEqual(warnings.count, 1, "the three reports raise one warning")
+        try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without the failing case")
+    }
+
     public static let checks: [Check] = [
         Check(description: "similar reports from different phones and channels are linked both ways, an unrelated one is not") { open in
             let store = try await open(settings(rules: []))

@@ -135,6 +135,21 @@ extension SQLiteRelatedCaseTests {
         #expect(try await store.relatedCases(of: receipt.caseID).isEmpty)
     }
 
+    @Test("a case whose comparison fails stays without links; the rest of its detection batch is linked and warned as usual")
+    func failingCaseLeavesTheBatchLinked() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        try await RelatedCaseConformance.oneFailingCaseInABatch({ try SQLiteCaseStore(path: path, settings: $0) }) { bad in
+            // A trigger stands in for whatever may fail: a full disk, a broken index, a bug.
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(sql: """
+                    CREATE TRIGGER refuse_fingerprint BEFORE INSERT ON case_fingerprints WHEN NEW.case_id = '\(bad.description)'
+                    BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+                    """)
+            }
+        }
+    }
+
     @Test("a case queued for repeat detection survives a restart and is compared once, after it")
     func queuedCaseSurvivesRestart() async throws {
         let path = SQLiteCaseStoreTests.tempPath()
