@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// intake only queues a case, so a citizen's message is acknowledged without waiting for the comparison.
 ///
 /// - Wakes on the store's `LedgerSettings.repeatSignal` (and every `fallbackInterval` on `clock`, for cases other
-///   instances queued), then drains the queue oldest first in transactions of `batch` cases, so an intake batch
-///   never waits behind more than one short detection transaction.
+///   instances queued), then drains the queue oldest first in transactions of `batch` cases (the store's
+///   `repeatBatchSize`), so an intake batch never waits behind more than one short detection transaction.
 /// - A store error is logged and retried after `retryInterval`; the queue is durable, so a crash or a restart
 ///   only delays detection.
 /// - Reports the queue's length as `minqing_repeat_backlog` and the cases compared as
@@ -37,6 +37,7 @@ public struct RepeatDetector: Service {
     ) {
         self.observer = observer
         self.store = store
+        batch = store.repeatBatchSize
         self.signal = signal
         self.clock = clock
         self.logger = logger

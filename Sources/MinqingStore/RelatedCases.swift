@@ -18,6 +18,9 @@ public protocol RelatedCaseStore: Sendable {
     /// warnings; windows are measured from each case's registration. Safe to call from several tasks or instances
     /// at once: each queued case is taken once. Notifies `LedgerSettings.outboxSignal` when it wrote notifications.
     func detectPendingRepeats(limit: Int, at now: Date) async throws -> Int
+    /// How many queued cases `RepeatDetector` asks for at a time: a store whose statements are round trips
+    /// (PostgreSQL) does better with more; one whose single writer intake also waits for (SQLite) with fewer.
+    var repeatBatchSize: Int { get }
     /// How many new cases wait for repeat detection (the `minqing_repeat_backlog` gauge).
     func pendingRepeatCount() async throws -> Int
     /// The cases linked to `id`, in either direction (earlier and later ones), strongest reason first, then score.
@@ -25,6 +28,11 @@ public protocol RelatedCaseStore: Sendable {
     func relatedCases(of id: CaseID) async throws -> [RelatedLink]
     /// The stored fingerprint of a case; nil when it has none (registered before repeats were detected, or none is set).
     func fingerprint(of id: CaseID) async throws -> CaseFingerprint?
+}
+
+extension RelatedCaseStore {
+    /// Sixteen: on SQLite larger batches hold the one writer longer and intake waits for it (BENCHMARKS.md).
+    public var repeatBatchSize: Int { 16 }
 }
 
 /// An early warning (预警): one cluster of cases that met a rule.

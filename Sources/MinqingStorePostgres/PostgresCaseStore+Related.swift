@@ -41,6 +41,10 @@ extension PostgresCaseStore {
         return taken
     }
 
+    /// Sixty-four: a batch costs a fixed number of statements plus a few per case for warnings, and intake does
+    /// not wait for it (it holds only the detection lock).
+    public var repeatBatchSize: Int { 64 }
+
     public func pendingRepeatCount() async throws -> Int {
         try await read { c in try await self.rows("SELECT COUNT(*) AS n FROM repeat_pending", c).first?.value("n", as: Int.self) ?? 0 }
     }
