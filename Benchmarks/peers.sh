@@ -42,6 +42,7 @@ prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$
 am_pid=$!
 on_exit "kill $am_pid"
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$am_port/-/ready" >/dev/null && break; sleep 0.1; done
+sleep 5; am_idle=$(rss_mb $am_pid)  # idle: started, settled, nothing received yet
 am_sent() { curl -s "http://127.0.0.1:$am_port/metrics" | awk '/^alertmanager_notifications_total\{integration="webhook"/ {printf "%d", $NF}'; }
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/alert.lua "http://127.0.0.1:$am_port/api/v2/alerts" >"$work/am-wrk.txt"
 sleep 10
@@ -53,6 +54,7 @@ kill $am_pid
 point_targets_at_nginx
 start_hub peers
 hub_pid=${hub_pids[0]} port=${hub_ports[0]}
+sleep 5; hub_idle=$(rss_mb "$hub_pid")
 wrk -t2 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" >"$work/healthz.txt"
 healthz=$(wrk_rate "$work/healthz.txt")
 BENCH_PREFIX=peers wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/post-message.lua \
@@ -70,5 +72,6 @@ printf "| %-34s | %14s | %14s | %8s |\n" "ingest, requests/s" "$am_rate" "$hub_r
 printf "| %-34s | %14s | %14s | %8s |\n" "ingest latency p50 / p99" "$am_p50 / $am_p99" "$hub_p50 / $hub_p99" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "deliveries/s over load + 10 s" "$am_deliveries" "$hub_deliveries" "$(ratio "$hub_deliveries" "$am_deliveries")"
 printf "| %-34s | %14s | %14s | %8s |\n" "hub GET /healthz, requests/s" "" "$healthz" "$(ratio "$hub_rate" "$healthz") (ingest/healthz)"
+printf "| %-34s | %14s | %14s | %8s |\n" "RSS idle (started, 5 s), MB" "$am_idle" "$hub_idle" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "RSS after the run, MB" "$am_rss" "$hub_rss" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "non-2xx answers" "" "$hub_errors" ""

@@ -23,6 +23,8 @@ public final class ChildProcess: Sendable {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
         var stdoutEnded = false
+        var stderrEnded = false
+        var outputWaiters: [CheckedContinuation<Void, Never>] = []
         var exitStatus: Int32?
         var lineWaiter: (prefix: String, continuation: CheckedContinuation<String, any Error>)?
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -128,6 +130,23 @@ public final class ChildProcess: Sendable {
         return state.withLock { $0.exitStatus ?? -1 }
     }
 
+    /// Waits for exit and for the end of the program's output (both pipes closed), then returns both. The reaper
+    /// may see the exit before the readers have read the last bytes, so `output` right after `waitForExit()` can
+    /// miss the end of what a short-lived program printed. Only for programs that leave no process of their own
+    /// holding the output (a daemon's child would keep this waiting): the hub's own commands, scripts.
+    public func waitForExitAndOutput() async -> (status: Int32, output: String) {
+        let status = await waitForExit()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state in
+                if state.stdoutEnded && state.stderrEnded { return true }
+                state.outputWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        return (status, output)
+    }
+
     public var output: String {
         state.withLock { String(decoding: $0.stdout, as: UTF8.self) + String(decoding: $0.stderr, as: UTF8.self) }
     }
@@ -173,11 +192,17 @@ public final class ChildProcess: Sendable {
     }
 
     private func received(_ bytes: [UInt8], isStdout: Bool) {
+        var ended: [CheckedContinuation<Void, Never>] = []
+        defer { for waiter in ended { waiter.resume() } }
         let resume: (CheckedContinuation<String, any Error>, Result<String, any Error>)? = state.withLock { state in
             if isStdout {
                 if bytes.isEmpty { state.stdoutEnded = true } else { state.stdout += bytes }
             } else {
-                state.stderr += bytes
+                if bytes.isEmpty { state.stderrEnded = true } else { state.stderr += bytes }
+            }
+            if state.stdoutEnded && state.stderrEnded {
+                ended = state.outputWaiters
+                state.outputWaiters.removeAll()
             }
             guard let waiter = state.lineWaiter else { return nil }
             if let line = Self.line(in: state.stdout, prefix: waiter.prefix) {

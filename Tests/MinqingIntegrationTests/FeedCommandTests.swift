@@ -20,7 +20,7 @@ struct FeedCommandTests {
         let args = ["--config", config, "--data", data.path]
         func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
             let child = try ChildProcess(bin, arguments, environment: env)
-            return (await child.waitForExit(), child.output)
+            return await child.waitForExitAndOutput()
         }
 
         let none = try await run(["calendar", "feed-url", "liu-jianguo"] + args)

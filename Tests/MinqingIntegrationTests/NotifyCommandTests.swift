@@ -19,17 +19,17 @@ struct NotifyCommandTests {
         let config = repoRoot.appendingPathComponent("Config/example").path
         let ok = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "office-wecom"],
                                   environment: environment(["MINQING_WECOM_URL": receiver.url("/wecom")]))
-        #expect(await ok.waitForExit() == 0, "\(ok.output)")
+        #expect(await ok.waitForExitAndOutput().status == 0, "\(ok.output)")
         #expect(ok.output.contains("发送成功"))
         let sent = try #require(receiver.snapshot.requests.first)
         #expect(sent.bodyText.contains("民情通通知测试"))
         let gone = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "county-webhook"],
                                     environment: environment(["MINQING_WEBHOOK_URL": receiver.url("/gone")]))
-        #expect(await gone.waitForExit() == 1)
+        #expect(await gone.waitForExitAndOutput().status == 1)
         #expect(gone.output.contains("发送失败") && gone.output.contains("410"))
         let unset = try ChildProcess(HubProcess.binary.path, ["notify", "test", "--config", config, "--target", "cadres-feishu"],
                                      environment: environment([:]))
-        #expect(await unset.waitForExit() == 1)
+        #expect(await unset.waitForExitAndOutput().status == 1)
         #expect(unset.output.contains("没有地址"))
         await receiver.stop()
     }
@@ -52,7 +52,7 @@ struct NotifyCommandTests {
         let config = repoRoot.appendingPathComponent("Config/example").path
         let list = try ChildProcess(HubProcess.binary.path, ["outbox", "list", "--state", "dead", "--attempts", "--config", config, "--data", data.path],
                                     environment: environment(env))
-        #expect(await list.waitForExit() == 0)
+        #expect(await list.waitForExitAndOutput().status == 0)
         #expect(list.output.contains("共 1 条") && list.output.contains("county-webhook") && list.output.contains("发送失败"), "\(list.output)")
         #expect(list.output.contains("HTTP 400") && list.output.contains(body["case_id"] as? String ?? "?"), "\(list.output)")
         let id = try #require(list.output.split(separator: "\n").dropFirst().first?.split(separator: " ").first.map(String.init))
@@ -60,7 +60,7 @@ struct NotifyCommandTests {
         healthy.isUp = true
         let replay = try ChildProcess(HubProcess.binary.path, ["outbox", "replay", id, "--config", config, "--data", data.path],
                                       environment: environment(env))
-        #expect(await replay.waitForExit() == 0)
+        #expect(await replay.waitForExitAndOutput().status == 0)
         #expect(replay.output.contains("已安排重发 1 条"))
         let again = try await HubProcess(data: data, environment: env)
         await receiver.waitUntil { $0.requests.count == 2 }
@@ -68,7 +68,7 @@ struct NotifyCommandTests {
         #expect(Set(receiver.snapshot.requests.compactMap { $0.header("webhook-id") }).count == 1, "the same id again")
         let twice = try ChildProcess(HubProcess.binary.path, ["outbox", "replay", id, "--config", config, "--data", data.path],
                                      environment: environment(env))
-        #expect(await twice.waitForExit() == 1)
+        #expect(await twice.waitForExitAndOutput().status == 1)
         #expect(twice.output.contains("已送达") && twice.output.contains("无需重发"))
         await receiver.stop()
     }

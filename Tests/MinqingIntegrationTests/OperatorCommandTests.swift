@@ -18,7 +18,7 @@ struct OperatorCommandTests {
     func mailParse() async throws {
         for name in ["01-qq-gbk-land-dispute", "05-outlook-qp-related-inline-image"] {
             let child = try ChildProcess(try binary(), ["mail", "parse", Self.mailFixtures.appendingPathComponent("\(name).eml").path, "--json"])
-            #expect(await child.waitForExit() == 0)
+            #expect(await child.waitForExitAndOutput().status == 0)
             let expected = try String(contentsOf: Self.mailFixtures.appendingPathComponent("\(name).expected.json"), encoding: .utf8)
             #expect(child.output == expected, "\(name)")
         }
@@ -36,12 +36,12 @@ struct OperatorCommandTests {
         var env = ProcessInfo.processInfo.environment
         env["MINQING_API_TOKEN"] = HubProcess.token
         let first = try ChildProcess(try binary(), args, environment: env)
-        #expect(await first.waitForExit() == 2)
+        #expect(await first.waitForExitAndOutput().status == 2)
         #expect(first.output.contains("第 4 行 第 9 列（body）：来信内容不能为空"))
         #expect(first.output.contains("第 7 行 第 10 列（scans）：找不到扫描件「缺页.jpg」"))
         #expect(first.output.contains("导入完成：共 6 封，新登记 2 封，已登记过 0 封，有问题 4 封。"))
         let second = try ChildProcess(try binary(), args, environment: env)
-        #expect(await second.waitForExit() == 2)
+        #expect(await second.waitForExitAndOutput().status == 2)
         #expect(second.output.contains("新登记 0 封，已登记过 2 封"))
     }
 
@@ -58,13 +58,13 @@ struct OperatorCommandTests {
             "routes", "test", "--config", config, "category=土地", "village=龙泉村", "body=宅基地界址纠纷",
             "at=2026-11-02T10:00",
         ], environment: env)
-        #expect(await child.waitForExit() == 0)
+        #expect(await child.waitForExitAndOutput().status == 0)
         #expect(child.output.contains("责任领导：孙伟（sun-wei）"), "\(child.output)")
         #expect(child.output.contains("承办人员：李海涛（li-haitao）"), "\(child.output)")
         #expect(child.output.contains("办理期限：2026-11-23T17:30:00+08:00"), "\(child.output)")
         #expect(child.output.contains("1. 匹配规则「土地纠纷 › 土地纠纷（龙泉村，国土所）」（类别为土地，村（社区）为龙泉村）"), "\(child.output)")
         let bad = try ChildProcess(try binary(), ["routes", "test", "--config", config, "colour=red"], environment: env)
-        #expect(await bad.waitForExit() == 2)
+        #expect(await bad.waitForExitAndOutput().status == 2)
         #expect(bad.output.contains("无法识别「colour=red」"), "\(bad.output)")
     }
 
@@ -74,7 +74,7 @@ struct OperatorCommandTests {
         let config = repoRoot.appendingPathComponent("Config/example").path
         let child = try ChildProcess(try binary(), ["calendar", "--config", config, "--from", "2026-10-07", "--to", "2026-10-11", "--json"],
                                      environment: env)
-        #expect(await child.waitForExit() == 0)
+        #expect(await child.waitForExitAndOutput().status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(child.output.utf8)) as? [[String: Any]] ?? []
         #expect(rows.map { $0["date"] as? String } == ["2026-10-07", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-11"])
         #expect(rows.map { $0["workday"] as? Bool } == [false, true, true, true, false])  // 10-10 Sat 调休上班
@@ -82,7 +82,7 @@ struct OperatorCommandTests {
         #expect(rows[3]["make_up_workday"] as? Bool == true)
         let missing = try ChildProcess(try binary(), ["calendar", "--config", config, "--from", "2027-01-01", "--to", "2027-01-01"],
                                        environment: env)
-        #expect(await missing.waitForExit() == 0)
+        #expect(await missing.waitForExitAndOutput().status == 0)
         #expect(missing.output.contains("2027年的节假日安排未配置"), "\(missing.output)")
     }
 
@@ -90,7 +90,7 @@ struct OperatorCommandTests {
     func checkConfigWithoutSecrets() async throws {
         let config = repoRoot.appendingPathComponent("Config/example").path
         let child = try ChildProcess(try binary(), ["check-config", config], environment: Self.withoutSecrets)
-        #expect(await child.waitForExit() == 0)
+        #expect(await child.waitForExitAndOutput().status == 0)
         #expect(child.output.contains("配置无误"), "\(child.output)")
         #expect(child.output.contains("环境变量 MINQING_API_TOKEN 未设置"), "\(child.output)")
     }
@@ -98,7 +98,7 @@ struct OperatorCommandTests {
     @Test("markets days --json prints the market days of a table phrase, 闰六月 2025 included; a bad phrase is explained")
     func marketDays() async throws {
         let child = try ChildProcess(try binary(), ["markets", "days", "--rule", "农历逢三、六、九", "--from", "2025-07-20", "--to", "2025-08-02", "--json"])
-        #expect(await child.waitForExit() == 0)
+        #expect(await child.waitForExitAndOutput().status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(child.output.utf8)) as? [String: Any]
         let days = (object?["days"] as? [[String: Any]] ?? []).map { $0["date"] as? String }
         // 六月廿六, 六月廿九, then 闰六月初一 = 07-25: 初三 07-27, 初六 07-30, 初九 08-02

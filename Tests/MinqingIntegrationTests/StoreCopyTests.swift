@@ -35,7 +35,7 @@ struct StoreCopyTests {
         let url = server.url(database: try await server.createDatabase())
         let config = repoRoot.appendingPathComponent("Config/example").path
         let copy = try ChildProcess(binary, ["store", "copy", "--from", data.path, "--to", url, "--config", config], environment: nil)
-        #expect(await copy.waitForExit() == 0, "\(copy.output)")
+        #expect(await copy.waitForExitAndOutput().status == 0, "\(copy.output)")
         #expect(copy.output.contains("每张表两边的行数与校验值一致"))
         #expect(copy.output.contains("cases：3 行"), "\(copy.output)")
         #expect(copy.output.contains("audit_events："))
@@ -43,11 +43,11 @@ struct StoreCopyTests {
         #expect(copy.output.contains("outbox："))
 
         let again = try ChildProcess(binary, ["store", "copy", "--from", data.path, "--to", url, "--config", config], environment: nil)
-        #expect(await again.waitForExit() == 1)
+        #expect(await again.waitForExitAndOutput().status == 1)
         #expect(again.output.contains("不是空的"), "\(again.output)")
 
         let missing = try ChildProcess(binary, ["store", "copy", "--from", data.path + "-none", "--to", url, "--config", config], environment: nil)
-        #expect(await missing.waitForExit() == 1)
+        #expect(await missing.waitForExitAndOutput().status == 1)
         #expect(missing.output.contains("没有找到 SQLite 台账"))
 
         // The hub on PostgreSQL (its own fresh --data) serves the copied cases and numbers new ones after them.
