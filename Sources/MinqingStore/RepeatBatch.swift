@@ -18,6 +18,15 @@ public struct PreparedRepeat: Sendable {
     }
 }
 
+/// A queued case repeat detection cannot read (its document is not JSON, a column cannot be decoded): it is set
+/// aside uncompared — taken off the queue and counted in `minqing_repeat_detection_failures_total` — so it does not
+/// fail every later retry of its batch and stall the queue behind it.
+public struct UnreadableQueuedCase: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String = "its document is not valid JSON") { self.reason = reason }
+    public var description: String { "unreadable queued case: \(reason)" }
+}
+
 /// A fingerprint column repeat detection finds candidates by (its name is the column's, on every store).
 public enum FingerprintKey: String, Sendable, CaseIterable {
     case phone

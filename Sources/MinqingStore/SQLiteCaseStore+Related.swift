@@ -126,12 +126,15 @@ extension SQLiteCaseStore: RelatedCaseStore {
         // at a time, so the snapshot holds every earlier batch; the batch's own earlier cases are added in memory.
         let queued = try await pool.read { db -> (first: Int64, last: Int64, prepared: [PreparedRepeat])? in
             // The queued cases with the columns their fingerprints are made of (decoding each case's whole document
-            // was 6 % of the hub's samples under load). A queued case always exists (foreign key).
+            // was 6 % of the hub's samples under load). A queued case always exists (foreign key). A document that is
+            // not JSON would make `json_extract` fail the whole read at every retry, so it is tested first.
             let rows = try Row.fetchAll(
                 db,
                 cached: """
                     SELECT q.seq, q.signature, c.id, c.registered_at, c.village, c.category,
-                      json_extract(c.doc, '$.complainant.phone'), json_extract(c.doc, '$.complainant.id_number'), c.subject, c.body
+                      CASE WHEN json_valid(c.doc) THEN json_extract(c.doc, '$.complainant.phone') END,
+                      CASE WHEN json_valid(c.doc) THEN json_extract(c.doc, '$.complainant.id_number') END,
+                      c.subject, c.body, json_valid(c.doc)
                     FROM (SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT ?) q
                     JOIN cases c ON c.id = q.case_id ORDER BY q.seq
                     """,
@@ -141,7 +144,8 @@ extension SQLiteCaseStore: RelatedCaseStore {
             var prepared: [PreparedRepeat] = []
             for row in rows {
                 do {
-                    guard let id = CaseID(row[2] as String) else { continue }
+                    // An unreadable case is set aside uncompared (taken off the queue with the batch), not retried.
+                    guard let id = CaseID(row[2] as String), row[10] as Bool else { throw UnreadableQueuedCase() }
                     let blob: Data = row[1] ?? Data()
                     let filed = CaseFingerprint.Filed(
                         caseID: id, registeredAt: Date(timeIntervalSince1970: row[3]), village: row[4], category: row[5],

@@ -21,24 +21,74 @@ extension PostgresCaseStore {
         let warnings = intakeRules.rules.warnings
         let taken = try await transaction { c -> Int in
             try await self.exec("SELECT pg_advisory_xact_lock(hashtextextended(\(Self.repeatLock), 0))", c)
-            // The queued cases with the columns their fingerprints are made of, not their whole documents.
-            let queued = try await self.rows("""
-                SELECT q.seq, q.signature, c.id, c.registered_at, c.village, c.category, c.subject, c.body,
-                  c.doc::jsonb #>> '{complainant,phone}' AS phone, c.doc::jsonb #>> '{complainant,id_number}' AS id_number
-                FROM (SELECT seq, case_id, signature FROM repeat_pending ORDER BY seq LIMIT \(max(1, limit))) q
-                LEFT JOIN cases c ON c.id = q.case_id ORDER BY q.seq
-                """, c)
-            guard let last = queued.last else { return 0 }
-            if let warnings, !queued.isEmpty {
-                let prepared = try await self.prepareRepeats(queued, warnings, c)
+            let queue = try await self.readQueue(limit: max(1, limit), c)
+            guard let last = queue.last else { return 0 }
+            if let warnings, !queue.rows.isEmpty {
+                let prepared = try await self.prepareRepeats(queue.rows, warnings, c)
                 try await self.storeRepeats(prepared, warnings, at: now, c)
             }
-            try await self.exec("DELETE FROM repeat_pending WHERE seq <= \(try last.value("seq", as: Int64.self))", c)
+            try await self.exec("DELETE FROM repeat_pending WHERE seq <= \(last)", c)
             try await self.notifyPeers(outbox: true, cases: false, c)
-            return queued.count
+            return queue.taken
         }
         if taken > 0 { settings.outboxSignal.notify() }
         return taken
+    }
+
+    /// The first `limit` queued cases with the columns their fingerprints are made of, not their whole documents;
+    /// `last` is the last queue row taken and `taken` how many were. When one case's document cannot be read (a data
+    /// exception: text that is not JSON) the whole read fails, so the batch is read again one case at a time, each
+    /// in a savepoint, and the unreadable ones are set aside: taken off the queue uncompared (`UnreadableQueuedCase`).
+    private func readQueue(limit: Int, _ c: PostgresConnection) async throws -> (rows: [PostgresRandomAccessRow], taken: Int, last: Int64?) {
+        func read(after: Int64, limit: Int) async throws -> [PostgresRandomAccessRow] {
+            try await self.rows("""
+                SELECT q.seq, q.signature, c.id, c.registered_at, c.village, c.category, c.subject, c.body,
+                  c.doc::jsonb #>> '{complainant,phone}' AS phone, c.doc::jsonb #>> '{complainant,id_number}' AS id_number
+                FROM (SELECT seq, case_id, signature FROM repeat_pending WHERE seq > \(after) ORDER BY seq LIMIT \(limit)) q
+                LEFT JOIN cases c ON c.id = q.case_id ORDER BY q.seq
+                """, c)
+        }
+        try await exec("SAVEPOINT queue_read", c)
+        do {
+            let rows = try await read(after: 0, limit: limit)
+            try await exec("RELEASE SAVEPOINT queue_read", c)
+            return (rows, rows.count, try rows.last?.value("seq", as: Int64.self))
+        } catch where Self.isUnreadable(error) {
+            try await exec("ROLLBACK TO SAVEPOINT queue_read", c)
+        }
+        var rows: [PostgresRandomAccessRow] = []
+        var taken = 0
+        var last: Int64 = 0
+        while taken < limit {
+            do {
+                guard let row = try await read(after: last, limit: 1).first else { break }
+                rows.append(row)
+                last = try row.value("seq", as: Int64.self)
+            } catch where Self.isUnreadable(error) {
+                try await exec("ROLLBACK TO SAVEPOINT queue_read", c)
+                guard let head = try await self.rows(
+                    "SELECT seq, case_id FROM repeat_pending WHERE seq > \(last) ORDER BY seq LIMIT 1", c).first else { break }
+                last = try head.value("seq", as: Int64.self)
+                setAside(try head.value("case_id", as: String.self), error)
+            }
+            taken += 1
+        }
+        try await exec("RELEASE SAVEPOINT queue_read", c)
+        return (rows, taken, taken > 0 ? last : nil)
+    }
+
+    /// A data exception or corruption reported for one row (SQLSTATE classes 22 and XX), not a lost connection or a
+    /// conflict, which are retried whole.
+    static func isUnreadable(_ error: any Error) -> Bool {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("22") || state == "XX001" || state == "XX002"
+    }
+
+    /// Counts and logs a queued case detection cannot read; it is taken off the queue uncompared.
+    private func setAside(_ caseID: String, _ error: any Error) {
+        Counter(label: "minqing_repeat_detection_failures_total").increment()
+        logger.error("a queued case cannot be read; it is set aside without repeat detection", metadata: [
+            "case.id": "\(caseID)", "error": "\(String(reflecting: error))"])
     }
 
     /// Sixty-four: a batch costs a fixed number of statements plus a few per case for warnings, and intake does
@@ -57,15 +107,21 @@ extension PostgresCaseStore {
     ) async throws -> [PreparedRepeat] {
         var batch: [(seq: Int64, fp: CaseFingerprint, bandKeys: [Int64], since: Date)] = []
         for row in queued {
-            guard let id = (try row.value("id", as: String?.self)).flatMap(CaseID.init) else { continue }
-            let signature = MinHashSignature(bytes: [UInt8](try row.value("signature", as: Data.self)))
-            let fp = CaseFingerprint(
-                filed: .init(
-                    caseID: id, registeredAt: try row.date("registered_at"), village: try row.value("village"),
-                    category: try row.value("category"), phone: try row.value("phone"), idNumber: try row.value("id_number"),
-                    subject: try row.value("subject"), body: try row.value("body")),
-                signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
-            batch.append((try row.value("seq"), fp, LSHBands.keys(signature), RepeatBatch.since(of: fp, warnings)))
+            do {
+                guard let id = (try row.value("id", as: String?.self)).flatMap(CaseID.init) else {
+                    throw UnreadableQueuedCase("its case is missing or its number is not a case number")
+                }
+                let signature = MinHashSignature(bytes: [UInt8](try row.value("signature", as: Data.self)))
+                let fp = CaseFingerprint(
+                    filed: .init(
+                        caseID: id, registeredAt: try row.date("registered_at"), village: try row.value("village"),
+                        category: try row.value("category"), phone: try row.value("phone"), idNumber: try row.value("id_number"),
+                        subject: try row.value("subject"), body: try row.value("body")),
+                    signature: signature, groupWords: warnings.groupWords, villageAliases: warnings.villageAliases)
+                batch.append((try row.value("seq"), fp, LSHBands.keys(signature), RepeatBatch.since(of: fp, warnings)))
+            } catch {
+                setAside((try? row.value("id", as: String?.self)) ?? "?", error)
+            }
         }
         let wanted = PrefetchedCandidates.wanted(batch.map { ($0.fp, $0.bandKeys, $0.since) }, warnings)
         var stored = PrefetchedCandidates()
@@ -84,13 +140,15 @@ extension PostgresCaseStore {
         }
         for (column, values) in wanted.keys where !values.isEmpty {
             let names = Array(values.keys)
-            for row in try await rows(PostgresQuery(unsafeSQL: """
-                SELECT k.value, f.case_id, f.registered_at FROM unnest($1::text[], $2::double precision[]) AS k(value, since)
+            var q = DynamicQuery()
+            let namesBind = q.bind(names), sincesBind = q.bind(names.map { values[$0]!.timeIntervalSince1970 })
+            for row in try await rows(q.query("""
+                SELECT k.value, f.case_id, f.registered_at FROM unnest(\(namesBind)::text[], \(sincesBind)::double precision[]) AS k(value, since)
                 CROSS JOIN LATERAL (
                   SELECT case_id, registered_at FROM case_fingerprints WHERE \(column.rawValue) = k.value AND registered_at >= k.since
                   ORDER BY registered_at DESC LIMIT \(RepeatCandidates.perKey)) f
                 ORDER BY k.value, f.registered_at DESC
-                """, binds: try Self.binds(names, names.map { values[$0]!.timeIntervalSince1970 })), c) {
+                """), c) {
                 stored.keys[column, default: [:]][try row.value("value", as: String.self), default: []].append(
                     .init(caseID: try row.value("case_id"), registeredAt: try row.date("registered_at")))
             }
@@ -112,13 +170,6 @@ extension PostgresCaseStore {
             prepared[i].neighbours = candidates[i].compactMap { storedPrints[$0] ?? inBatch[$0] }
         }
         return prepared
-    }
-
-    private static func binds(_ values: [String], _ sinces: [Double]) throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(values)
-        binds.append(sinces)
-        return binds
     }
 
     /// Stores the batch's fingerprints, band rows and links in one statement each, then raises or grows warnings case

@@ -83,6 +83,38 @@ public enum RelatedCaseConformance {
         try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without the failing case")
     }
 
+    /// A queued case whose stored document cannot be read (`corrupt` breaks it — each store's test writes something
+    /// that is not JSON into it): detection sets that case aside, uncompared, and goes on with the rest of the queue
+    /// instead of failing on it at every retry. The others are linked and warned as if it were not there.
+    public static func unreadableCaseInTheQueue(_ open: Opener, corrupt: @Sendable (CaseID) async throws -> Void) async throws {
+        let store = try await open(settings())
+        let clock = ManualClock(CaseStoreConformance.start)
+        var ids: [CaseID] = []
+        for (i, body) in waterCut.enumerated() {
+            ids.append(try await store.ingest([message("unreadable-\(i)", body, phone: "1390000000\(i)")], at: clock.now())[0].get().caseID)
+            clock.advance(by: 60)
+        }
+        let bad = ids[1], good = [ids[0], ids[2], ids[3]]
+        try await corrupt(bad)
+        var taken = 0
+        for _ in 0..<10 {  // a few rounds at most: the store may take the unreadable case in a round of its own
+            let n = try await store.detectPendingRepeats(limit: 100, at: clock.now())
+            if n == 0 { break }
+            taken += n
+        }
+        try requireEqual(taken, 4, "every queued case is taken off the queue, the unreadable one too")
+        try requireEqual(try await store.pendingRepeatCount(), 0, "the queue is empty")
+        try require(try await store.fingerprint(of: bad) == nil, "the unreadable case is not compared")
+        for id in good {
+            try require(try await store.fingerprint(of: id) != nil, "\(id) has its fingerprint")
+            try requireEqual(
+                Set(try await store.relatedCases(of: id).map(\.caseID)), Set(good).subtracting([id]), "\(id) is linked to the other two")
+        }
+        let warnings = try await store.warnings(containing: good[0])
+        try requireEqual(warnings.count, 1, "the three readable reports raise one warning")
+        try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without the unreadable case")
+    }
+
     public static let checks: [Check] = [
         Check(description: "similar reports from different phones and channels are linked both ways, an unrelated one is not") { open in
             let store = try await open(settings(rules: []))

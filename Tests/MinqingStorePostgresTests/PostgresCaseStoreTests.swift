@@ -1,10 +1,12 @@
 import Foundation
+import Logging
 import MinqingConfig
 import MinqingCore
 import MinqingDispatch
 import MinqingStore
-import MinqingStorePostgres
+@testable import MinqingStorePostgres
 import MinqingTesting
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -28,6 +30,20 @@ final class PostgresFixture: Sendable {
 
     func closeAll() async {
         for store in opened.withLock({ s in defer { s = [] }; return s }) { await store.close() }
+    }
+
+    /// Runs `statements` on the fixture's database over a connection of their own, as an administrator would by
+    /// hand (tests use it to break what the store wrote).
+    func execute(_ statements: String...) async throws {
+        let logger = Logger(label: "test.postgres-fixture")
+        let client = PostgresClient(configuration: try PostgresCaseStore.clientConfiguration(settings), backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.withConnection { c in
+                for sql in statements { _ = try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect() }
+            }
+            group.cancelAll()
+        }
     }
 }
 

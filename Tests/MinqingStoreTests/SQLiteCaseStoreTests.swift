@@ -150,6 +150,18 @@ extension SQLiteRelatedCaseTests {
         }
     }
 
+    @Test("a queued case whose document is not JSON is set aside; detection goes on with the rest of the queue")
+    func unreadableQueuedCaseDoesNotStallDetection() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        try await RelatedCaseConformance.unreadableCaseInTheQueue({ try SQLiteCaseStore(path: path, settings: $0) }) { bad in
+            // What a half-restored backup or a hand edit of the file may leave behind.
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE cases SET doc = '{\"id\": \"' WHERE id = ?", arguments: [bad.description])
+            }
+        }
+    }
+
     @Test("a case queued for repeat detection survives a restart and is compared once, after it")
     func queuedCaseSurvivesRestart() async throws {
         let path = SQLiteCaseStoreTests.tempPath()
