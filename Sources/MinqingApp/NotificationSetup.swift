@@ -7,6 +7,7 @@ import MinqingCore
 import MinqingCurl
 import MinqingDispatch
 import MinqingHTTP
+import MinqingStore
 import RobotsAdapter
 import SMSAdapter
 import WebhookAdapter
@@ -142,7 +143,19 @@ public struct NotificationSetup: Sendable {
         let retry = t.retryDelays.map { RetryPolicy(delays: $0.map { .milliseconds(Int64($0 * 1000)) }) } ?? RetryPolicy()
         return DispatchTarget(target, settings: LaneSettings(
             rateLimit: RateLimit(rate), retry: retry, concurrency: concurrency,
-            audience: Audience(isPrivate: t.isPrivate || t.kind.seesPersonalData, members: t.members, addressesPeople: t.kind.addressesPeople)))
+            audience: Audience(isPrivate: t.isPrivate || t.kind.seesPersonalData, members: t.members, addressesPeople: t.kind.addressesPeople)),
+            revision: revision(of: t))
+    }
+
+    /// Identifies what a receiver's "gone" answer is about: the target's kind, address and credentials (SMTP server
+    /// and account, SMS keys, application and sign name), not its limits, retries or templates. A disable learned
+    /// with one revision is lifted when the configuration gives the target another (`TargetState`). A hash, so the
+    /// secrets are not stored in the ledger.
+    public static func revision(of t: TargetSettings) -> String {
+        var parts = [t.kind.rawValue, t.url?.value ?? ""] + t.secrets.map(\.value)
+        if let smtp = t.smtp { parts += [smtp.url, smtp.username ?? "", smtp.password?.value ?? "", smtp.from] }
+        if let sms = t.sms { parts += [sms.secretID?.value ?? "", sms.secretKey?.value ?? "", sms.appID ?? "", sms.signName, sms.region] }
+        return String(ContentHash.sha256(Data(parts.joined(separator: "\u{1F}").utf8)).prefix(16))
     }
 }
 

@@ -69,18 +69,40 @@ public struct DeliveryRecord: Sendable, Hashable {
     }
 }
 
-/// What the hub remembers about a target between restarts: disabled (the receiver answered 410 Gone) or paused
-/// (a robot blocked us for a while).
+/// What the hub remembers about a target between restarts: disabled (the receiver answered 410 Gone, an SMS account
+/// no longer exists) or paused (a robot blocked us for a while).
+///
+/// A disable holds for the address and credentials it was learned with (`disabledRevision`, see
+/// `NotificationSetup.revision(of:)`): once the configuration gives the target another address or secret, the next
+/// start or reload lifts it. An operator lifts it without a change (`minqing outbox enable`, `enabledAt`): a disable
+/// counts only while it is later than the last enable.
 public struct TargetState: Sendable, Hashable {
     public var name: String
     public var disabledAt: Date?
     public var disabledReason: String?
+    /// The target configuration's revision the disable was learned with; nil for a disable stored before revisions
+    /// were kept (it holds whatever the configuration).
+    public var disabledRevision: String?
+    /// When an operator last enabled the target again.
+    public var enabledAt: Date?
     public var pausedUntil: Date?
 
-    public init(name: String, disabledAt: Date? = nil, disabledReason: String? = nil, pausedUntil: Date? = nil) {
+    public init(
+        name: String, disabledAt: Date? = nil, disabledReason: String? = nil, disabledRevision: String? = nil,
+        enabledAt: Date? = nil, pausedUntil: Date? = nil
+    ) {
         self.name = name
         self.disabledAt = disabledAt
         self.disabledReason = disabledReason
+        self.disabledRevision = disabledRevision
+        self.enabledAt = enabledAt
         self.pausedUntil = pausedUntil
+    }
+
+    /// Whether the target is disabled for the configuration of revision `revision`.
+    public func isDisabled(forRevision revision: String) -> Bool {
+        guard let disabledAt else { return false }
+        if let enabledAt, enabledAt >= disabledAt { return false }
+        return disabledRevision == nil || disabledRevision == revision
     }
 }

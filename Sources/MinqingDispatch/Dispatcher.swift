@@ -10,10 +10,14 @@ import Synchronization
 public struct DispatchTarget: Sendable {
     public var target: any NotificationTarget
     public var settings: LaneSettings
+    /// Identifies the target's address and credentials (`NotificationSetup.revision(of:)`): a disable learned with
+    /// one revision does not hold for another (`TargetState`).
+    public var revision: String
 
-    public init(_ target: any NotificationTarget, settings: LaneSettings) {
+    public init(_ target: any NotificationTarget, settings: LaneSettings, revision: String = "") {
         self.target = target
         self.settings = settings
+        self.revision = revision
     }
 }
 
@@ -99,7 +103,7 @@ public final class Dispatcher: Service {
         if let initial = takeNext() {
             // At start a store that cannot be read ends the dispatcher (the service group reports it).
             install(initial, into: &table)
-            try await table.restore(from: store.targetStates())
+            await saveLifted(try await table.restore(from: store.targetStates()))
             try await abandon(keeping: table.names)
         }
         onLanes(table.names, [])
@@ -152,7 +156,9 @@ public final class Dispatcher: Service {
         environment.composer = configuration.composer
         table.retiring += table.active.values
         table.active = Dictionary(
-            configuration.targets.map { ($0.target.name, Lane(target: $0.target, settings: $0.settings, environment: environment)) },
+            configuration.targets.map {
+                ($0.target.name, Lane(target: $0.target, settings: $0.settings, revision: $0.revision, environment: environment))
+            },
             uniquingKeysWith: { first, _ in first })
     }
 
@@ -163,7 +169,7 @@ public final class Dispatcher: Service {
         install(configuration, into: &table)
         for lane in replaced.values { await lane.retire() }
         do {
-            try await table.restore(from: environment.store.targetStates())
+            await saveLifted(try await table.restore(from: environment.store.targetStates()))
         } catch {
             environment.logger.error("reading target states failed; new lanes start from their old lanes' states", metadata: [
                 "error": "\(error)"])
@@ -173,6 +179,18 @@ public final class Dispatcher: Service {
         }
         environment.logger.notice("notification targets replaced", metadata: [
             "targets": "\(table.active.keys.sorted().joined(separator: ","))"])
+    }
+
+    /// Lanes whose stored disable was learned with another address or secret: the disable is lifted, logged, and the
+    /// stored state rewritten (so `minqing outbox targets` no longer shows it).
+    private func saveLifted(_ lanes: [Lane]) async {
+        for lane in lanes {
+            environment.logger.notice("target's address or secret changed since it was disabled; sending to it again", metadata: [
+                "target.name": "\(lane.target.name)"])
+            do { try await environment.store.saveTargetState(await lane.state) } catch {
+                environment.logger.error("saving a target's state failed", metadata: ["target.name": "\(lane.target.name)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Lets retired lanes that hold nothing go (what they learned passes to their target's new lane); when the
@@ -226,9 +244,12 @@ struct LaneTable {
     /// The targets of the running configuration.
     var names: Set<String> { Set(active.keys) }
 
-    /// Gives each active lane what the store remembers of its target (a pause, a disabled flag).
-    func restore(from states: [TargetState]) async {
+    /// Gives each active lane what the store remembers of its target (a pause, a disabled flag); returns the lanes
+    /// that lifted a disable learned with another configuration (`Lane.merge`).
+    func restore(from states: [TargetState]) async -> [Lane] {
         let byName = Dictionary(states.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for (name, lane) in active { await lane.merge(byName[name]) }
+        var lifted: [Lane] = []
+        for (name, lane) in active where await lane.merge(byName[name]) { lifted.append(lane) }
+        return lifted
     }
 }

@@ -27,8 +27,14 @@ actor Lane {
     let target: any NotificationTarget
     let settings: LaneSettings
     private let environment: DispatchEnvironment
+    /// The revision of the target's address and credentials (`DispatchTarget.revision`).
+    let revision: String
     private var pausedUntil: Date?
-    private var disabled: (at: Date, reason: String)?
+    /// Set when the receiver said the target is gone, with the revision it was learned for (nil: stored before
+    /// revisions were kept).
+    private var disabled: (at: Date, reason: String, revision: String?)?
+    /// When an operator last enabled the target again; a disable before it does not count.
+    private var enabledAt: Date?
     /// Notifications taken and not yet recorded.
     private var inHand = 0
     /// Sends to the target under way, at most `concurrency` (connections to the receiver), and the deliveries
@@ -49,9 +55,10 @@ actor Lane {
     private let dead: Counter
     private let latency: Metrics.Timer
 
-    init(target: any NotificationTarget, settings: LaneSettings, environment: DispatchEnvironment) {
+    init(target: any NotificationTarget, settings: LaneSettings, revision: String, environment: DispatchEnvironment) {
         self.target = target
         self.settings = settings
+        self.revision = revision
         self.environment = environment
         let dims = [("target", target.name)]
         delivered = Counter(label: "minqing_deliveries_total", dimensions: dims + [("result", "delivered")], factory: environment.metrics)
@@ -61,17 +68,36 @@ actor Lane {
     }
 
     /// Takes on what is known of its target elsewhere — the store's memory at start or reload, the lane this one
-    /// replaced: the later pause, a disabled flag. (Earlier sends are counted by the store at each reservation.)
-    func merge(_ state: TargetState?) {
-        guard let state else { return }
+    /// replaced: the later pause, the later disable and the later enable (`TargetState.isDisabled(forRevision:)`).
+    /// (Earlier sends are counted by the store at each reservation.) Returns true when `state` holds a disable
+    /// learned with another address or secret than this lane's: the configuration has changed since, the disable
+    /// is lifted, and the stored state is to be rewritten.
+    @discardableResult
+    func merge(_ state: TargetState?) -> Bool {
+        guard let state else { return false }
         if let until = state.pausedUntil, until > (pausedUntil ?? .distantPast) { pausedUntil = until }
-        if disabled == nil, let at = state.disabledAt { disabled = (at, state.disabledReason ?? "已停用") }
+        if let at = state.enabledAt, at > (enabledAt ?? .distantPast) { enabledAt = at }
+        var stale = false
+        if let at = state.disabledAt, at > (disabled?.at ?? .distantPast) {
+            if state.disabledRevision == nil || state.disabledRevision == revision {
+                disabled = (at, state.disabledReason ?? "已停用", state.disabledRevision)
+            } else {
+                stale = true
+            }
+        }
+        if let at = disabled?.at, let enabledAt, enabledAt >= at { disabled = nil }
+        return stale
     }
 
-    /// What this lane knows of its target now (for the lane that replaces it).
+    /// What this lane knows of its target now (for the lane that replaces it, and the store).
     var state: TargetState {
-        TargetState(name: target.name, disabledAt: disabled?.at, disabledReason: disabled?.reason, pausedUntil: pausedUntil)
+        TargetState(
+            name: target.name, disabledAt: disabled?.at, disabledReason: disabled?.reason, disabledRevision: disabled?.revision,
+            enabledAt: enabledAt, pausedUntil: pausedUntil)
     }
+
+    /// Whether the lane dead-letters what it takes (for tests and the log).
+    var isDisabled: Bool { disabled != nil }
 
     /// Notifications this lane has taken and not yet recorded.
     var inFlight: Int { inHand }
@@ -160,7 +186,7 @@ actor Lane {
             return await finish(DeliveryRecord(
                 attempt: DeliveryAttempt(notificationID: entry.id, target: target.name, number: number, startedAt: clock.now(),
                                          result: .suppressed, detail: "通知目标已停用：\(disabled.reason)"),
-                state: .dead, lastError: "通知目标「\(target.name)」已停用：\(disabled.reason)"))
+                state: .dead, lastError: Self.disabledError(target.name, disabled.reason)))
         }
         // Who the case is about may have been recorded after this row was written: check the case as it is now.
         var entry = entry
@@ -248,7 +274,7 @@ actor Lane {
                 stateChanged = true
             }
             if failure.kind == .gone {
-                disabled = (now, failure.description)
+                disabled = (now, failure.description, revision)
                 stateChanged = true
             }
             let result: DeliveryAttempt.Result = switch failure.kind {
@@ -268,6 +294,12 @@ actor Lane {
                 return DeliveryRecord(attempt: attempt, reservation: reservation, state: .dead, lastError: reason)
             }
         }
+    }
+
+    /// Why a disabled target's notification was dead-lettered, and the two ways to send to it again.
+    static func disabledError(_ name: String, _ reason: String) -> String {
+        "通知目标「\(name)」已停用：\(reason)。修正配置中的地址或密钥后执行 minqing reload 即自动恢复；"
+            + "若对方已恢复而配置无需修改，执行 minqing outbox enable \(name)。恢复后用 minqing outbox replay 重发这些通知"
     }
 
     private func finish(_ record: DeliveryRecord) async -> DeliveryRecord {

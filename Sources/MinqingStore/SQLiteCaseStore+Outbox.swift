@@ -251,28 +251,46 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Which configuration a disable was learned with and when an operator enabled the target again
+    /// (`TargetState.disabledRevision`, `enabledAt`).
+    static func registerTargetRevisionMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v7-target-revisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE target_states ADD COLUMN disabled_revision TEXT;
+                ALTER TABLE target_states ADD COLUMN enabled_at REAL;
+                """)
+        }
+    }
+
     public func targetStates() async throws -> [TargetState] {
         try await pool.read { db in
             try Row.fetchAll(db, cached: "SELECT * FROM target_states ORDER BY name").map { row in
                 TargetState(
                     name: row["name"], disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    disabledReason: row["disabled_reason"],
+                    disabledReason: row["disabled_reason"], disabledRevision: row["disabled_revision"],
+                    enabledAt: (row["enabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                     pausedUntil: (row["paused_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
 
+    /// An enable is never forgotten by a later save that did not know of it (the latest one is kept).
     public func saveTargetState(_ state: TargetState) async throws {
         try await pool.write { db in
             try db.execute(
                 cached: """
-                    INSERT INTO target_states (name, disabled_at, disabled_reason, paused_until) VALUES (?,?,?,?)
+                    INSERT INTO target_states (name, disabled_at, disabled_reason, disabled_revision, enabled_at, paused_until)
+                    VALUES (?,?,?,?,?,?)
                     ON CONFLICT (name) DO UPDATE SET disabled_at = excluded.disabled_at,
-                      disabled_reason = excluded.disabled_reason, paused_until = excluded.paused_until
+                      disabled_reason = excluded.disabled_reason, disabled_revision = excluded.disabled_revision,
+                      enabled_at = CASE WHEN target_states.enabled_at IS NULL THEN excluded.enabled_at
+                        WHEN excluded.enabled_at IS NULL THEN target_states.enabled_at
+                        ELSE max(target_states.enabled_at, excluded.enabled_at) END,
+                      paused_until = excluded.paused_until
                     """,
                 arguments: [
-                    state.name, state.disabledAt?.timeIntervalSince1970, state.disabledReason,
-                    state.pausedUntil?.timeIntervalSince1970,
+                    state.name, state.disabledAt?.timeIntervalSince1970, state.disabledReason, state.disabledRevision,
+                    state.enabledAt?.timeIntervalSince1970, state.pausedUntil?.timeIntervalSince1970,
                 ])
         }
     }

@@ -144,6 +144,7 @@ public final class SQLiteCaseStore: CaseStore {
         registerStatisticsMigration(&m)
         registerSearchMigrations(&m)
         registerRepeatQueueMigration(&m)
+        registerTargetRevisionMigration(&m)
         return m
     }
 

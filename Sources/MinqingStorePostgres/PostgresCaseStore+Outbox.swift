@@ -230,20 +230,23 @@ extension PostgresCaseStore {
                 TargetState(
                     name: try row.value("name"), disabledAt: try row.optionalDate("disabled_at"),
                     disabledReason: try row.value("disabled_reason", as: String?.self),
-                    pausedUntil: try row.optionalDate("paused_until"))
+                    disabledRevision: try row.value("disabled_revision", as: String?.self),
+                    enabledAt: try row.optionalDate("enabled_at"), pausedUntil: try row.optionalDate("paused_until"))
             }
         }
     }
 
-    /// Stored for every instance: a pause (a DingTalk block) or a disable holds for the target, not one hub.
+    /// Stored for every instance: a pause (a DingTalk block) or a disable holds for the target, not one hub. An
+    /// enable is never forgotten by a later save that did not know of it (the latest one is kept).
     public func saveTargetState(_ state: TargetState) async throws {
         try await read { c in
             try await self.exec("""
-                INSERT INTO target_states (name, disabled_at, disabled_reason, paused_until)
+                INSERT INTO target_states (name, disabled_at, disabled_reason, disabled_revision, enabled_at, paused_until)
                 VALUES (\(state.name), \(state.disabledAt?.timeIntervalSince1970), \(state.disabledReason),
-                  \(state.pausedUntil?.timeIntervalSince1970))
+                  \(state.disabledRevision), \(state.enabledAt?.timeIntervalSince1970), \(state.pausedUntil?.timeIntervalSince1970))
                 ON CONFLICT (name) DO UPDATE SET disabled_at = EXCLUDED.disabled_at,
-                  disabled_reason = EXCLUDED.disabled_reason, paused_until = EXCLUDED.paused_until
+                  disabled_reason = EXCLUDED.disabled_reason, disabled_revision = EXCLUDED.disabled_revision,
+                  enabled_at = GREATEST(target_states.enabled_at, EXCLUDED.enabled_at), paused_until = EXCLUDED.paused_until
                 """, c)
         }
     }

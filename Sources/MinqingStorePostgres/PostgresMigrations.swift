@@ -318,6 +318,11 @@ enum PostgresMigrations {
             WHERE state IN ('pending', 'retrying')
             """,
         ]),
+        // Which configuration a disable was learned with, and when an operator enabled the target again (the SQLite
+        // ledger's v7-target-revisions).
+        Step(name: "pg6-target-revisions", statements: [
+            "ALTER TABLE target_states ADD COLUMN disabled_revision text, ADD COLUMN enabled_at double precision",
+        ]),
     ]
 
     /// Applies the steps not yet applied; returns their names (empty when the schema was current).

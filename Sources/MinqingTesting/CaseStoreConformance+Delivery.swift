@@ -156,10 +156,24 @@ extension CaseStoreConformance {
             try require(try await store.nextNotificationDue(targets: ["a", "b"]) != nil, "a's row is due")
             let paused = TargetState(name: "a", pausedUntil: start.addingTimeInterval(600))
             try await store.saveTargetState(paused)
-            try await store.saveTargetState(TargetState(name: "gone", disabledAt: start, disabledReason: "HTTP 410"))
+            let gone = TargetState(name: "gone", disabledAt: start, disabledReason: "HTTP 410", disabledRevision: "r1")
+            try await store.saveTargetState(gone)
             let reopened = try await open(settings())
             let states = try await reopened.targetStates().sorted { $0.name < $1.name }
-            try requireEqual(states, [paused, TargetState(name: "gone", disabledAt: start, disabledReason: "HTTP 410")], "states kept")
+            try requireEqual(states, [paused, gone], "states kept, with the revision a disable was learned for")
+            // An operator enables "gone"; a lane that did not know of it then saves its state: the enable stays.
+            var enabled = gone
+            enabled.enabledAt = start.addingTimeInterval(60)
+            try await reopened.saveTargetState(enabled)
+            try await reopened.saveTargetState(gone)
+            let after = try await reopened.targetStates().first { $0.name == "gone" }
+            try requireEqual(after?.enabledAt, enabled.enabledAt, "a save without the enable keeps it")
+            try require(after?.isDisabled(forRevision: "r1") == false, "enabled after it was disabled")
+            var again = gone
+            again.disabledAt = start.addingTimeInterval(120)  // gone again after the enable
+            try await reopened.saveTargetState(again)
+            try require(try await reopened.targetStates().first { $0.name == "gone" }?.isDisabled(forRevision: "r1") == true,
+                        "a later disable counts again")
         },
         Check(description: "releasing leases at a dispatcher's start hands its claimed rows out again at once") { open in
             let (store, _) = try await outboxFixture(open, cases: 2, targets: ["a"])

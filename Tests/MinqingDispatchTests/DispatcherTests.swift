@@ -339,6 +339,70 @@ struct DispatcherTests {
         }
     }
 
+    @Test("a target disabled by a 410 is sent to again after a restart that gives it another address, and the stored flag is cleared")
+    func changedAddressLiftsDisable() async throws {
+        try await withFixture(Script(["/webhook": [.json("{}", status: 410)]], fallback: Self.robotsOK)) { f in
+            let h = f.harness, records = h.records
+            func hook() -> [DeliveryRecord] { records.events.filter { $0.attempt.target == "county-webhook" } }
+            let (first, _) = reconfigurable(f)
+            var running = Task { try await first.run() }
+            _ = try await ingest(h, "gone-1")
+            await records.wait { $0.contains { $0.attempt.target == "county-webhook" } }
+            try #require(hook().first?.attempt.result == .rejected)
+            let disabled = try await h.store.targetStates().first { $0.name == "county-webhook" }
+            #expect(disabled?.disabledAt != nil && disabled?.disabledRevision?.isEmpty == false, "disabled with its revision")
+            running.cancel()
+            _ = await running.result
+            // The clerk puts the robot's new address in the configuration and restarts the hub.
+            var config = h.config
+            let i = try #require(config.targets.firstIndex { $0.name == "county-webhook" })
+            config.targets[i].url = Secret(f.receiver.url("/webhook") + "?key=renewed")
+            let setup = try NotificationSetup(config: config, client: h.client)
+            let restarted = Dispatcher(
+                store: h.store, targets: setup.targets, composer: setup.composer, clock: f.clock, signal: h.signal,
+                random: { 0.5 }, observer: { records.append($0) })
+            running = Task { try await restarted.run() }
+            _ = try await ingest(h, "gone-2")
+            await records.wait { r in r.contains { $0.attempt.target == "county-webhook" && $0.state == .delivered } }
+            #expect(hook().filter { $0.attempt.result == .suppressed }.isEmpty, "nothing dead-lettered as disabled")
+            #expect(f.receiver.snapshot.requests.contains { $0.uri.hasSuffix("?key=renewed") }, "sent to the new address")
+            let cleared = try await h.store.targetStates().first { $0.name == "county-webhook" }
+            #expect(cleared?.disabledAt == nil, "the stored disable is cleared")
+            running.cancel()
+            _ = await running.result
+        }
+    }
+
+    @Test("an operator's enable (minqing outbox enable) lifts a disable at the next reload without a configuration change")
+    func enableLiftsDisableAtReload() async throws {
+        try await withFixture(Script(["/webhook": [.json("{}", status: 410)]], fallback: Self.robotsOK)) { f in
+            let h = f.harness, records = h.records, (dispatcher, lanes) = reconfigurable(f)
+            func hook() -> [DeliveryRecord] { records.events.filter { $0.attempt.target == "county-webhook" } }
+            let running = Task { try await dispatcher.run() }
+            _ = try await ingest(h, "enable-1")
+            await records.wait { $0.contains { $0.attempt.target == "county-webhook" } }
+            var state = try #require(try await h.store.targetStates().first { $0.name == "county-webhook" })
+            try #require(state.isDisabled(forRevision: NotificationSetup.revision(of: h.config.targets.first { $0.name == "county-webhook" }!)))
+            // What `minqing outbox enable county-webhook` writes, a minute later.
+            f.clock.advance(by: 60)
+            state.enabledAt = f.clock.now()
+            try await h.store.saveTargetState(state)
+            let reloaded = try NotificationSetup(config: h.config, client: h.client)
+            dispatcher.reconfigure(targets: reloaded.targets, composer: reloaded.composer)
+            await lanes.wait(forCount: 2)
+            _ = try await ingest(h, "enable-2", at: f.clock.now())
+            await records.wait { r in r.contains { $0.attempt.target == "county-webhook" && $0.state == .delivered } }
+            #expect(hook().filter { $0.attempt.result == .suppressed }.isEmpty, "not dead-lettered as disabled")
+            #expect(f.receiver.snapshot.requests.filter { $0.uri == "/webhook" }.count == 2, "the 410, then the new case")
+            // A lane's later save of its state (a pause, say) keeps the enable it did not know of.
+            try await h.store.saveTargetState(TargetState(name: "county-webhook", disabledAt: Self.t0, disabledReason: "410"))
+            let kept = try #require(try await h.store.targetStates().first { $0.name == "county-webhook" })
+            #expect(kept.enabledAt == f.clock.now() && !kept.isDisabled(forRevision: "any"), "the enable is kept")
+            running.cancel()
+            _ = await running.result
+        }
+    }
+
     @Test("after a reconfiguration a robot's new lane counts the sends of the lane it replaced: the 21st in a minute waits")
     func reconfigureKeepsRateLimit() async throws {
         try await withFixture(Script(fallback: Self.robotsOK)) { f in

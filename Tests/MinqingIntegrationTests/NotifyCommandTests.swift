@@ -73,6 +73,47 @@ struct NotifyCommandTests {
         await receiver.stop()
     }
 
+    @Test("outbox targets shows a target a 410 disabled and how to lift it; outbox enable lifts it and the restarted hub sends to it again")
+    func targetsAndEnable() async throws {
+        let healthy = Healthy()
+        let receiver = try await LoopbackHTTPReceiver.start { _ in healthy.isUp ? .json(#"{"ok":true}"#) : .json("{}", status: 410) }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("minqing-targets-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let env = ["MINQING_WEBHOOK_URL": receiver.url("/county")]
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        func command(_ arguments: String...) async throws -> (status: Int32, output: String) {
+            let p = try ChildProcess(HubProcess.binary.path, arguments + ["--config", config, "--data", data.path], environment: environment(env))
+            let status = await p.waitForExitAndOutput().status
+            return (status, p.output)
+        }
+        let hub = try await HubProcess(data: data, environment: env)
+        #expect(try await post("\(hub.base)/api/v1/messages", message("targets-cli-1")).0 == 201)
+        await receiver.waitUntil { $0.requests.count == 1 }
+        hub.terminate()
+
+        let before = try await command("outbox", "targets")
+        #expect(before.status == 0)
+        let line = before.output.split(separator: "\n").first { $0.hasPrefix("county-webhook ") }.map(String.init) ?? before.output
+        #expect(line.contains("已停用") && line.contains("410") && line.contains("minqing outbox enable county-webhook"), "\(line)")
+        #expect(before.output.contains("cadres-feishu  feishu  未配置"), "\(before.output)")
+
+        let enable = try await command("outbox", "enable", "county-webhook")
+        #expect(enable.status == 0 && enable.output.contains("已重新启用通知目标「county-webhook」"), "\(enable.output)")
+        let after = try await command("outbox", "targets")
+        #expect(after.output.contains("county-webhook  webhook  正常"), "\(after.output)")
+        let twice = try await command("outbox", "enable", "county-webhook")
+        #expect(twice.status == 0 && twice.output.contains("未被停用"), "\(twice.output)")
+        let unknown = try await command("outbox", "enable", "no-such-target")
+        #expect(unknown.status != 0 && unknown.output.contains("配置中没有通知目标「no-such-target」"), "\(unknown.output)")
+
+        healthy.isUp = true
+        let again = try await HubProcess(data: data, environment: env)
+        #expect(try await post("\(again.base)/api/v1/messages", message("targets-cli-2")).0 == 201)
+        await receiver.waitUntil { $0.requests.count == 2 }
+        again.terminate()
+        await receiver.stop()
+    }
+
     final class Healthy: @unchecked Sendable {
         private let lock = NSLock()
         private var up = false
