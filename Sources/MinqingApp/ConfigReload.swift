@@ -122,6 +122,8 @@ public actor HubReloader {
     let notifications: @Sendable (HubConfig) throws -> NotificationSetup
     let dispatcher: Dispatcher
     let scheduler: ReloadableScheduler
+    /// Parts kept across reloads that take the new configuration once it is swapped in (the hotline's duty list).
+    let afterSwap: @Sendable (HubConfig) -> Void
     let clock: any WallClock
     let logger: Logger
     let statusFile: URL
@@ -130,7 +132,8 @@ public actor HubReloader {
     init(directory: URL?, environment: [String: String], holder: ConfigHolder, planner: PlannerSlot, rules: IntakeRulesSlot,
          responder: ReloadableResponder, web: @escaping @Sendable (HubConfig) async throws -> WebDependencies,
          notifications: @escaping @Sendable (HubConfig) throws -> NotificationSetup, dispatcher: Dispatcher,
-         scheduler: ReloadableScheduler, clock: any WallClock, logger: Logger, dataDirectory: URL, metrics: any MetricsFactory) {
+         scheduler: ReloadableScheduler, afterSwap: @escaping @Sendable (HubConfig) -> Void = { _ in }, clock: any WallClock,
+         logger: Logger, dataDirectory: URL, metrics: any MetricsFactory) {
         self.directory = directory
         self.environment = environment
         self.holder = holder
@@ -141,6 +144,7 @@ public actor HubReloader {
         self.notifications = notifications
         self.dispatcher = dispatcher
         self.scheduler = scheduler
+        self.afterSwap = afterSwap
         self.clock = clock
         self.logger = logger
         statusFile = dataDirectory.appendingPathComponent(Self.statusFileName)
@@ -194,6 +198,7 @@ public actor HubReloader {
         rules.set(IntakeRules(config))
         dispatcher.reconfigure(targets: setup.targets, composer: setup.composer)
         holder.replace(with: config, hash: checked.hash, at: now)
+        afterSwap(config)
         scheduler.restart()
         let status = holder.status
         Self.record(status, hash: hashGauge, success: successGauge, time: successTimeGauge)

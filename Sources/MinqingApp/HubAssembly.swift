@@ -213,7 +213,10 @@ public enum HubAssembly {
             var web = WebDependencies(
                 config: config, store: store, intake: intake, clock: clock, registry: environment.registry,
                 readinessChecks: MailboxWiring.readiness(pollers),
-                routes: InboundRoutes.registrations(config: config, intake: intake, store: store, clock: clock, webForm: webForm, hotline: hotline),
+                // A `hotline:` removed by a reload takes its routes away; one added needs a restart (docs/config-reload.md).
+                routes: InboundRoutes.registrations(
+                    config: config, intake: intake, store: store, clock: clock, webForm: webForm,
+                    hotline: config.hotline == nil ? nil : hotline),
                 spool: spool, users: users)
             web.configHolder = holder
             web.reload = { actor in await hook.reload(by: actor, fallback: holder.status) }
@@ -227,8 +230,18 @@ public enum HubAssembly {
             directory: environment.configDirectory, environment: environment.configEnvironment, holder: holder, planner: planner,
             rules: rules, responder: try ReloadableResponder(web), web: webFor,
             notifications: { config in try NotificationSetup(config: config, client: client) }, dispatcher: dispatcher,
-            scheduler: scheduler, clock: clock,
-            logger: logger, dataDirectory: environment.dataDirectory, metrics: metrics)
+            scheduler: scheduler,
+            afterSwap: { config in
+                // The hotline keeps its per-number ordering and its CDR follower; it takes the new duty list,
+                // call-back deadline, fold window and calendar.
+                guard let settings = config.hotline else { return }
+                if let hotline {
+                    hotline.reconfigure(settings: settings)
+                } else {
+                    logger.notice("hotline: was added to the configuration; its routes and CDR follower start with the next restart")
+                }
+            },
+            clock: clock, logger: logger, dataDirectory: environment.dataDirectory, metrics: metrics)
         hook.set(reloader)
         return Hub(
             config: config, environment: environment, store: store, leadership: leadership, leaders: leaders, intake: intake,

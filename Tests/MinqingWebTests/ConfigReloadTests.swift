@@ -142,6 +142,40 @@ struct ConfigReloadTests {
         await h.hub.shutdown()
     }
 
+    @Test("a reloaded hotline duty list gives the next missed call's call-back to the new duty staff; the one before keeps its own")
+    func hotlineDutyFollowsReload() async throws {
+        let h = try await ReloadableHub()
+        try await h.test { client in
+            func missed(_ id: String, _ caller: String) async throws -> CaseRecord {
+                let body = #"{"call_id": "\#(id)", "caller": "\#(caller)", "result": "missed", "ring_time": "2026-11-22T09:25:00+08:00"}"#
+                let r = try await client.execute(
+                    uri: "/api/v1/hotline/calls", method: .post, headers: ExampleTokens.headers(ExampleTokens.hotline), body: ByteBuffer(string: body))
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+                let text = json?["case_id"] as? String ?? ""
+                let id = try #require(CaseID(text), "case_id in \(String(buffer: r.body))")
+                let record = try await h.hub.store.fetchCase(id)
+                return try #require(record)
+            }
+            let before = try await missed("reload-1", "13812345001")
+            #expect(before.leader == "huang-lihua")
+            try h.edit("minqing.yaml", """
+                    leader: huang-lihua         # 黄丽华（分管信访）
+                    staff: [wang-li, zhou-min, chen-zhiqiang]
+                """, """
+                    leader: liu-jianguo
+                    staff: [zhou-min]
+                """)
+            await h.reload()
+            let after = try await missed("reload-2", "13812345002")
+            #expect(after.leader == "liu-jianguo" && after.staff == "zhou-min", "the new duty list: \(after.leader ?? "-") \(after.staff ?? "-")")
+            let stored = try await h.hub.store.fetchCase(before.id)
+            let kept = try #require(stored)
+            #expect(kept.leader == "huang-lihua" && kept.staff == before.staff, "the earlier call-back keeps its assignment")
+        }
+        await h.hub.shutdown()
+    }
+
     @Test("a broken routing.yaml is refused on reload: the old rules stay, and each error names file and line in the status, the metrics and the admin's banner")
     func brokenRoutingKeepsOldRules() async throws {
         let h = try await ReloadableHub()

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MinqingCore
 import MinqingStore
+import Synchronization
 
 /// Turns calls, SMS and 12345 work orders into cases. Every adapter of the channel (HTTP, Asterisk follower, file
 /// import) goes through here, so they all fold, close and link the same way.
@@ -18,8 +19,10 @@ public final class HotlineIntake: Sendable {
     let intake: any MessageIntake
     let store: any CaseLedger & OutboxLedger
     let ledger: any HotlineLedger
-    let policy: CallbackPolicy
-    let duty: any HotlineDuty
+    /// The call-back policy and the duty list: replaced by a configuration reload (`reconfigure`), for the next call.
+    private let rules: Mutex<(policy: CallbackPolicy, duty: any HotlineDuty)>
+    var policy: CallbackPolicy { rules.withLock { $0.policy } }
+    var duty: any HotlineDuty { rules.withLock { $0.duty } }
     let clock: any WallClock
     let timeZone: TimeZone
     let logger: Logger
@@ -33,11 +36,16 @@ public final class HotlineIntake: Sendable {
         self.intake = intake
         self.store = store
         self.ledger = ledger
-        self.policy = policy
-        self.duty = duty
+        rules = Mutex((policy, duty))
         self.clock = clock
         self.timeZone = timeZone
         self.logger = logger
+    }
+
+    /// Takes a new call-back policy and duty list (a configuration reload): calls taken from now on use them; the
+    /// per-number ordering of calls under way is kept.
+    public func reconfigure(policy: CallbackPolicy, duty: any HotlineDuty) {
+        rules.withLock { $0 = (policy, duty) }
     }
 
     // MARK: Calls
