@@ -18,6 +18,7 @@ public enum ConfigCheck {
     public struct Failed: Error, Sendable, CustomStringConvertible {
         public var errors: [String]
         public var description: String { "配置有 \(errors.count) 处错误：\n" + errors.map { "  " + $0 }.joined(separator: "\n") }
+        public init(errors: [String]) { self.errors = errors }
     }
 
     public static func validate(

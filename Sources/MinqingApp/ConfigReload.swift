@@ -185,7 +185,8 @@ public actor HubReloader {
         // Build everything first: a part that cannot be built refuses the reload before anything changed.
         let setup: NotificationSetup
         do { setup = try notifications(config) } catch {
-            return fail(["通知配置有误：\(error)"], at: now, by: actor)
+            let problems = (error as? NotificationSetupError)?.problems ?? ["\(error)"]
+            return fail(problems.map { "通知配置有误：\($0)" }, at: now, by: actor)
         }
         do {
             try responder.set(try await web(config))

@@ -31,7 +31,15 @@ public struct NotificationSetup: Sendable {
             templates: templates, directory: DirectoryContacts(directory: config.directory, officeName: config.office.name),
             publicURL: config.server.publicURL, timeZone: config.office.timeZone,
             lookupCode: { LookupCode.code(for: $0) })
-        targets = try usable.map { try Self.dispatchTarget($0, office: config.office.name, client: client) }
+        // Every target is tried, so `check-config` and a refused reload name each one that cannot be built.
+        var built: [DispatchTarget] = [], problems: [String] = []
+        for t in usable {
+            do { built.append(try Self.dispatchTarget(t, office: config.office.name, client: client)) } catch {
+                problems.append("\(error)")
+            }
+        }
+        if !problems.isEmpty { throw NotificationSetupError(problems: problems) }
+        targets = built
     }
 
     /// The office's templates, checked: each parses, and every event a rule sends has one. `check-config` runs this.
@@ -160,6 +168,11 @@ public struct NotificationSetup: Sendable {
 }
 
 public struct NotificationSetupError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+    /// One line each: a template, or a target that cannot be built (with its name).
+    public var problems: [String]
+    public var message: String { problems.joined(separator: "；") }
     public var description: String { message }
+
+    public init(message: String) { problems = [message] }
+    public init(problems: [String]) { self.problems = problems }
 }

@@ -95,6 +95,21 @@ struct OperatorCommandTests {
         #expect(child.output.contains("环境变量 MINQING_API_TOKEN 未设置"), "\(child.output)")
     }
 
+    @Test("check-config builds every target whose address is set and names each one that cannot be built, as serve and a reload would")
+    func checkConfigBuildsTargets() async throws {
+        let config = repoRoot.appendingPathComponent("Config/example").path
+        var env = Self.withoutSecrets
+        env["MINQING_WEBHOOK_URL"] = "http://127.0.0.1:9/county"
+        env["MINQING_WEBHOOK_SECRET"] = "whsec_这不是base64"  // the prefix, then no base64
+        env["MINQING_COUNTY_HUB_URL"] = "http://127.0.0.1:9"  // without MINQING_COUNTY_HUB_TOKEN
+        let child = try ChildProcess(try binary(), ["check-config", config], environment: env)
+        #expect(await child.waitForExitAndOutput().status == 1)
+        #expect(child.output.contains("配置有 2 处错误"), "\(child.output)")
+        #expect(child.output.contains("通知配置有误：通知目标「county-webhook」"), "\(child.output)")
+        #expect(child.output.contains("通知目标「county-hub」（上级民情通）缺少 secret"), "\(child.output)")
+        #expect(!child.output.contains("配置无误"))
+    }
+
     @Test("markets days --json prints the market days of a table phrase, 闰六月 2025 included; a bad phrase is explained")
     func marketDays() async throws {
         let child = try ChildProcess(try binary(), ["markets", "days", "--rule", "农历逢三、六、九", "--from", "2025-07-20", "--to", "2025-08-02", "--json"])
