@@ -4,6 +4,8 @@ import MinqingCore
 /// What a statistics table is grouped by.
 public enum RateDimension: String, Sendable, Hashable, CaseIterable {
     case village, category, channel
+    /// The case's status now (`CaseStatus.rawValue`).
+    case status
     /// The registration week, Monday to Sunday in the office's time zone; keyed by its Monday (`2026-11-30`).
     case week
 }
@@ -16,12 +18,19 @@ public struct RateQuery: Sendable, Hashable {
     public var dimension: RateDimension
     /// The time deadlines are judged at (a deadline passed before `now` counts for the on-time rate).
     public var now: Date
+    /// Leaves out every case whose `concerns` hold one of these references, as `CaseQuery.excludingConcerns`: a
+    /// reader's statistics do not count the cases about them (信访工作条例 第三十条), so a small group — one case of
+    /// 干部作风 in their village this week — cannot tell them a complaint about them exists.
+    public var excludingConcerns: [String]
 
-    public init(registeredFrom: Date? = nil, registeredTo: Date? = nil, dimension: RateDimension, now: Date) {
+    public init(
+        registeredFrom: Date? = nil, registeredTo: Date? = nil, dimension: RateDimension, now: Date, excludingConcerns: [String] = []
+    ) {
         self.registeredFrom = registeredFrom
         self.registeredTo = registeredTo
         self.dimension = dimension
         self.now = now
+        self.excludingConcerns = excludingConcerns
     }
 }
 

@@ -159,8 +159,7 @@ extension SQLiteCaseStore {
             textMatch = CaseTextSearch(text: text, matchesPII: query.textMatchesPII).fts5Match
         }
         if !query.excludingConcerns.isEmpty {
-            let marks = query.excludingConcerns.map { _ in "?" }.joined(separator: ",")
-            clauses.append("NOT EXISTS (SELECT 1 FROM json_each(cases.doc, '$.concerns') WHERE value IN (\(marks)))")
+            clauses.append(Self.notConcerning(query.excludingConcerns.count))
             args += query.excludingConcerns
         }
         var pageClauses = clauses

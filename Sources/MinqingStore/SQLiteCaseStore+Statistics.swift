@@ -3,6 +3,13 @@ import GRDB
 import MinqingCore
 
 extension SQLiteCaseStore: LedgerStatistics {
+    /// The condition that a case's `concerns` hold none of `count` bound references (the ledger's lists and the
+    /// statistics leave out the cases about their reader).
+    static func notConcerning(_ count: Int) -> String {
+        let marks = Array(repeating: "?", count: count).joined(separator: ",")
+        return "NOT EXISTS (SELECT 1 FROM json_each(cases.doc, '$.concerns') WHERE value IN (\(marks)))"
+    }
+
     /// The replies of the audit trail by case: the statistics' first-reply lookups read only these rows.
     static func registerStatisticsMigration(_ m: inout DatabaseMigrator) {
         m.registerMigration("v4-audit-replies") { db in
@@ -18,6 +25,7 @@ extension SQLiteCaseStore: LedgerStatistics {
         case .village: "COALESCE(village, '')"
         case .category: "COALESCE(category, '')"
         case .channel: "channel"
+        case .status: "status"
         case .week: "date(registered_at + \(offset), 'unixepoch', '-6 days', 'weekday 1')"
         }
         func list(_ values: [String]) -> String { values.map { "'\($0)'" }.joined(separator: ",") }
@@ -28,6 +36,10 @@ extension SQLiteCaseStore: LedgerStatistics {
         var args: [(any DatabaseValueConvertible)?] = []
         if let from = query.registeredFrom { clauses.append("registered_at >= ?"); args.append(from.timeIntervalSince1970) }
         if let to = query.registeredTo { clauses.append("registered_at < ?"); args.append(to.timeIntervalSince1970) }
+        if !query.excludingConcerns.isEmpty {
+            clauses.append(Self.notConcerning(query.excludingConcerns.count))
+            args += query.excludingConcerns
+        }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         args.append(query.now.timeIntervalSince1970)
         // Materialised, so each case's first reply is looked up once (a flattened subquery would repeat it per use).

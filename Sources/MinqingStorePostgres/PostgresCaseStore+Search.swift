@@ -188,12 +188,7 @@ extension PostgresCaseStore {
                 clauses.append("(\(like("subject")) OR \(like("body")) OR \(like("id")))")
             }
         }
-        if !query.excludingConcerns.isEmpty {
-            clauses.append("""
-                NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(COALESCE(cases.doc::jsonb -> 'concerns', '[]'::jsonb)) AS v
-                            WHERE v = ANY(\(q.bind(query.excludingConcerns))))
-                """)
-        }
+        if !query.excludingConcerns.isEmpty { clauses.append(Self.notConcerning(query.excludingConcerns, &q)) }
         if cursor, let after = query.cursor {
             // The plain bound starts the index range at the cursor even where a row comparison is only a filter.
             let at = q.bind(after.registeredAt)

@@ -6,6 +6,15 @@ import PostgresNIO
 extension PostgresCaseStore: LedgerStatistics {
     /// The same aggregate as the SQLite ledger's: one `GROUP BY` over the period's cases, each first reply one
     /// index lookup on the audit trail.
+    /// The condition that a case's `concerns` hold none of `references` (the ledger's lists and the statistics leave
+    /// out the cases about their reader).
+    static func notConcerning(_ references: [String], _ q: inout DynamicQuery) -> String {
+        """
+        NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(COALESCE(cases.doc::jsonb -> 'concerns', '[]'::jsonb)) AS v
+                    WHERE v = ANY(\(q.bind(references))))
+        """
+    }
+
     public func rates(_ query: RateQuery) async throws -> [RateRow] {
         var q = DynamicQuery()
         let offset = q.bind(Double(settings.timeZone.secondsFromGMT()))
@@ -13,6 +22,7 @@ extension PostgresCaseStore: LedgerStatistics {
         case .village: "COALESCE(village, '')"
         case .category: "COALESCE(category, '')"
         case .channel: "channel"
+        case .status: "status"
         case .week: "to_char(date_trunc('week', to_timestamp(registered_at + \(offset)) AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
         }
         let now = q.bind(query.now.timeIntervalSince1970)
@@ -22,6 +32,7 @@ extension PostgresCaseStore: LedgerStatistics {
         var clauses: [String] = []
         if let from = query.registeredFrom { clauses.append("registered_at >= \(q.bind(from.timeIntervalSince1970))") }
         if let to = query.registeredTo { clauses.append("registered_at < \(q.bind(to.timeIntervalSince1970))") }
+        if !query.excludingConcerns.isEmpty { clauses.append(Self.notConcerning(query.excludingConcerns, &q)) }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         func count(_ condition: String) -> String { "COALESCE(SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0)::bigint" }
         // Materialised, so each case's first reply is looked up once.

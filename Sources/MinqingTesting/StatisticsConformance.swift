@@ -86,6 +86,7 @@ public enum StatisticsConformance {
                     case .village: r.village ?? ""
                     case .category: r.category ?? ""
                     case .channel: r.channel.rawValue
+                    case .status: r.status.rawValue
                     case .week: weekKey(r.registeredAt)
                     }
                     expected[key, default: CaseRates()].count(r, firstReply: first, now: now)
@@ -100,6 +101,19 @@ public enum StatisticsConformance {
             try requireEqual(total, CaseRates(cases: 6, takenUp: 5, replied: 3, dueOrReplied: 4, onTime: 2, rated: 2, satisfied: 1), "office-wide")
             let second = try await store.rates(RateQuery(registeredFrom: monday.addingTimeInterval(7 * day), dimension: .village, now: now))
             try requireEqual(second.map(\.rates.cases).reduce(0, +), 4, "the period filter")
+        },
+        Check(description: "a reader's statistics leave out the cases about them, in every dimension") { open in
+            let store = try await open(CaseStoreConformance.settings())
+            var about = CaseStoreConformance.message("x-1", body: "反映村干部陈志强优亲厚友。", village: "青山村", category: "低保")
+            about.concerns = ["chen-zhiqiang"]
+            _ = try await store.ingest([about], at: monday)
+            _ = try await store.ingest([CaseStoreConformance.message("x-2", body: "路灯不亮。", village: "青山村", category: "低保")], at: monday)
+            for dimension in RateDimension.allCases {
+                let all = try await store.rates(RateQuery(dimension: dimension, now: monday))
+                let his = try await store.rates(RateQuery(dimension: dimension, now: monday, excludingConcerns: ["chen-zhiqiang", "陈志强"]))
+                try requireEqual(all.map(\.rates.cases).reduce(0, +), 2, "\(dimension): both for others")
+                try requireEqual(his.map(\.rates.cases).reduce(0, +), 1, "\(dimension): not the one about him")
+            }
         },
     ]
 }

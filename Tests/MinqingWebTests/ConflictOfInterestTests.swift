@@ -104,6 +104,30 @@ struct ConflictOfInterestTests {
         #expect(record.concerns.contains("sun-wei") && record.concerns.contains("chen-zhiqiang"))
     }
 
+    @Test("the dashboard, the monthly report and the statistics (page and CSV) do not count the case about their reader")
+    func figuresLeaveOutTheCaseAboutTheReader() async throws {
+        let hub = try TestHub()
+        for user in ["chen-zhiqiang", "wang-li"] { try await hub.addUser(user) }
+        _ = try await fileComplaint(hub)  // about 孙伟 and 陈志强, category 低保
+        _ = try await hub.value { client in try await hub.submitForm(client, change: ["subject": "路灯不亮", "category": "roads"]) }
+        try await hub.test { client in
+            for (user, total) in [("chen-zhiqiang", 1), ("wang-li", 2)] {
+                let cookie = try await hub.login(client, user)
+                func get(_ uri: String) async throws -> String {
+                    String(buffer: try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]).body)
+                }
+                let month = String(HubTime.iso(hub.clock.now(), in: HubTime.shanghai).prefix(7))
+                #expect(try await get("/console/dashboard").contains("id=\"total\">\(total)<"), "\(user) dashboard")
+                #expect(try await get("/console/report?month=\(month)").contains("id=\"total\">\(total)<"), "\(user) report")
+                let stats = try await get("/console/stats")
+                #expect(stats.contains("<td>低保</td><td>1</td>") == (total == 2), "\(user): the 低保 row counts the complaint only for others")
+                #expect(stats.contains("不含与您本人有关、依规回避的案件"))
+                let csv = try await get("/console/stats.csv")
+                #expect(csv.contains(",类别,低保,1,") == (total == 2), "\(user) CSV")
+            }
+        }
+    }
+
     @Test("staff act only on cases assigned to them; county viewers only read; only the assigned see the 查询码")
     func rolesAct() async throws {
         let hub = try TestHub()

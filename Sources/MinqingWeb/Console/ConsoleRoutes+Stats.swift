@@ -12,13 +12,18 @@ extension ConsoleRoutes {
         (.village, "村（社区）"), (.category, "类别"), (.channel, "渠道"), (.week, "周"),
     ]
 
-    /// The tables of the period, each row a name and its counts.
-    func statsTables(from: Date, to: Date) async throws -> [(RateDimension, String, [(name: String, rates: CaseRates)])]? {
+    /// The tables of the period as `current` may see them (without the cases about them, `CaseAccess.restrict`),
+    /// each row a name and its counts.
+    func statsTables(
+        from: Date, to: Date, for current: ConsoleAuth.Current
+    ) async throws -> [(RateDimension, String, [(name: String, rates: CaseRates)])]? {
         guard let store = deps.store as? any LedgerStatistics else { return nil }
         let now = deps.clock.now()
+        let excluding = access(current).restrict(CaseQuery()).excludingConcerns
         var out: [(RateDimension, String, [(name: String, rates: CaseRates)])] = []
         for (dimension, title) in Self.statsDimensions {
-            let rows = try await store.rates(RateQuery(registeredFrom: from, registeredTo: to, dimension: dimension, now: now))
+            let rows = try await store.rates(RateQuery(
+                registeredFrom: from, registeredTo: to, dimension: dimension, now: now, excludingConcerns: excluding))
             out.append((dimension, title, rows.map { (statsName($0.key, dimension), $0.rates) }))
         }
         return out
@@ -29,6 +34,7 @@ extension ConsoleRoutes {
         case .village: key.isEmpty ? "未填" : directory.village(key)?.name ?? key
         case .category: key.isEmpty ? "未填" : directory.category(key)?.name ?? key
         case .channel: Channel(rawValue: key)?.displayName ?? key
+        case .status: CaseStatus(rawValue: key)?.displayName ?? key
         case .week:
             CivilDayText.weekLabel(key)
         }
@@ -37,7 +43,7 @@ extension ConsoleRoutes {
     func statsPage(_ request: Request) async throws -> Response {
         guard let current = await auth.current(request) else { return toLogin() }
         let (from, to, label) = period(request)
-        guard let tables = try await statsTables(from: from, to: to) else {
+        guard let tables = try await statsTables(from: from, to: to, for: current) else {
             return pages.response("stats", base(current, ["title": "分类统计", "period": label, "error": "当前存储不支持分类统计"]))
         }
         let query = request.uri.query.map { "?" + $0 } ?? ""
@@ -55,9 +61,9 @@ extension ConsoleRoutes {
     }
 
     func statsCSV(_ request: Request) async throws -> Response {
-        guard await auth.current(request) != nil else { return toLogin() }
+        guard let current = await auth.current(request) else { return toLogin() }
         let (from, to, label) = period(request)
-        guard let tables = try await statsTables(from: from, to: to) else {
+        guard let tables = try await statsTables(from: from, to: to, for: current) else {
             throw HTTPError(.serviceUnavailable, message: "当前存储不支持分类统计")
         }
         var lines = ["统计期间,分类,名称,登记数,受理办理数,已答复数,回复率,到期或已答复数,按期答复数,按期办结率,已评价数,满意数,满意率"]

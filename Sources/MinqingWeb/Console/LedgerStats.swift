@@ -1,12 +1,14 @@
 import Foundation
 import MinqingCore
 import MinqingHTTP
+import MinqingStore
 
-/// The numbers of a period's ledger (dashboard and monthly report). Pure: records, their audit trails and `now` in,
-/// numbers out.
+/// The numbers of a period's ledger (dashboard and monthly report), from the store's grouped counts
+/// (`LedgerStatistics`): the period's cases are never loaded.
 ///
-/// The rates (回复率, 按期办结率, 满意率) follow `CaseRates`, the one place their rules live; the statistics page
-/// (`ConsoleRoutes+Stats`) gets the same rates per village, category, channel and week from the store's aggregates.
+/// The rates (回复率, 按期办结率, 满意率) follow `CaseRates`, the one place their rules live (the stores' aggregates
+/// are checked against it by `StatisticsConformance`); the statistics page (`ConsoleRoutes+Stats`) shows the same
+/// rates per village, category, channel and week.
 struct LedgerStats {
     struct Count: Hashable { var label: String; var count: Int }
 
@@ -28,21 +30,20 @@ struct LedgerStats {
     var onTimeRate: Double? { rates.onTimeRate }
     var satisfactionRate: Double? { rates.satisfactionRate }
 
-    init(records: [CaseRecord], audits: [CaseID: [AuditEvent]], now: Date,
-         villageName: (String) -> String, categoryName: (String) -> String) {
-        total = records.count
-        func counts(_ key: (CaseRecord) -> String) -> [Count] {
-            Dictionary(grouping: records, by: key).map { Count(label: $0.key, count: $0.value.count) }
+    /// From the store's aggregates (`LedgerStatistics`, one grouped count per dimension) — never the period's cases
+    /// themselves — and the overdue cases the reader may see. `name` turns a group's key into its label.
+    init(groups: [RateDimension: [RateRow]], overdue: [CaseRecord], name: (String, RateDimension) -> String) {
+        func counts(_ dimension: RateDimension) -> [Count] {
+            (groups[dimension] ?? []).map { Count(label: name($0.key, dimension), count: $0.rates.cases) }
                 .sorted { ($0.count, $1.label) > ($1.count, $0.label) }
         }
-        byStatus = counts { $0.status.displayName }
-        byChannel = counts { $0.channel.displayName }
-        byVillage = counts { $0.village.map(villageName) ?? "未填" }
-        byCategory = counts { $0.category.map(categoryName) ?? "未填" }
-        for r in records {
-            rates.count(r, firstReply: (audits[r.id] ?? []).first { $0.action == "reply" }?.at, now: now)
-            if r.isOverdue(at: now) { overdue.append(r) }
-        }
+        byStatus = counts(.status)
+        byChannel = counts(.channel)
+        byVillage = counts(.village)
+        byCategory = counts(.category)
+        rates = (groups[.channel] ?? []).map(\.rates).reduce(CaseRates(), +)
+        total = rates.cases
+        self.overdue = overdue
     }
 
     static func percent(_ rate: Double?) -> String {
