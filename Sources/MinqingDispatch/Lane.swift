@@ -96,9 +96,6 @@ actor Lane {
             enabledAt: enabledAt, pausedUntil: pausedUntil)
     }
 
-    /// Whether the lane dead-letters what it takes (for tests and the log).
-    var isDisabled: Bool { disabled != nil }
-
     /// Notifications this lane has taken and not yet recorded.
     var inFlight: Int { inHand }
 
