@@ -58,43 +58,23 @@ public enum RelatedCaseConformance {
     /// fingerprint — each store's test does it its own way, e.g. with a trigger): that case stays stored, without
     /// fingerprint, links or warning membership; the rest of the batch is linked and warned as if it were not there.
     public static func oneFailingCaseInABatch(_ open: Opener, refuse: @Sendable (CaseID) async throws -> Void) async throws {
-        let store = try await open(settings())
-        let clock = ManualClock(CaseStoreConformance.start)
-        let bodies = [waterCut[0], waterCut[1], waterCut[2], waterCut[3]]
-        var ids: [CaseID] = []
-        for (i, body) in bodies.enumerated() {
-            ids.append(try await store.ingest([message("batch-\(i)", body, phone: "1380000000\(i)")], at: clock.now())[0].get().caseID)
-            clock.advance(by: 60)
-        }
-        let bad = ids[1], good = [ids[0], ids[2], ids[3]]
+        let (store, clock, ids) = try await fourWaterCutReports(open, prefix: "batch-", phone: "1380000000")
+        let bad = ids[1]
         try await refuse(bad)
         try requireEqual(try await store.detectPendingRepeats(limit: 100, at: clock.now()), 4, "one batch takes all four")
         try requireEqual(try await store.pendingRepeatCount(), 0, "the failing case is not retried forever")
         try require(try await store.fetchCase(bad) != nil, "the failing case itself is untouched")
         try require(try await store.fingerprint(of: bad) == nil, "the failing case has no fingerprint")
         try requireEqual(try await store.relatedCases(of: bad).map(\.caseID), [], "the failing case has no links, either way")
-        for id in good {
-            try require(try await store.fingerprint(of: id) != nil, "\(id) has its fingerprint")
-            try requireEqual(
-                Set(try await store.relatedCases(of: id).map(\.caseID)), Set(good).subtracting([id]), "\(id) is linked to the other two")
-        }
-        let warnings = try await store.warnings(containing: good[0])
-        try requireEqual(warnings.count, 1, "the three reports raise one warning")
-        try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without the failing case")
+        try await requireLinkedAndWarnedWithout(bad, among: ids, store)
     }
 
     /// A queued case whose stored document cannot be read (`corrupt` breaks it — each store's test writes something
     /// that is not JSON into it): detection sets that case aside, uncompared, and goes on with the rest of the queue
     /// instead of failing on it at every retry. The others are linked and warned as if it were not there.
     public static func unreadableCaseInTheQueue(_ open: Opener, corrupt: @Sendable (CaseID) async throws -> Void) async throws {
-        let store = try await open(settings())
-        let clock = ManualClock(CaseStoreConformance.start)
-        var ids: [CaseID] = []
-        for (i, body) in waterCut.enumerated() {
-            ids.append(try await store.ingest([message("unreadable-\(i)", body, phone: "1390000000\(i)")], at: clock.now())[0].get().caseID)
-            clock.advance(by: 60)
-        }
-        let bad = ids[1], good = [ids[0], ids[2], ids[3]]
+        let (store, clock, ids) = try await fourWaterCutReports(open, prefix: "unreadable-", phone: "1390000000")
+        let bad = ids[1]
         try await corrupt(bad)
         var taken = 0
         for _ in 0..<10 {  // a few rounds at most: the store may take the unreadable case in a round of its own
@@ -105,14 +85,33 @@ public enum RelatedCaseConformance {
         try requireEqual(taken, 4, "every queued case is taken off the queue, the unreadable one too")
         try requireEqual(try await store.pendingRepeatCount(), 0, "the queue is empty")
         try require(try await store.fingerprint(of: bad) == nil, "the unreadable case is not compared")
+        try await requireLinkedAndWarnedWithout(bad, among: ids, store)
+    }
+
+    /// Stores the four water-cut reports a minute apart from four phones, without running detection.
+    static func fourWaterCutReports(_ open: Opener, prefix: String, phone: String) async throws -> (Store, ManualClock, [CaseID]) {
+        let store = try await open(settings())
+        let clock = ManualClock(CaseStoreConformance.start)
+        var ids: [CaseID] = []
+        for (i, body) in waterCut.prefix(4).enumerated() {
+            ids.append(try await store.ingest([message("\(prefix)\(i)", body, phone: "\(phone)\(i)")], at: clock.now())[0].get().caseID)
+            clock.advance(by: 60)
+        }
+        return (store, clock, ids)
+    }
+
+    /// The cases of `ids` other than `bad` have fingerprints, are linked to each other and share one warning that
+    /// leaves `bad` out.
+    static func requireLinkedAndWarnedWithout(_ bad: CaseID, among ids: [CaseID], _ store: Store) async throws {
+        let good = ids.filter { $0 != bad }
         for id in good {
             try require(try await store.fingerprint(of: id) != nil, "\(id) has its fingerprint")
             try requireEqual(
-                Set(try await store.relatedCases(of: id).map(\.caseID)), Set(good).subtracting([id]), "\(id) is linked to the other two")
+                Set(try await store.relatedCases(of: id).map(\.caseID)), Set(good).subtracting([id]), "\(id) is linked to the others")
         }
         let warnings = try await store.warnings(containing: good[0])
-        try requireEqual(warnings.count, 1, "the three readable reports raise one warning")
-        try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without the unreadable case")
+        try requireEqual(warnings.count, 1, "the other reports raise one warning")
+        try requireEqual(Set(warnings.first?.members ?? []), Set(good), "without \(bad)")
     }
 
     public static let checks: [Check] = [
