@@ -314,11 +314,30 @@ public struct StoredMessage: Sendable, Hashable {
 /// Store errors a caller can act on.
 public enum CaseStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case caseNotFound(CaseID)
+    /// A stored value this version does not know (`place` is `table.column`): written by a newer version sharing the
+    /// database, or edited by hand. The read fails instead of the process.
+    case unreadableValue(place: String, value: String)
 
     public var description: String {
         switch self {
         case .caseNotFound(let id): "案件 \(id) 不存在，请核对编号"
+        case .unreadableValue(let place, let value):
+            "台账中 \(place) 的值「\(value.prefix(80))」无法识别：可能是更新版本的民情通写入的，或被手工修改过。"
+                + "请让连接这个数据库的所有实例使用同一版本（或更新本实例），手工修改过的请从备份恢复该行。"
         }
+    }
+
+    /// `T(rawValue: raw)` of a value read from `place` (`table.column`), or `unreadableValue`.
+    public static func stored<T: RawRepresentable>(_ raw: T.RawValue, as _: T.Type, at place: String) throws -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: raw) else { throw unreadableValue(place: place, value: raw) }
+        return value
+    }
+
+    /// A case id read from `place`, or `unreadableValue`.
+    public static func storedCaseID(_ raw: String, at place: String) throws -> CaseID {
+        guard let id = CaseID(raw) else { throw unreadableValue(place: place, value: raw) }
+        return id
     }
 }
 

@@ -33,7 +33,7 @@ extension SQLiteCaseStore {
                     return AuditEvent(
                         seq: row["seq"], caseID: id, at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
                         action: row["action"], from: (row["from_status"] as String?).flatMap(CaseStatus.init(rawValue:)),
-                        to: CaseStatus(rawValue: row["to_status"])!, reason: row["reason"],
+                        to: try CaseStoreError.stored(row["to_status"], as: CaseStatus.self, at: "audit_events.to_status"), reason: row["reason"],
                         details: try self.decoder.decode([String: String].self, from: Data(details.utf8)))
                 }
         }

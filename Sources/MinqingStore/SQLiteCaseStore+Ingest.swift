@@ -48,7 +48,9 @@ extension SQLiteCaseStore {
             let id: String = row["id"]
             let status: String = row["status"]
             return IntakeReceipt(
-                caseID: CaseID(id)!, status: CaseStatus(rawValue: status)!, created: false, followUp: row["follow_up"])
+                caseID: try CaseStoreError.storedCaseID(id, at: "cases.id"),
+                status: try CaseStoreError.stored(status, as: CaseStatus.self, at: "cases.status"), created: false,
+                followUp: row["follow_up"])
         }
         if let target = message.followUpOf, let existing = try loadCase(target.description, db) {
             return try attachFollowUp(message, to: existing, rules.factory, at: now, db)
@@ -118,7 +120,7 @@ extension SQLiteCaseStore {
                 arguments: [channel.rawValue, sourceRef])
             else { return nil }
             return StoredMessage(
-                channel: channel, sourceRef: sourceRef, caseID: CaseID(row["case_id"] as String)!,
+                channel: channel, sourceRef: sourceRef, caseID: try CaseStoreError.storedCaseID(row["case_id"], at: "inbound_messages.case_id"),
                 registeredAt: Date(timeIntervalSince1970: row["registered_at"]),
                 contentType: row["content_type"], raw: row["raw"])
         }

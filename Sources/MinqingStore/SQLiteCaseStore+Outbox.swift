@@ -316,7 +316,7 @@ extension SQLiteCaseStore {
             recipients: try decoder.decode([String].self, from: Data((row["recipients"] as String).utf8)),
             snapshot: try (row["snapshot"] as String?).map { try decoder.decode(CaseRecord.self, from: Data($0.utf8)) },
             context: row["context"], jobKey: row["job_key"],
-            state: OutboxEntry.State(rawValue: row["state"])!, attempts: row["attempts"],
+            state: try CaseStoreError.stored(row["state"], as: OutboxEntry.State.self, at: "outbox.state"), attempts: row["attempts"],
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), lastError: row["last_error"])
     }

@@ -274,8 +274,8 @@ extension PostgresCaseStore {
             """, c).first
         else { return nil }
         return IntakeReceipt(
-            caseID: CaseID(try row.value("id", as: String.self))!,
-            status: CaseStatus(rawValue: try row.value("status", as: String.self))!,
+            caseID: try CaseStoreError.storedCaseID(try row.value("id", as: String.self), at: "cases.id"),
+            status: try CaseStoreError.stored(try row.value("status", as: String.self), as: CaseStatus.self, at: "cases.status"),
             created: false, followUp: try row.value("follow_up", as: Bool.self))
     }
 
@@ -344,7 +344,7 @@ extension PostgresCaseStore {
                 """, c).first
             else { return nil }
             return StoredMessage(
-                channel: channel, sourceRef: sourceRef, caseID: CaseID(try row.value("case_id", as: String.self))!,
+                channel: channel, sourceRef: sourceRef, caseID: try CaseStoreError.storedCaseID(try row.value("case_id", as: String.self), at: "inbound_messages.case_id"),
                 registeredAt: try row.date("registered_at"), contentType: try row.value("content_type"),
                 bytes: try row.value("raw", as: Data.self))
         }
@@ -388,7 +388,7 @@ extension PostgresCaseStore {
                     seq: try row.value("seq", as: Int64.self), caseID: id, at: try row.date("at"),
                     actor: try row.value("actor"), action: try row.value("action"),
                     from: try row.value("from_status", as: String?.self).flatMap(CaseStatus.init(rawValue:)),
-                    to: CaseStatus(rawValue: try row.value("to_status", as: String.self))!,
+                    to: try CaseStoreError.stored(try row.value("to_status", as: String.self), as: CaseStatus.self, at: "audit_events.to_status"),
                     reason: try row.value("reason", as: String?.self),
                     details: try self.decoder.decode([String: String].self, from: Data(try row.value("details", as: String.self).utf8)))
             }

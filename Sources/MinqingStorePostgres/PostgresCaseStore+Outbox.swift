@@ -382,7 +382,7 @@ extension PostgresCaseStore {
             recipients: try decoder.decode([String].self, from: Data(try row.value("recipients", as: String.self).utf8)),
             snapshot: try row.value("snapshot", as: String?.self).map(decodeCase),
             context: try row.value("context", as: String?.self), jobKey: try row.value("job_key", as: String?.self),
-            state: OutboxEntry.State(rawValue: try row.value("state", as: String.self))!, attempts: try row.value("attempts"),
+            state: try CaseStoreError.stored(try row.value("state", as: String.self), as: OutboxEntry.State.self, at: "outbox.state"), attempts: try row.value("attempts"),
             nextAttemptAt: try row.date("next_attempt_at"), createdAt: try row.date("created_at"),
             lastError: try row.value("last_error", as: String?.self))
     }

@@ -63,6 +63,15 @@ struct PostgresCaseStoreTests {
         try await Self.run(check)
     }
 
+    @Test("a status or notification state this version does not know fails the read that meets it, not the process")
+    func unknownStoredValuesFailTheRead() async throws {
+        let fixture = try await PostgresFixture()
+        try await CaseStoreConformance.unknownStoredValues({ try await fixture.open($0) }) { sql in
+            try await fixture.execute(sql)
+        }
+        await fixture.closeAll()
+    }
+
     @Test("conforms to the RelatedCaseStore and WarningStore contracts", arguments: RelatedCaseConformance.checks)
     func conformsRelated(_ check: RelatedCaseConformance.Check) async throws {
         let fixture = try await PostgresFixture()

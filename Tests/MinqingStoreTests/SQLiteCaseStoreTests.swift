@@ -90,6 +90,15 @@ struct SQLiteCaseStoreTests {
         let reopened = try SQLiteCaseStore(path: store.path)
         #expect(try await reopened.fetchCase(ids[999]) != nil)
     }
+
+    @Test("a status or notification state this version does not know fails the read that meets it, not the process")
+    func unknownStoredValuesFailTheRead() async throws {
+        let path = SQLiteCaseStoreTests.tempPath()
+        try await CaseStoreConformance.unknownStoredValues({ try SQLiteCaseStore(path: path, settings: $0) }) { sql in
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in try db.execute(sql: sql) }
+        }
+    }
 }
 
 @Suite("SQLite related cases and warnings")
