@@ -69,10 +69,14 @@ extension HotlineSettings {
         var fold: TimeInterval = 24 * 3600
         if let cb = m.optional("callback")?.mapping {
             if let h = cb.optional("deadline_working_hours"), let v = h.int {
-                if v >= 1 { hours = v } else { h.report("回拨时限至少 1 个工作小时") }
+                if (1...DeadlineSpan.maxWorkingHours).contains(v) { hours = v } else {
+                    h.report("回拨时限应在 1–\(DeadlineSpan.maxWorkingHours) 个工作小时之间")
+                }
             }
             if let w = cb.optional("fold_window_hours"), let v = w.int {
-                if v >= 1 { fold = TimeInterval(v) * 3600 } else { w.report("合并窗口至少 1 小时") }
+                if (1...DeadlineSpan.maxHours).contains(v) { fold = TimeInterval(v) * 3600 } else {
+                    w.report("合并窗口应在 1–\(DeadlineSpan.maxHours) 小时之间（最长一年）")
+                }
             }
             cb.finish()
         }

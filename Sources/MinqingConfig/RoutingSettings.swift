@@ -205,7 +205,14 @@ extension RoutingSettings {
         var spans: [DeadlineSpan] = []
         for (key, make) in kinds {
             guard let node = m.optional(key), let count = node.int else { continue }
-            if count < 1 { node.report("期限至少为 1") } else { spans.append(make(count)) }
+            let span = make(count)
+            if count < 1 {
+                node.report("期限至少为 1")
+            } else if count > span.maxCount {
+                node.report("期限最长一年：\(key) 最多 \(span.maxCount)（days 366、working_days 250、working_hours 2000、hours 8784）")
+            } else {
+                spans.append(span)
+            }
         }
         m.finish()
         guard spans.count == 1 else {

@@ -90,6 +90,8 @@ public struct TargetSettings: Sendable {
     /// Overrides the default retry delays (seconds).
     public var retryDelays: [TimeInterval]?
     public var concurrency: Int?
+    /// The most connections a lane opens to one receiver (`concurrency`).
+    public static let maxConcurrency = 100
     public var timeout: TimeInterval
     /// Overrides the vendor's message size limit (bytes).
     public var maxBytes: Int?
@@ -175,7 +177,12 @@ extension HubConfig {
                 }
             }
             let retryDelays = m.optional("retry")?.items.compactMap(\.duration)
-            let concurrency = m.optional("concurrency")?.int
+            var concurrency: Int?
+            if let node = m.optional("concurrency"), let v = node.int {
+                if (1...TargetSettings.maxConcurrency).contains(v) { concurrency = v } else {
+                    node.report("并发连接数应在 1–\(TargetSettings.maxConcurrency) 之间，如 4")
+                }
+            }
             let timeout = m.optional("timeout")?.duration ?? 15
             let maxBytes = m.optional("max_bytes")?.byteSize
             m.finish()

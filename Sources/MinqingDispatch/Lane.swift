@@ -15,7 +15,7 @@ public struct LaneSettings: Sendable {
     public init(rateLimit: RateLimit = .unlimited, retry: RetryPolicy = .init(), concurrency: Int = 4, audience: Audience) {
         self.rateLimit = rateLimit
         self.retry = retry
-        self.concurrency = max(1, concurrency)
+        self.concurrency = min(max(1, concurrency), 1_000)  // configuration allows 1–100; the product below must not overflow
         self.audience = audience
     }
 }

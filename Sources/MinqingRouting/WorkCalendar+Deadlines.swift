@@ -25,12 +25,13 @@ extension WorkCalendar {
     /// calendar data (the start day excluded when it is not counted).
     public func deadline(from start: Date, adding span: DeadlineSpan) -> DeadlineResult {
         let startDay = clock.day(of: start)
+        let count = span.boundedCount  // a count beyond a year's would walk the calendar for ever (DeadlineSpan.maxCount)
         switch span {
-        case .calendarDays(let count):
-            let lastDay = startDay.adding(days: max(count, 0))
+        case .calendarDays:
+            let lastDay = startDay.adding(days: count)
             return DeadlineResult(date: clock.endOfDay(lastDay), lastDay: lastDay, missingYears: [])
 
-        case .workingDays(let count):
+        case .workingDays:
             var lastDay = startDay
             if count <= 0 {
                 if !isWorkday(lastDay) { lastDay = nextWorkday(after: lastDay) }
@@ -43,12 +44,12 @@ extension WorkCalendar {
                 lastDay: lastDay,
                 missingYears: missingYears(from: firstCounted, to: lastDay))
 
-        case .hours(let count):
-            let end = start.addingTimeInterval(TimeInterval(max(count, 0) * 3600))
+        case .hours:
+            let end = start.addingTimeInterval(TimeInterval(count * 3600))
             return DeadlineResult(date: end, lastDay: clock.day(of: end), missingYears: [])
 
-        case .workingHours(let count):
-            let end = addingOfficeTime(seconds: max(count, 0) * 3600, to: start)
+        case .workingHours:
+            let end = addingOfficeTime(seconds: count * 3600, to: start)
             let lastDay = clock.day(of: end)
             return DeadlineResult(date: end, lastDay: lastDay, missingYears: missingYears(from: startDay, to: lastDay))
         }

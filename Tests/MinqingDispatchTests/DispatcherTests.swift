@@ -124,6 +124,20 @@ struct DispatcherTests {
         await h.shutdown()
     }
 
+    @Test("a connection count past any sensible bound (built without the configuration's check) delivers, not traps")
+    func hugeConcurrencyDelivers() async throws {
+        // 9223372036854775807 once made the dispatcher's first capacity check overflow and kill the hub.
+        let (receiver, h) = try await holdingWebhook("/ok", concurrency: .max)
+        let clock = ManualClock(Self.t0)
+        for n in 0..<3 { _ = try await ingest(h, "huge-\(n)") }
+        try await h.withDispatcher(clock: clock) {
+            await h.records.wait { $0.filter { $0.attempt.target == "county-webhook" && $0.state == .delivered }.count == 3 }
+        }
+        #expect(receiver.snapshot.requests.count == 3)
+        await receiver.stop()
+        await h.shutdown()
+    }
+
     @Test("notifications waiting for a send place when a 410 disables the target are dead-lettered unsent")
     func goneWhileWaitingForAPlace() async throws {
         let (receiver, h) = try await holdingWebhook("/hold/410", concurrency: 1)

@@ -120,6 +120,17 @@ struct DeadlineTests {
         #expect(DeadlineSpan.workingHours(8).description == "8个工作小时")
     }
 
+    @Test("a span longer than a year counts as a year: no endless walk through the calendar, no overflow")
+    func hugeCounts() {
+        let start = instant("2026-03-02 09:00")
+        for (huge, year) in [
+            (DeadlineSpan.workingDays(.max), DeadlineSpan.workingDays(250)), (.workingHours(.max), .workingHours(2_000)),
+            (.hours(.max), .hours(8_784)), (.calendarDays(.max), .calendarDays(366)),
+        ] {
+            #expect(calendar.deadline(from: start, adding: huge) == calendar.deadline(from: start, adding: year), "\(huge)")
+        }
+    }
+
     @Test("negative counts count as zero")
     func negativeCounts() {
         let start = instant("2026-03-02 09:00")

@@ -25,6 +25,14 @@ struct JobPlannerTests {
         #expect(shanghai(Self.planner.reminderTime(deadline: instant(deadline), before: before)) == expected)
     }
 
+    @Test("a reminder longer than a year before the deadline counts as a year, without walking the calendar for ever")
+    func hugeReminder() {
+        let deadline = instant("2026-12-21 17:30")
+        #expect(Self.planner.reminderTime(deadline: deadline, before: .workingDays(.max))
+            == Self.planner.reminderTime(deadline: deadline, before: .workingDays(250)))
+        #expect(Self.planner.reminderTime(deadline: deadline, before: .hours(.max)) == deadline.addingTimeInterval(-8_784 * 3600))
+    }
+
     @Test("escalation steps count from the deadline; a step without delay is due the second after it", arguments: [
         ("2026-12-21 17:30", nil, "2026-12-21 17:30:01"),
         ("2026-12-21 17:30", DeadlineSpan.workingDays(2), "2026-12-23 17:30:00"),

@@ -110,15 +110,16 @@ public struct JobPlanner: Sendable {
     /// `before` ahead of the deadline; working days go back to the same time of day (at most closing time) on
     /// an earlier working day.
     public func reminderTime(deadline: Date, before: DeadlineSpan) -> Date {
+        let n = before.boundedCount
         switch before {
-        case .hours(let n), .workingHours(let n): return deadline.addingTimeInterval(-Double(n) * 3600)
-        case .calendarDays(let n): return deadline.addingTimeInterval(-Double(n) * 86_400)
-        case .workingDays(let n):
+        case .hours, .workingHours: return deadline.addingTimeInterval(-Double(n) * 3600)
+        case .calendarDays: return deadline.addingTimeInterval(-Double(n) * 86_400)
+        case .workingDays:
             let midnight = ClockTime(hour: 0)!
             let deadlineDay = calendar.day(of: deadline)
             let timeOfDay = deadline.timeIntervalSince(calendar.date(deadlineDay, at: midnight))
             var day = deadlineDay
-            for _ in 0..<max(n, 0) { day = calendar.previousWorkday(before: day) }
+            for _ in 0..<n { day = calendar.previousWorkday(before: day) }
             return min(calendar.date(day, at: calendar.officeHours.closing),
                        calendar.date(day, at: midnight).addingTimeInterval(timeOfDay))
         }
