@@ -7,6 +7,8 @@
 # - The hub: release build, the example township on a fresh SQLite data directory (WAL, synchronous=FULL: every
 #   message fsync'd before its 201), its county webhook and WeCom/DingTalk/Feishu robots all pointed at nginx
 #   (the robots keep their real rate limits); wrk posts one distinct message per request.
+# - Intake's HTTP side: the same requests with an unknown channel (BENCH_MESSAGES=refused), which the hub answers
+#   422 after the token check and JSON decoding, storing nothing — beside /healthz, the loopback limit.
 # - Deliveries: each side's own counter (alertmanager_notifications_total, minqing_deliveries_total) over the
 #   load plus 10 s.
 #
@@ -57,6 +59,12 @@ hub_pid=${hub_pids[0]} port=${hub_ports[0]}
 sleep 5; hub_idle=$(rss_mb "$hub_pid")
 wrk -t2 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port/healthz" >"$work/healthz.txt"
 healthz=$(wrk_rate "$work/healthz.txt")
+# Intake's HTTP side alone: the same messages with an unknown channel, refused (422) after the token check and the
+# JSON decoding, before anything is stored — what intake costs before the store, routing and notifications.
+BENCH_PREFIX=refused BENCH_MESSAGES=refused wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/post-message.lua \
+  "http://127.0.0.1:$port/api/v1/messages" >"$work/refused.txt" 2>"$work/refused.err"
+refused=$(wrk_rate "$work/refused.txt")
+refused_errors=$(grep -c "unexpected status" "$work/refused.err" || true)
 BENCH_PREFIX=peers wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/post-message.lua \
   "http://127.0.0.1:$port/api/v1/messages" >"$work/hub-wrk.txt" 2>"$work/hub-wrk.err"
 sleep 10
@@ -72,6 +80,8 @@ printf "| %-34s | %14s | %14s | %8s |\n" "ingest, requests/s" "$am_rate" "$hub_r
 printf "| %-34s | %14s | %14s | %8s |\n" "ingest latency p50 / p99" "$am_p50 / $am_p99" "$hub_p50 / $hub_p99" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "deliveries/s over load + 10 s" "$am_deliveries" "$hub_deliveries" "$(ratio "$hub_deliveries" "$am_deliveries")"
 printf "| %-34s | %14s | %14s | %8s |\n" "hub GET /healthz, requests/s" "" "$healthz" "$(ratio "$hub_rate" "$healthz") (ingest/healthz)"
+printf "| %-34s | %14s | %14s | %8s |\n" "hub POST refused after decoding/s" "" "$refused" "$(ratio "$refused" "$healthz") (of healthz)"
 printf "| %-34s | %14s | %14s | %8s |\n" "RSS idle (started, 5 s), MB" "$am_idle" "$hub_idle" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "RSS after the run, MB" "$am_rss" "$hub_rss" ""
 printf "| %-34s | %14s | %14s | %8s |\n" "non-2xx answers" "" "$hub_errors" ""
+printf "| %-34s | %14s | %14s | %8s |\n" "refused run: answers other than 422" "" "$refused_errors" ""
