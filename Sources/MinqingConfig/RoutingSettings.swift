@@ -209,7 +209,8 @@ extension RoutingSettings {
             if count < 1 {
                 node.report("期限至少为 1")
             } else if count > span.maxCount {
-                node.report("期限最长一年：\(key) 最多 \(span.maxCount)（days 366、working_days 250、working_hours 2000、hours 8784）")
+                node.report("期限最长一年：\(key) 最多 \(span.maxCount)（days \(DeadlineSpan.maxCalendarDays)、"
+                    + "working_days \(DeadlineSpan.maxWorkingDays)、working_hours \(DeadlineSpan.maxWorkingHours)、hours \(DeadlineSpan.maxHours)）")
             } else {
                 spans.append(span)
             }
